@@ -1,0 +1,244 @@
+// genpack benchmark: genpack vs curl/openssl against Debian's nginx (DAV PUT) and `genpack serve`.
+//
+//   npm run bench                         # full run, writes docs/benchmarks.md
+//   npm run bench -- --quick              # smoke run (small sizes, 1 run), writes bench/.work/benchmarks-quick.md
+//   npm run bench -- --only small --runs 3
+//
+// Prerequisites (Debian): apt-get install -y nginx time   (curl, openssl; hyperfine optional)
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { haveCommand, installCleanupHandlers, killAll, run, splitCommand } from './lib/proc.js';
+import { startNginx, type NginxServer } from './lib/nginx.js';
+import { genpackCli, startGenpackServer, type GenpackServer } from './lib/genpack.js';
+import { largeFile, nginxTarget, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
+import { fmtRate } from './lib/stats.js';
+import { goalsTable, machineInfo, renderMarkdown, sectionTable, type Goal, type Section } from './lib/report.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const SCENARIOS = ['large', 'huge', 'small', 'startup'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const ALIASES: Record<string, Scenario> = {
+  large: 'large', '1g': 'large', '1gib': 'large', big: 'large',
+  huge: 'huge', '4g': 'huge', '4gib': 'huge',
+  small: 'small', files: 'small', many: 'small', '500': 'small',
+  startup: 'startup', 'start-up': 'startup', version: 'startup',
+};
+
+const HELP = `Usage: node --import tsx bench/run.ts [options]   (npm run bench -- [options])
+
+Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 × 10 KiB), startup
+  --only <list>       comma-separated scenarios to run, e.g. --only small,startup
+  --quick             smoke run: 64 MiB / 256 MiB / 50 files, 1 run, 5 start-up runs
+  --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick)
+  --runs-huge N       runs for the 4 GiB scenario (default: --runs)
+  --genpack <cmd>     genpack command line (default: "node dist/cli/index.js")
+  --server <mode>     auto | cli (genpack serve) | module (startServer() in a child process); default auto
+  --token <t>         token for genpack serve (default: parsed from its output, else GENPACK_TOKEN)
+  --out <file>        markdown report (default docs/benchmarks.md; bench/.work/benchmarks-quick.md with --quick)
+  --keep              keep uploaded data in bench/.work after the run
+  -h, --help`;
+
+function fail(msg: string, code = 2): never {
+  process.stderr.write(`${msg}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      runs: { type: 'string' },
+      'runs-huge': { type: 'string' },
+      genpack: { type: 'string', default: 'node dist/cli/index.js' },
+      server: { type: 'string', default: 'auto' },
+      token: { type: 'string' },
+      out: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const quick = values.quick!;
+  const intArg = (v: string | undefined, name: string, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 100) fail(`--${name} must be an integer between 1 and 100`);
+    return n;
+  };
+  const runs = intArg(values.runs, 'runs', quick ? 1 : 5);
+  const runsHuge = intArg(values['runs-huge'], 'runs-huge', runs);
+  const startupRuns = quick ? 5 : Math.max(20, values.runs ? runs : 20);
+  let only: Set<Scenario> = new Set(SCENARIOS);
+  if (values.only) {
+    only = new Set();
+    for (const s of values.only.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+      const sc = ALIASES[s];
+      if (!sc) fail(`unknown scenario "${s}"; choose from ${SCENARIOS.join(', ')}`);
+      only.add(sc);
+    }
+  }
+  const serverMode = values.server as 'auto' | 'cli' | 'module';
+  if (!['auto', 'cli', 'module'].includes(serverMode)) fail('--server must be auto, cli or module');
+  const outFile = resolve(repoRoot, values.out ?? (quick ? 'bench/.work/benchmarks-quick.md' : 'docs/benchmarks.md'));
+
+  // Prerequisites.
+  const missing: string[] = [];
+  const pkgs = new Set<string>();
+  for (const [cmd, pkg] of [
+    ['nginx', 'nginx'],
+    ['curl', 'curl'],
+    ['openssl', 'openssl'],
+    ['/usr/bin/time', 'time'],
+    ['bash', 'bash'],
+  ] as const) {
+    if (!haveCommand(cmd)) {
+      missing.push(cmd);
+      pkgs.add(pkg);
+    }
+  }
+  if (missing.length) {
+    const list = ['nginx', 'time', ...[...pkgs].filter((p) => p !== 'nginx' && p !== 'time')];
+    fail(`Missing prerequisites: ${missing.join(', ')}\nInstall them with:\n  apt-get install -y ${list.join(' ')}\n(run apt-get update first on a fresh machine; hyperfine is optional)`);
+  }
+
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const workDir = join(repoRoot, 'bench/.work');
+  const dataDir = join(workDir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+
+  // Context for the transfer numbers: how fast can this machine write a file into bench/.work?
+  let diskInfo: string | undefined;
+  {
+    const probe = join(workDir, 'write-probe.bin');
+    const bytes = (quick ? 64 : 512) * MiB;
+    const r = await run('dd', ['if=/dev/zero', `of=${probe}`, 'bs=1M', `count=${bytes / MiB}`, 'conv=fsync'], { timeoutMs: 120_000 });
+    const r2 = await run('dd', ['if=/dev/zero', `of=${probe}`, 'bs=1M', `count=${bytes / MiB}`], { timeoutMs: 120_000 });
+    rmSync(probe, { force: true });
+    if (r.code === 0 && r2.code === 0) {
+      diskInfo = `${fmtRate(bytes, r2.ms)} into the page cache, ${fmtRate(bytes, r.ms)} with fsync (dd, ${bytes / MiB} MiB)`;
+      log(`buffered write to ${workDir}: ${diskInfo}`);
+    }
+  }
+
+  let nginx: NginxServer | undefined;
+  let serve: GenpackServer | undefined;
+  installCleanupHandlers();
+
+  const notes: string[] = [];
+  const ctx: Ctx = {
+    repoRoot,
+    workDir,
+    dataDir,
+    runs,
+    quick,
+    stamp: `b${Date.now().toString(36)}`,
+    log,
+  };
+
+  // genpack client.
+  const gpArgv = splitCommand(values.genpack!);
+  if (gpArgv.length === 0) fail('--genpack must not be empty');
+  const gpArgvAbs = gpArgv[0] === 'node' ? [process.execPath, ...gpArgv.slice(1)] : gpArgv;
+  const script = gpArgv[0] === 'node' ? gpArgv.find((a, i) => i > 0 && !a.startsWith('-')) : undefined;
+  if (script && !existsSync(resolve(repoRoot, script))) {
+    ctx.gpMissing = `${script} does not exist (run \`npm run build\`)`;
+  } else {
+    const v = await run(gpArgvAbs[0]!, [...gpArgvAbs.slice(1), '--version'], { cwd: repoRoot, timeoutMs: 30_000, captureStdout: true });
+    if (v.code === 0) {
+      ctx.gp = genpackCli(gpArgvAbs, repoRoot);
+      notes.push(`genpack under test: \`${values.genpack}\` (${v.stdout.trim().split('\n')[0]}).`);
+    } else {
+      ctx.gpMissing = `\`${values.genpack} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`;
+    }
+  }
+  if (ctx.gpMissing) log(`! genpack client unavailable: ${ctx.gpMissing}`);
+
+  const needServers = only.has('large') || only.has('huge') || only.has('small');
+  if (needServers) {
+    nginx = await startNginx(join(repoRoot, 'bench/nginx.conf.template'), workDir);
+    ctx.nginx = nginxTarget(nginx);
+    log(`nginx listening on ${nginx.url} (pid ${nginx.daemon.pid})`);
+    try {
+      serve = await startGenpackServer({ genpack: gpArgvAbs, repoRoot, workDir, tokenOverride: values.token, mode: serverMode, log });
+      ctx.serve = serveTarget(serve);
+      log(`genpack serve listening on ${serve.url} (pid ${serve.pid}, via ${serve.how})`);
+      notes.push(`genpack server: ${serve.how}.`);
+    } catch (err) {
+      const msg = (err as Error).message.split('\n')[0];
+      log(`! genpack serve unavailable: ${msg}`);
+      notes.push(`genpack serve could not be started (${msg}); only the nginx baselines were measured.`);
+    }
+  }
+
+  const sections: Section[] = [];
+  const goals: Goal[] = [];
+  const add = (r: { section: Section; goals: Goal[] }) => {
+    sections.push(r.section);
+    goals.push(...r.goals);
+    log(`\n### ${r.section.title}\n\n${sectionTable(r.section)}\n`);
+    for (const n of r.section.notes) log(`- ${n}`);
+    log('');
+  };
+  const guard = async (name: string, f: () => Promise<{ section: Section; goals: Goal[] }>) => {
+    try {
+      add(await f());
+    } catch (err) {
+      const msg = (err as Error).message;
+      log(`! scenario ${name} failed: ${msg}`);
+      notes.push(`Scenario ${name} aborted: ${msg.split('\n')[0]}`);
+    }
+  };
+
+  if (only.has('large')) await guard('large', () => largeFile(ctx, 'large', quick ? 64 * MiB : GiB, runs));
+  if (only.has('huge')) {
+    await guard('huge', () => largeFile(ctx, 'huge', quick ? 256 * MiB : 4 * GiB, runsHuge));
+    if (runsHuge < runs) notes.push(`The ${quick ? '256 MiB' : '4 GiB'} scenario used ${runsHuge} run(s) instead of ${runs} to save time.`);
+  }
+  if (only.has('small')) await guard('small', () => smallFiles(ctx, quick ? 50 : 500, 10 * 1024, runs));
+  if (only.has('startup')) await guard('startup', () => startup(ctx, gpArgv, startupRuns));
+
+  await serve?.stop().catch(() => undefined);
+  await nginx?.stop().catch(() => undefined);
+  if (!values.keep) {
+    rmSync(join(workDir, 'serve'), { recursive: true, force: true });
+    rmSync(join(workDir, 'nginx', 'root'), { recursive: true, force: true });
+  }
+
+  log(`## Goals\n\n${goalsTable(goals)}\n`);
+  const md = renderMarkdown({
+    info: machineInfo(diskInfo ? { 'Buffered write to bench/.work': diskInfo } : {}),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    quick,
+    runs,
+    sections,
+    goals,
+    notes,
+  });
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, md);
+  log(`report written to ${outFile}`);
+  const failed = goals.filter((g) => g.status === 'FAIL').length;
+  log(`${goals.filter((g) => g.status === 'PASS').length} PASS, ${failed} FAIL, ${goals.filter((g) => g.status === 'n/a').length} n/a`);
+}
+
+main().then(
+  () => {
+    killAll();
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    killAll();
+    process.exit(1);
+  },
+);
