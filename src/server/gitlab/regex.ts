@@ -1,0 +1,51 @@
+// Validation copied from GitLab (gitlab-api.md §1 "Validation regexes", §4 "Validation rules").
+
+/** generic_package_name_regex = maven_file_name_regex (`+` allowed although DOC omits it). */
+export const PACKAGE_NAME = /^[A-Za-z0-9._+-]+$/;
+/** generic_package_version_regex = maven_version_regex, current ReDoS-safe form; `\w` is ASCII in Ruby. */
+export const PACKAGE_VERSION = /^(?!.*\.\.)[A-Za-z0-9_+.-]+$/;
+/** Newest file-name form: `~` and `@` allowed, not at either end (inferred, §1). */
+export const FILE_NAME = /^(?![~@])[A-Za-z0-9._+~@-]+(?<![~@])$/;
+
+/**
+ * Gitlab::PathTraversal.check_path_traversal! (the `file_path: true` Grape validator): `.`/`..`
+ * alone, or `..` as a path component, or a newline. Applied to the decoded value, so
+ * `%2e%2e%2f` in the URL is caught too.
+ */
+export function isTraversal(decoded: string): boolean {
+  return /(^\.{1,2}$|^\.\.[/\\]|[/\\]\.\.$|[/\\]\.\.[/\\]|\n)/.test(decoded);
+}
+
+/** Absolute paths are rejected by the same validator. */
+export function isAbsolutePath(decoded: string): boolean {
+  return decoded.startsWith('/') || decoded.startsWith('\\') || /^[A-Za-z]:[/\\]/.test(decoded);
+}
+
+/**
+ * URI.encode_uri_component as used for path files (§1): everything but `A-Za-z0-9*._-` is
+ * percent-encoded (UTF-8, upper-case hex), so `dir/sub/f.txt` → `dir%2Fsub%2Ff.txt` and
+ * `~ + @ space` → `%7E %2B %40 %20`.
+ */
+export function encodeUriComponentGitlab(s: string): string {
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9*._-]/.test(c) ? c : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/** Decodes one URL segment the way Rack/Grape do; null when the escape is malformed. */
+export function decodeSegment(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** Ci::HasVariable key rule. */
+export const VARIABLE_KEY = /^[a-zA-Z0-9_]+$/;
+/** Ci::Maskable: raw=false → Base64 alphabet plus `@ : . ~ -`, ≥ 8 chars; raw=true → ≥ 8 non-space. */
+export const MASKABLE = /^[a-zA-Z0-9_+=/@:.~-]{8,}$/;
+export const MASKABLE_RAW = /^\S{8,}$/;

@@ -1,0 +1,170 @@
+// One node:http server per origin (the API, and the object-storage origin when enabled).
+// Dispatch: match route → select faults (status/429/delay answered here) → handler. Keep-alive is
+// on with a long idle timeout so clients reuse connections, and nothing on this path does sync I/O.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultController } from './faults.js';
+import { drainBody } from './request-body.js';
+import { sendJson, writeBody } from './reply.js';
+import { splitUrl, type RequestContext, type Router } from './router.js';
+
+export interface HttpAppOptions {
+  router: Router;
+  faults: FaultController;
+  /** Answers unmatched paths (flavour-specific 404 body). */
+  notFound: (ctx: RequestContext) => Promise<void>;
+  /** Answers a known path with the wrong method. */
+  methodNotAllowed: (ctx: RequestContext, allow: string[]) => Promise<void>;
+  /** Body for an unexpected handler error. */
+  internalError: (ctx: RequestContext) => Promise<void>;
+  log: (line: string) => void;
+}
+
+export interface HttpApp {
+  server: Server;
+  url: string;
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startHttpApp(opts: HttpAppOptions, host: string, port: number): Promise<HttpApp> {
+  let origin = '';
+  const server = createServer(
+    {
+      keepAlive: true,
+      // GitLab/Gitea sit behind proxies with long idle timeouts; ≥ 5 s so clients' pools stay warm.
+      keepAliveTimeout: 65_000,
+      headersTimeout: 30_000,
+      // Multi-GiB uploads may take minutes; the default 300 s request timeout would cut them.
+      requestTimeout: 0,
+    } as Parameters<typeof createServer>[0],
+    (req, res) => {
+      void dispatch(opts, req, res, origin);
+    },
+  );
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0;
+  server.maxConnections = Infinity as unknown as number;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Malformed request lines and oversized headers: answer like a front proxy would, never crash.
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  origin = `http://${h}:${addr.port}`;
+  return {
+    server,
+    url: origin,
+    close: (graceMs = 2000) =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight requests get a short grace period to finish, then their sockets are cut.
+        const t = setTimeout(() => server.closeAllConnections(), graceMs);
+        t.unref();
+      }),
+  };
+}
+
+async function dispatch(opts: HttpAppOptions, req: IncomingMessage, res: ServerResponse, listenOrigin: string): Promise<void> {
+  const started = process.hrtime.bigint();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const { rawPath, segments, query } = splitUrl(req.url ?? '/');
+  const host = req.headers.host;
+  const ctx: RequestContext = {
+    req,
+    res,
+    method,
+    rawPath,
+    segments,
+    query,
+    params: {},
+    rest: [],
+    routeId: 'none',
+    faults: [],
+    controller: opts.faults,
+    origin: host && /^[\w.[\]:-]+$/.test(host) ? `http://${host}` : listenOrigin,
+    hijacked: false,
+  };
+  res.on('close', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const status = ctx.hijacked ? 'dropped' : res.headersSent ? String(res.statusCode) : 'aborted';
+    opts.log(`${method} ${rawPath} ${status} ${ms.toFixed(1)}ms ${ctx.routeId}`);
+  });
+  try {
+    const m = opts.router.match(method, segments);
+    if (m.kind === 'none') return await opts.notFound(ctx);
+    if (m.kind === 'method') {
+      ctx.routeId = 'method-not-allowed';
+      return await opts.methodNotAllowed(ctx, m.allow);
+    }
+    ctx.routeId = m.route.id;
+    ctx.params = m.params;
+    ctx.rest = m.rest;
+    if (!m.route.noFaults) {
+      ctx.faults = opts.faults.select(ctx.routeId, method, rawPath);
+      if (await applyEarlyFaults(ctx)) return;
+    }
+    await m.route.handler(ctx);
+  } catch (err) {
+    opts.log(`error in ${ctx.routeId}: ${(err as Error).stack ?? err}`);
+    if (!res.headersSent && !ctx.hijacked && !res.destroyed) await opts.internalError(ctx).catch(() => res.destroy());
+    else if (!res.writableEnded) res.destroy();
+  }
+}
+
+/** status, rate-limit and delay faults. Returns true when the request was answered. */
+async function applyEarlyFaults(ctx: RequestContext): Promise<boolean> {
+  const record = (f: RequestContext['faults'][number], d?: string) => ctx.controller.record(f, ctx.routeId, ctx.method, ctx.rawPath, d);
+  for (const f of ctx.faults) {
+    if (f.spec.kind === 'delay') {
+      record(f, `${f.spec.ms} ms`);
+      await sleep(f.spec.ms!);
+    }
+  }
+  const status = ctx.faults.find((f) => f.spec.kind === 'status');
+  if (status) {
+    const code = status.spec.status ?? 500;
+    if (status.spec.afterBody) await drainBody(ctx);
+    record(status, `status ${code}`);
+    const body = status.spec.body ?? JSON.stringify({ message: `${code} ${STATUS_TEXT[code] ?? 'Injected fault'}` });
+    await writeBody(ctx, code, { 'content-type': status.spec.body ? 'text/plain; charset=utf-8' : 'application/json', ...status.spec.headers }, Buffer.from(body));
+    return true;
+  }
+  const limit = ctx.faults.find((f) => f.spec.kind === 'rate-limit');
+  if (limit) {
+    const after = limit.spec.retryAfter ?? 1;
+    record(limit, `Retry-After ${after}`);
+    // GitLab's Rack::Attack throttle response (gitlab-api.md §5 "Rate limits").
+    await sendJson(ctx, 429, { message: 'Retry later' }, {
+      'retry-after': String(after),
+      'ratelimit-name': 'throttle_authenticated_packages_api',
+      'ratelimit-limit': '1000',
+      'ratelimit-observed': '1001',
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': String(Math.floor(Date.now() / 1000) + after),
+      ...limit.spec.headers,
+    });
+    return true;
+  }
+  return false;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  429: 'Too Many Requests',
+  408: 'Request Timeout',
+};

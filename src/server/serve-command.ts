@@ -1,0 +1,93 @@
+// `genpack serve [--config FILE] [--host H] [--port N] [--data-dir DIR]`
+// Prints the URL and dev tokens, serves until SIGINT/SIGTERM, then closes listeners, gives
+// in-flight requests a moment to finish, and returns 0. Bad usage returns 2.
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config-values.js';
+
+export const SERVE_USAGE = `Usage: genpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--quiet]
+
+Runs a local GitLab-compatible generic package registry.
+  --config FILE     YAML config (projects, users, tokens, objectStorage, faults); see docs/serve.md
+  --host HOST       listen address (default 127.0.0.1)
+  --port PORT       listen port (default 8929; 0 = a free port)
+  --data-dir DIR    keep packages here across restarts (default: a temp dir removed on exit)
+  --quiet           do not log requests`;
+
+export const DEFAULT_CLI_PORT = 8929;
+
+export async function runServe(
+  argv: string[],
+  io: { out?: (s: string) => void; err?: (s: string) => void; signal?: AbortSignal } = {},
+): Promise<number> {
+  const out = io.out ?? ((s: string) => process.stdout.write(s + '\n'));
+  const err = io.err ?? ((s: string) => process.stderr.write(s + '\n'));
+  let values: { config?: string; host?: string; port?: string; 'data-dir'?: string; quiet?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        host: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        'data-dir': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (e) {
+    err(`genpack serve: ${(e as Error).message}\n${SERVE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out(SERVE_USAGE);
+    return 0;
+  }
+  let port = DEFAULT_CLI_PORT;
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
+      err(`genpack serve: --port must be a number between 0 and 65535, got ${JSON.stringify(values.port)}`);
+      return 2;
+    }
+    port = Number(values.port);
+  }
+  const { startServer } = await import('./index.js');
+  let server;
+  try {
+    server = await startServer({
+      ...(values.config ? { configFile: values.config } : {}),
+      host: values.host ?? '127.0.0.1',
+      port,
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      log: values.quiet ? () => {} : (l) => out(l),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`genpack serve: ${e.message}`);
+      return 2;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      err(`genpack serve: port ${port} is in use; pass --port 0 for a free port or choose another`);
+      return 1;
+    }
+    err(`genpack serve: ${(e as Error).message}`);
+    return 1;
+  }
+  out(`genpack serve listening on ${server.url}`);
+  if (server.storageUrl) out(`object storage origin ${server.storageUrl} (downloads redirect here)`);
+  out(`data dir ${server.dataDir}${values['data-dir'] ? '' : ' (temporary, removed on exit)'}`);
+  for (const line of (server as unknown as { banner: () => string[] }).banner()) out(line);
+  out(`admin token ${server.tokens.admin} (X-Genpack-Admin-Token; POST/DELETE ${server.url}/-/genpack/faults)`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    io.signal?.addEventListener('abort', stop, { once: true });
+  });
+  out('genpack serve: shutting down');
+  await server.close();
+  return 0;
+}
