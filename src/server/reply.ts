@@ -42,7 +42,9 @@ export async function writeBody(
   const length = Buffer.isBuffer(body) ? body.length : body.length;
   const res = ctx.res;
   const noBody = ctx.method === 'HEAD' || status === 204 || status === 304;
-  res.writeHead(status, { ...headers, 'content-length': status === 204 ? undefined : String(length) } as OutgoingHttpHeaders);
+  const all: OutgoingHttpHeaders = { ...headers };
+  if (status !== 204 && status !== 304) all['content-length'] = String(length);
+  res.writeHead(status, all);
   if (noBody) {
     res.end();
     return;
