@@ -36,7 +36,8 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick)
   --runs-huge N       runs for the 4 GiB scenario (default: --runs)
   --genpack <cmd>     genpack command line (default: "node dist/cli/index.js")
-  --server <mode>     auto | cli (genpack serve) | module (startServer() in a child process); default auto
+  --server <mode>     auto | cli (genpack serve) | module (node --import tsx src/server/main.ts); default auto
+  --fsync             keep genpack serve's fsync of stored files (default off, like nginx)
   --token <t>         token for genpack serve (default: parsed from its output, else GENPACK_TOKEN)
   --out <file>        markdown report (default docs/benchmarks.md; bench/.work/benchmarks-quick.md with --quick)
   --keep              keep uploaded data in bench/.work after the run
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       token: { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      fsync: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -169,10 +171,10 @@ async function main(): Promise<void> {
     ctx.nginx = nginxTarget(nginx);
     log(`nginx listening on ${nginx.url} (pid ${nginx.daemon.pid})`);
     try {
-      serve = await startGenpackServer({ genpack: gpArgvAbs, repoRoot, workDir, tokenOverride: values.token, mode: serverMode, log });
+      serve = await startGenpackServer({ genpack: gpArgvAbs, genpackAvailable: !!ctx.gp, repoRoot, workDir, tokenOverride: values.token, fsync: values.fsync!, mode: serverMode, log });
       ctx.serve = serveTarget(serve);
       log(`genpack serve listening on ${serve.url} (pid ${serve.pid}, via ${serve.how})`);
-      notes.push(`genpack server: ${serve.how}.`);
+      notes.push(`genpack server: \`${serve.how}\`${values.fsync ? '' : ' (storage.fsync off, as nginx does not fsync either; --fsync turns it on)'}.`);
     } catch (err) {
       const msg = (err as Error).message.split('\n')[0];
       log(`! genpack serve unavailable: ${msg}`);

@@ -15,7 +15,12 @@ export async function ensureRandomFile(dir: string, bytes: number, log: (s: stri
   log(`generating ${fmtBytes(bytes)} of random data → ${path}`);
   const t0 = Date.now();
   const tmp = `${path}.part`;
-  await runOk('openssl', ['rand', '-out', tmp, String(bytes)], { timeoutMs: 60_000 + bytes / 20_000 }, 'openssl rand');
+  // `openssl rand` takes an int, so generate in ≤ 1 GiB pieces appended to one file.
+  const chunk = 1 << 30;
+  const parts: number[] = [];
+  for (let left = bytes; left > 0; left -= chunk) parts.push(Math.min(chunk, left));
+  const script = 'set -e; : > "$0"; for n in "$@"; do openssl rand "$n" >> "$0"; done';
+  await runOk('bash', ['-c', script, tmp, ...parts.map(String)], { timeoutMs: 60_000 + bytes / 20_000 }, 'openssl rand');
   await runOk('mv', [tmp, path], { timeoutMs: 30_000 });
   if (statSync(path).size !== bytes) throw new Error(`generated ${path} has the wrong size`);
   log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,9 +1,8 @@
 // genpack under test: the CLI client (`genpack publish` / `genpack download`) and the
 // registry server (`genpack serve`), which always runs in its own process so that
 // client and server RSS are measured separately.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { run, startDaemon, type Daemon, type RunResult } from './proc.js';
 import { httpText } from './net.js';
 
@@ -19,32 +18,41 @@ export interface GenpackServer {
   stop(): Promise<void>;
 }
 
-const URL_RE = /https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):\d+/;
-const BENCH_TOKEN = 'genpack-bench-token';
+const READY_RE = /listening on (https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):\d+)/;
+// Zero-config `genpack serve` gives project 1 a maintainer with this personal access token.
+const BENCH_TOKEN = 'glpat-dev-maintainer';
 
 /** Pick a token from whatever startServer() / `genpack serve` exposes. Prefer one with write access. */
 export function pickToken(tokens: unknown): string | undefined {
+  const writeish = /maint|owner|write|admin|rw\b|publish/i;
+  const val = (v: unknown): string | undefined => {
+    if (typeof v === 'string') return v;
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of ['value', 'token', 'secret']) if (typeof o[k] === 'string') return o[k] as string;
+    }
+    return undefined;
+  };
   if (typeof tokens === 'string') return tokens;
   if (Array.isArray(tokens)) {
-    const strs = tokens
-      .map((t) => (typeof t === 'string' ? t : typeof t === 'object' && t ? (t as Record<string, unknown>).token : undefined))
-      .filter((t): t is string => typeof t === 'string');
-    return strs[0];
+    const hit = tokens.find((t) => val(t) && writeish.test(JSON.stringify(t)) && !/expired":true/.test(JSON.stringify(t)));
+    return val(hit) ?? tokens.map(val).find((t) => t);
   }
   if (tokens && typeof tokens === 'object') {
     const entries = Object.entries(tokens as Record<string, unknown>);
-    const writeish = /write|maint|owner|admin|rw|full|publish|deploy/i;
-    const val = (v: unknown): string | undefined =>
-      typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as { token?: unknown }).token === 'string' ? (v as { token: string }).token : undefined;
+    for (const [k, v] of entries) if (/maint|owner/i.test(k) && val(v)) return val(v);
     for (const [k, v] of entries) if (writeish.test(k) && val(v)) return val(v);
     // Maybe a map token → scopes/role.
-    for (const [k, v] of entries) if (typeof v !== 'string' && writeish.test(JSON.stringify(v))) return k;
+    for (const [k, v] of entries) if (typeof v !== 'string' && writeish.test(JSON.stringify(v))) return val(v) ?? k;
     for (const [, v] of entries) if (val(v)) return val(v);
   }
   return undefined;
 }
 
 function parseTokenFromOutput(out: string): string | undefined {
+  // genpack serve's banner: "    maintainer   glpat-dev-maintainer   PRIVATE-TOKEN  user maintainer (maintainer), …"
+  const maint = out.match(/^\s*\S+\s+(\S+)\s+PRIVATE-TOKEN\s+user \S+ \((?:[^)]*\b)?(?:maintainer|owner)\b/m);
+  if (maint) return maint[1];
   // Accept e.g. "token: abc", "TOKEN=abc", "write token abc", JSON {"token":"abc"}, {"tokens":{...}}.
   for (const line of out.split('\n')) {
     const t = line.trim();
@@ -65,61 +73,63 @@ function parseTokenFromOutput(out: string): string | undefined {
 }
 
 /**
- * Start the registry server in a separate process. First `genpack serve --port 0` through the
- * CLI under test; if that is unavailable, fall back to bench/lib/serve-child.ts, which calls
- * startServer() from src/server/index.ts in its own Node process.
+ * Start the registry server in a separate process: `genpack serve` through the CLI under test, or
+ * (mode "module", or "auto" when the CLI is not built) `node --import tsx src/server/main.ts`,
+ * the same command without the CLI. Storage fsync is off by default to match nginx, which does
+ * not fsync uploads either (pass fsync: true for the server's durable default).
  */
 export async function startGenpackServer(opts: {
   genpack: string[];
+  genpackAvailable: boolean;
   repoRoot: string;
   workDir: string;
   tokenOverride?: string;
+  fsync: boolean;
   mode: 'auto' | 'cli' | 'module';
   log: (s: string) => void;
 }): Promise<GenpackServer> {
   const dataDir = join(opts.workDir, 'serve');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const env = { ...process.env, GENPACK_TOKEN: opts.tokenOverride ?? process.env.GENPACK_TOKEN ?? BENCH_TOKEN };
+  const configFile = join(opts.workDir, 'serve-config.yaml');
+  writeFileSync(configFile, `# written by bench/run.ts\nstorage:\n  fsync: ${opts.fsync}\n`);
+  const flags = ['--port', '0', '--quiet', '--data-dir', dataDir, '--config', configFile];
   const errors: string[] = [];
-
-  if (opts.mode !== 'module') {
+  const attempts: Array<{ how: string; cmd: string; args: string[] }> = [];
+  if (opts.mode !== 'module' && (opts.genpackAvailable || opts.mode === 'cli')) {
+    const [cmd, ...pre] = opts.genpack;
+    attempts.push({ how: `${opts.genpack.join(' ')} serve`, cmd: cmd!, args: [...pre, 'serve', ...flags] });
+  }
+  const main = join(opts.repoRoot, 'src/server/main.ts');
+  if (opts.mode !== 'cli' && existsSync(main)) {
+    attempts.push({ how: 'node --import tsx src/server/main.ts (genpack serve without the CLI bundle)', cmd: process.execPath, args: ['--import', 'tsx', main, ...flags] });
+  }
+  if (attempts.length === 0) throw new Error(`no way to start the server (CLI not built, ${main} missing)`);
+  for (const a of attempts) {
     try {
-      const [cmd, ...pre] = opts.genpack;
-      const args = [...pre, 'serve', '--port', '0'];
-      const { daemon, match } = await startDaemon(cmd!, args, { cwd: dataDir, env, ready: URL_RE, timeoutMs: 20_000 });
-      // Give it a moment to print token lines after the URL.
-      await new Promise((r) => setTimeout(r, 300));
-      const url = match![0].replace('0.0.0.0', '127.0.0.1').replace('localhost', '127.0.0.1');
-      const token = opts.tokenOverride ?? parseTokenFromOutput(daemon.output()) ?? env.GENPACK_TOKEN!;
-      return { url, token, pid: daemon.pid, how: `${opts.genpack.join(' ')} serve --port 0`, daemon, stop: () => daemon.stop() };
+      const { daemon, match } = await startDaemon(a.cmd, a.args, { cwd: opts.repoRoot, ready: READY_RE, timeoutMs: 30_000 });
+      // The token table follows the URL line.
+      await waitFor(() => /admin token/.test(daemon.output()), 5_000);
+      const url = match![1]!.replace('0.0.0.0', '127.0.0.1').replace('localhost', '127.0.0.1');
+      const token = opts.tokenOverride ?? parseTokenFromOutput(daemon.output()) ?? BENCH_TOKEN;
+      return { url, token, pid: daemon.pid, how: `${a.how} ${flags.join(' ')}`, daemon, stop: () => daemon.stop() };
     } catch (err) {
-      errors.push(`genpack serve: ${(err as Error).message}`);
-      if (opts.mode === 'cli') throw new Error(errors.join('\n'));
+      errors.push(`${a.how}: ${(err as Error).message}`);
+      opts.log(`! ${a.how} failed: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  const serverSrc = join(opts.repoRoot, 'src/server/index.ts');
-  if (!existsSync(serverSrc)) {
-    errors.push(`${serverSrc} does not exist`);
-    throw new Error(errors.join('\n'));
-  }
-  const child = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
-  const { daemon, match } = await startDaemon(process.execPath, ['--import', 'tsx', child], {
-    cwd: opts.repoRoot,
-    env: { ...env, GENPACK_BENCH_DATA: dataDir },
-    ready: /^GENPACK_BENCH_READY (.*)$/m,
-    timeoutMs: 30_000,
-  });
-  const info = JSON.parse(match![1]!) as { url: string; tokens: unknown };
-  const token = opts.tokenOverride ?? pickToken(info.tokens) ?? env.GENPACK_TOKEN!;
-  if (errors.length) opts.log(`(fell back to startServer() in a child process: ${errors[0]!.split('\n')[0]})`);
-  return { url: info.url, token, pid: daemon.pid, how: 'startServer() from src/server/index.ts in a child process', daemon, stop: () => daemon.stop() };
+  throw new Error(errors.join('\n'));
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Best-effort removal of a package version from a GitLab-compatible API (keeps disk usage bounded). */
 export async function deletePackageVersion(baseUrl: string, token: string, name: string, version: string): Promise<boolean> {
   const h = { 'PRIVATE-TOKEN': token };
-  const q = `${baseUrl}/api/v4/projects/${PROJECT}/packages?package_name=${encodeURIComponent(name)}&package_type=generic&per_page=100`;
+  const q = `${baseUrl}/api/v4/projects/${PROJECT}/packages?package_name=${encodeURIComponent(name)}&package_version=${encodeURIComponent(version)}&package_type=generic&per_page=100`;
   const list = await httpText(q, 'GET', h);
   if (list.status !== 200) return false;
   try {
