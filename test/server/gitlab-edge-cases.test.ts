@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { API, basic, generic, get, put, send, serve, sha256, tempDir, rm } from './helpers.js';
+import { API, basic, generic, get, noTempFilesLeft, put, send, serve, sha256, tempDir, rm } from './helpers.js';
 import { startServer } from '../../src/server/index.js';
 
 const twoProjects = {
@@ -146,7 +146,7 @@ test('GitLab edge 6: duplicates disallowed → 400; the exception regex flips th
   assert.equal((await put(s, generic('f.bin', 'tool', '1.0', 2), 'a')).status, 201);
   assert.equal((await put(s, generic('f.bin', 'tool', '1.0', 2), 'b')).status, 201);
   assert.equal((await get(s, generic('f.bin'))).text, 'a', 'the rejected duplicate was not stored');
-  assert.deepEqual(await s.tempFiles(), []);
+  assert.deepEqual(await noTempFilesLeft(s), []);
 });
 
 test('GitLab edge 7: over the size limit → 400 "File is too large", decided after the body was read', async (t) => {
@@ -156,7 +156,7 @@ test('GitLab edge 7: over the size limit → 400 "File is too large", decided af
   assert.equal(r.status, 400);
   assert.deepEqual(r.json(), { message: '400 Bad request - File is too large' });
   assert.equal((await get(s, generic('eleven.bin'))).status, 404);
-  assert.deepEqual(await s.tempFiles(), []);
+  assert.deepEqual(await noTempFilesLeft(s), []);
   // the default limit is GitLab's plan default, 5 GiB
   const d = await serve(t);
   assert.equal(d.config.gitlab!.projects[0]!.maxFileSize, 5 * 1024 ** 3);

@@ -85,3 +85,14 @@ export function basic(user: string, pass: string): Record<string, string> {
 }
 
 export { rm };
+
+/** The server cleans up an aborted upload asynchronously after the client saw the error. */
+export async function noTempFilesLeft(s: { tempFiles(): Promise<string[]> }, timeoutMs = 2000): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  let left = await s.tempFiles();
+  while (left.length && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = await s.tempFiles();
+  }
+  return left;
+}
