@@ -11,6 +11,7 @@ import { parseFaultSpec, type FaultSpec } from './faults.js';
 import { flavours, reservedSections } from './flavours.js';
 import type { ObjectStorageConfig } from './object-storage.js';
 import type { GitlabConfig, GitlabConfigInput } from './gitlab/config.js';
+import type { GiteaConfig } from './gitea/config.js';
 
 export { ConfigError } from './config-values.js';
 
@@ -33,8 +34,8 @@ export interface ResolvedServerConfig {
   faults: FaultSpec[];
   /** null when disabled with `gitlab: false`. */
   gitlab: GitlabConfig | null;
-  /** Reserved: resolved by the Gitea flavour once it exists. */
-  gitea?: unknown;
+  /** null when disabled with `gitea: false` (see docs/serve-gitea.md). */
+  gitea?: GiteaConfig | null;
   /** Every flavour's resolved section by key (null = disabled). */
   flavours: Record<string, unknown>;
 }

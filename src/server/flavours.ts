@@ -1,8 +1,9 @@
 // Registered registry flavours, in routing order. A new flavour (e.g. `gitea`) adds itself here.
 import type { Flavour } from './flavour.js';
 import { gitlabFlavour } from './gitlab/index.js';
+import { giteaFlavour } from './gitea/index.js';
 
-export const flavours: Flavour<any>[] = [gitlabFlavour];
+export const flavours: Flavour<any>[] = [gitlabFlavour, giteaFlavour];
 
 /** Top-level config keys reserved for flavours that are not implemented yet (accepted, ignored). */
-export const reservedSections = ['gitea'];
+export const reservedSections: string[] = [];
