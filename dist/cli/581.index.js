@@ -1,0 +1,2079 @@
+export const id = 581;
+export const ids = [581];
+export const modules = {
+
+/***/ 5581:
+/***/ (function(__unused_webpack_module, exports, __webpack_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_CONCURRENCY = void 0;
+exports.main = main;
+/**
+ * The genpack command line: argv + environment -> typed options -> core -> printed result and exit
+ * status (0 success, 1 the operation failed, 2 bad usage or invalid input).
+ *
+ * Progress goes to stderr, the result to stdout (a summary, or JSON with --json). Everything
+ * printed passes through the secret mask first.
+ */
+const node_util_1 = __webpack_require__(7975);
+const package_json_1 = __importDefault(__webpack_require__(8330));
+const download_js_1 = __webpack_require__(2207);
+const errors_js_1 = __webpack_require__(4296);
+const format_js_1 = __webpack_require__(6228);
+const list_js_1 = __webpack_require__(1155);
+const manifest_js_1 = __webpack_require__(4414);
+const publish_js_1 = __webpack_require__(3252);
+const remove_js_1 = __webpack_require__(5459);
+const redact_js_1 = __webpack_require__(6715);
+const connection_js_1 = __webpack_require__(4524);
+exports.DEFAULT_CONCURRENCY = 8;
+const CONNECTION_OPTIONS = {
+    url: { type: 'string' },
+    project: { type: 'string' },
+    owner: { type: 'string' },
+    registry: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', short: 'q', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+};
+const USAGE = `genpack ${package_json_1.default.version}: publish, verify and fetch release binaries in GitLab and Gitea/Forgejo generic package registries
+
+Usage:
+  genpack publish <file|dir|glob>... --name NAME --version VERSION
+          [--if-exists skip|fail|replace] [--concurrency N] [--checksums SHA256SUMS|none]
+          [--hidden] [--dry-run] [--json]
+  genpack download [FILE...] --name NAME --version VERSION --out DIR
+          [--concurrency N] [--no-verify] [--json]
+  genpack list --name NAME [--version VERSION] [--json]
+  genpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
+  genpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
+
+Connection (flag, else environment, else CI default):
+  --url URL          GENPACK_URL, else CI_SERVER_URL (GitLab) / GITHUB_SERVER_URL (Gitea)
+  --project ID|PATH  GENPACK_PROJECT, else CI_PROJECT_ID                      (GitLab)
+  --owner OWNER      GENPACK_OWNER, else GITHUB_REPOSITORY_OWNER             (Gitea)
+  --registry gitlab|gitea   GENPACK_REGISTRY, else detected
+  token              GENPACK_TOKEN (GENPACK_TOKEN_TYPE=private|deploy|basic), else CI_JOB_TOKEN
+
+Exit status: 0 success, 1 the operation failed, 2 bad usage or invalid input.
+`;
+async function main(argv, io) {
+    const secrets = [];
+    const mask = (text) => (0, redact_js_1.maskSecrets)(text, secrets);
+    const out = (text) => io.stdout(mask(text));
+    const err = (text) => io.stderr(mask(text));
+    for (const name of ['GENPACK_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
+        const value = io.env[name];
+        if (value)
+            secrets.push(value);
+    }
+    const [command, ...rest] = argv;
+    try {
+        switch (command) {
+            case undefined:
+            case 'help':
+            case '--help':
+            case '-h':
+                out(USAGE);
+                return command === undefined ? 2 : 0;
+            case '--version':
+            case '-V':
+                out(`${package_json_1.default.version}\n`);
+                return 0;
+            case 'publish':
+                return await publishCommand(rest, io, out, err, secrets);
+            case 'download':
+                return await downloadCommand(rest, io, out, err, secrets);
+            case 'list':
+                return await listCommand(rest, io, out, err, secrets);
+            case 'delete':
+                return await deleteCommand(rest, io, out, err, secrets);
+            case 'serve': {
+                const { runServe } = await Promise.all(/* import() */[__webpack_require__.e(815), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 1627));
+                return await runServe(rest);
+            }
+            default:
+                throw (0, errors_js_1.usageError)(`unknown command ${JSON.stringify(command)}`, 'run genpack --help for the commands');
+        }
+    }
+    catch (error) {
+        if (error instanceof errors_js_1.GenpackError) {
+            err(`genpack: error: ${error.describe()}\n`);
+            return error.exitCode;
+        }
+        const pool = error;
+        if (Array.isArray(pool.errors)) {
+            for (const e of pool.errors)
+                err(`genpack: error: ${e instanceof errors_js_1.GenpackError ? e.describe() : e.message}\n`);
+            return Math.max(...pool.errors.map((e) => (e instanceof errors_js_1.GenpackError ? e.exitCode : 1)));
+        }
+        err(`genpack: error: ${error.stack ?? String(error)}\n`);
+        return 1;
+    }
+}
+function parse(args, options, command) {
+    try {
+        return (0, node_util_1.parseArgs)({ args, options: { ...CONNECTION_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    }
+    catch (error) {
+        throw (0, errors_js_1.usageError)(`${command}: ${error.message}`, `run genpack --help for the options of ${command}`);
+    }
+}
+function required(value, flag, command) {
+    if (value === undefined || value === '')
+        throw (0, errors_js_1.usageError)(`${command} needs ${flag}`);
+    return value;
+}
+function concurrency(value) {
+    if (value === undefined)
+        return exports.DEFAULT_CONCURRENCY;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+        throw (0, errors_js_1.usageError)(`--concurrency must be a whole number from 1 to 64, not ${JSON.stringify(value)}`);
+    return n;
+}
+function connectionInput(values) {
+    return { url: values.url, project: values.project, owner: values.owner, registry: values.registry };
+}
+async function open(values, io, err, secrets) {
+    const log = (line) => {
+        if (!values.quiet)
+            err(`${line}\n`);
+    };
+    const { registry, connection } = await (0, connection_js_1.connect)(connectionInput(values), io.env, { log, userAgent: `genpack/${package_json_1.default.version}` });
+    secrets.push(...connection.secrets, ...registry.http.secrets());
+    log(`${connection.flavour} registry at ${(0, redact_js_1.redactUrl)(connection.url)} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
+    return { registry, connection };
+}
+function cliReporter(err, quiet) {
+    const line = (text) => {
+        if (!quiet)
+            err(`${text}\n`);
+    };
+    return {
+        info: line,
+        warn: (message) => err(`warning: ${message}\n`),
+        start: (verb, name, size) => line(`${verb} ${name} (${(0, format_js_1.formatBytes)(size)})`),
+        progress: (_name, text) => line(`  ${text}`),
+        done: (result) => line(describeResult(result)),
+    };
+}
+function describeResult(result) {
+    const sha = result.sha256 ? ` sha256:${result.sha256.slice(0, 12)}` : '';
+    const note = result.note ? ` (${result.note})` : '';
+    return `${result.status.padEnd(10)} ${result.name} ${(0, format_js_1.formatBytes)(result.size)}${sha}${note}`;
+}
+async function publishCommand(args, io, out, err, secrets) {
+    const { values, positionals } = parse(args, {
+        name: { type: 'string' },
+        version: { type: 'string' },
+        'if-exists': { type: 'string', default: 'skip' },
+        concurrency: { type: 'string' },
+        checksums: { type: 'string', default: manifest_js_1.DEFAULT_MANIFEST },
+        hidden: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+    }, 'publish');
+    if (values.help)
+        return out(USAGE), 0;
+    const ifExists = values['if-exists'];
+    if (!['skip', 'fail', 'replace'].includes(ifExists))
+        throw (0, errors_js_1.usageError)(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
+    if (positionals.length === 0)
+        throw (0, errors_js_1.usageError)('publish needs at least one file, directory or glob');
+    const checksums = values.checksums === 'none' ? null : values.checksums;
+    const ref = { name: required(values.name, '--name', 'publish'), version: required(values.version, '--version', 'publish') };
+    const parallel = concurrency(values.concurrency);
+    const { registry } = await open(values, io, err, secrets);
+    try {
+        const result = await (0, publish_js_1.publishFiles)(registry, { ref, inputs: positionals, cwd: io.cwd, ifExists: ifExists, concurrency: parallel, checksums, hidden: values.hidden, dryRun: values['dry-run'] }, cliReporter(err, values.quiet));
+        if (values.json)
+            out(JSON.stringify({ command: 'publish', ...result }, null, 2) + '\n');
+        else
+            out(`${result.dryRun ? 'dry run: ' : ''}published ${ref.name} ${ref.version}: ${result.uploaded} uploaded, ${result.skipped} skipped\n${result.packageUrl}\n`);
+        return 0;
+    }
+    finally {
+        await registry.http.close();
+    }
+}
+async function downloadCommand(args, io, out, err, secrets) {
+    const { values, positionals } = parse(args, {
+        name: { type: 'string' },
+        version: { type: 'string' },
+        out: { type: 'string' },
+        concurrency: { type: 'string' },
+        'no-verify': { type: 'boolean', default: false },
+        checksums: { type: 'string', default: manifest_js_1.DEFAULT_MANIFEST },
+    }, 'download');
+    if (values.help)
+        return out(USAGE), 0;
+    const ref = { name: required(values.name, '--name', 'download'), version: required(values.version, '--version', 'download') };
+    const outDir = required(values.out, '--out', 'download');
+    const parallel = concurrency(values.concurrency);
+    const { registry } = await open(values, io, err, secrets);
+    try {
+        const result = await (0, download_js_1.downloadPackage)(registry, { ref, files: positionals, outDir: resolvePath(io.cwd, outDir), concurrency: parallel, verify: !values['no-verify'], checksums: values.checksums }, cliReporter(err, values.quiet));
+        if (values.json)
+            out(JSON.stringify({ command: 'download', ...result }, null, 2) + '\n');
+        else
+            out(`downloaded ${ref.name} ${ref.version} to ${result.outDir}: ${result.downloaded} downloaded, ${result.skipped} already present${values['no-verify'] ? ' (not verified)' : ', all verified'}\n`);
+        return 0;
+    }
+    finally {
+        await registry.http.close();
+    }
+}
+async function listCommand(args, io, out, err, secrets) {
+    const { values } = parse(args, { name: { type: 'string' }, version: { type: 'string' } }, 'list');
+    if (values.help)
+        return out(USAGE), 0;
+    const name = required(values.name, '--name', 'list');
+    const { registry } = await open(values, io, err, secrets);
+    try {
+        const result = await (0, list_js_1.listPackage)(registry, { name, version: values.version });
+        if (values.json)
+            out(JSON.stringify({ command: 'list', ...result }, null, 2) + '\n');
+        else if (result.versions)
+            out(result.versions.length ? result.versions.map((v) => `${v.version}\t${v.createdAt ?? ''}`).join('\n') + '\n' : `no versions of ${name}\n`);
+        else
+            out(result.files.map((f) => `${f.sha256 ?? '-'}\t${f.size ?? '-'}\t${f.fileName}`).join('\n') + '\n');
+        return 0;
+    }
+    finally {
+        await registry.http.close();
+    }
+}
+async function deleteCommand(args, io, out, err, secrets) {
+    const { values, positionals } = parse(args, { name: { type: 'string' }, version: { type: 'string' }, yes: { type: 'boolean', default: false } }, 'delete');
+    if (values.help)
+        return out(USAGE), 0;
+    const ref = { name: required(values.name, '--name', 'delete'), version: required(values.version, '--version', 'delete') };
+    const { registry } = await open(values, io, err, secrets);
+    try {
+        const result = await (0, remove_js_1.deletePackage)(registry, { ref, files: positionals, yes: values.yes }, cliReporter(err, values.quiet));
+        if (values.json)
+            out(JSON.stringify({ command: 'delete', ...result }, null, 2) + '\n');
+        else if (result.dryRun)
+            out(`would delete ${result.wholeVersion ? `${ref.name} ${ref.version} and its` : ''} ${result.files.length} file(s); nothing was deleted: pass --yes to delete\n`);
+        else
+            out(`deleted ${result.wholeVersion ? `${ref.name} ${ref.version} (${result.files.length} files)` : `${result.files.length} file(s) from ${ref.name} ${ref.version}`}\n`);
+        return 0;
+    }
+    finally {
+        await registry.http.close();
+    }
+}
+function resolvePath(cwd, path) {
+    return path.startsWith('/') ? path : `${cwd}/${path}`;
+}
+
+
+/***/ }),
+
+/***/ 2207:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.downloadPackage = downloadPackage;
+exports.targetPath = targetPath;
+/**
+ * download: one package version (or named files of it) -> a directory tree, every file verified
+ * against the registry's SHA-256 and against SHA256SUMS when the version has one.
+ */
+const promises_1 = __webpack_require__(1455);
+const node_path_1 = __webpack_require__(6760);
+const errors_js_1 = __webpack_require__(4296);
+const hashing_js_1 = __webpack_require__(3031);
+const manifest_js_1 = __webpack_require__(4414);
+const pool_js_1 = __webpack_require__(6021);
+const transfer_js_1 = __webpack_require__(8060);
+/** Largest manifest genpack will read into memory. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+async function downloadPackage(registry, options, reporter) {
+    const { ref } = options;
+    const manifestName = options.checksums ?? manifest_js_1.DEFAULT_MANIFEST;
+    registry.validateRef(ref);
+    for (const name of options.files) {
+        registry.validateFileName(name);
+        targetPath(options.outDir, name);
+    }
+    const outDir = (0, node_path_1.resolve)(options.outDir);
+    await (0, promises_1.mkdir)(outDir, { recursive: true });
+    const listed = await registry.listFiles(ref);
+    const wanted = selectFiles(registry, ref, listed, options.files);
+    for (const file of wanted)
+        targetPath(outDir, file.fileName);
+    let manifest;
+    const manifestFile = listed.find((file) => registry.sameFileName(file.fileName, manifestName));
+    if (options.verify && manifestFile)
+        manifest = await readManifest(registry, ref, manifestFile);
+    const results = await (0, pool_js_1.mapPool)(wanted, options.concurrency, async (file) => {
+        const path = await safeTarget(outDir, file.fileName);
+        const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
+        if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
+            throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
+                hint: `the registry lists ${file.sha256}, ${manifestName} says ${fromManifest}; the package was changed after it was published. Nothing was written for this file.`,
+            });
+        }
+        const expected = file.sha256?.toLowerCase() ?? fromManifest;
+        const url = registry.fileUrl(ref, file.fileName);
+        if (expected && options.verify && (await hashIfFile(path)) === expected) {
+            const result = { name: file.fileName, path, size: file.size ?? 0, sha256: expected, url, status: 'skipped', note: 'already present with the right SHA-256' };
+            reporter.done(result);
+            return result;
+        }
+        reporter.start('downloading', file.fileName, file.size ?? 0);
+        const got = await (0, transfer_js_1.downloadFile)(registry, ref, { name: file.fileName, path, size: file.size, verify: options.verify, expected: { registry: file.sha256, manifest: fromManifest } }, reporter);
+        const result = { name: file.fileName, path, size: got.size, sha256: got.sha256, url, status: 'downloaded' };
+        reporter.done(result);
+        return result;
+    });
+    return {
+        ref,
+        packageUrl: registry.packageUrl(ref),
+        outDir,
+        files: results,
+        downloaded: results.filter((r) => r.status === 'downloaded').length,
+        skipped: results.filter((r) => r.status === 'skipped').length,
+    };
+}
+function selectFiles(registry, ref, listed, names) {
+    if (names.length === 0) {
+        if (listed.length === 0) {
+            throw new errors_js_1.GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+                hint: `list what exists with: genpack list --name ${ref.name}`,
+            });
+        }
+        return listed;
+    }
+    // A hidden GitLab package is downloadable but not listed (gitlab-api.md §2): named files are
+    // still fetched, verified by X-Checksum-SHA256.
+    if (listed.length === 0)
+        return names.map((fileName) => ({ fileName }));
+    return names.map((name) => {
+        const file = listed.find((r) => registry.sameFileName(r.fileName, name));
+        if (!file) {
+            const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
+            throw new errors_js_1.GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
+        }
+        return file;
+    });
+}
+function lookup(registry, manifest, name) {
+    const exact = manifest.get(name);
+    if (exact)
+        return exact;
+    for (const [entry, digest] of manifest)
+        if (registry.sameFileName(entry, name))
+            return digest;
+    return undefined;
+}
+async function readManifest(registry, ref, file) {
+    if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
+        throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
+    }
+    const response = await registry.download(ref, file.fileName);
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of response.body) {
+        total += chunk.length;
+        if (total > MAX_MANIFEST_BYTES)
+            throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${file.fileName} is too large to be a checksum manifest`);
+        chunks.push(chunk);
+    }
+    const data = Buffer.concat(chunks);
+    const digest = (0, hashing_js_1.sha256)(data);
+    const expected = file.sha256 ?? response.header('x-checksum-sha256');
+    if (expected && expected.toLowerCase() !== digest) {
+        throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
+    }
+    return (0, manifest_js_1.parseManifest)(data.toString('utf8'), file.fileName);
+}
+/**
+ * Where a package file lands under outDir. Names that are absolute, contain `..` or `.`
+ * segments, backslashes or NUL are refused: a package must not write outside --out.
+ */
+function targetPath(outDir, name) {
+    const segments = name.split('/');
+    if (name === '' ||
+        (0, node_path_1.isAbsolute)(name) ||
+        /^[A-Za-z]:/.test(name) ||
+        name.includes('\\') ||
+        name.includes('\0') ||
+        segments.some((s) => s === '' || s === '.' || s === '..')) {
+        throw new errors_js_1.GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
+            hint: 'package file names must be relative paths without "." or ".." segments',
+        });
+    }
+    const root = (0, node_path_1.resolve)(outDir);
+    const target = (0, node_path_1.resolve)(root, ...segments);
+    if (!target.startsWith(root + node_path_1.sep)) {
+        throw new errors_js_1.GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
+    }
+    return target;
+}
+/** targetPath, plus: no directory on the way may be a symlink that leads out of outDir. */
+async function safeTarget(outDir, name) {
+    const target = targetPath(outDir, name);
+    await (0, promises_1.mkdir)((0, node_path_1.dirname)(target), { recursive: true });
+    const realRoot = await (0, promises_1.realpath)(outDir);
+    const realParent = await (0, promises_1.realpath)((0, node_path_1.dirname)(target));
+    if (realParent !== realRoot && !realParent.startsWith(realRoot + node_path_1.sep)) {
+        throw new errors_js_1.GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${(0, node_path_1.dirname)(target)} is a link to ${realParent}, outside the output directory`);
+    }
+    const existing = await (0, promises_1.lstat)(target).catch(() => undefined);
+    if (existing?.isSymbolicLink()) {
+        throw new errors_js_1.GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
+    }
+    return target;
+}
+async function hashIfFile(path) {
+    const info = await (0, promises_1.lstat)(path).catch(() => undefined);
+    return info?.isFile() ? (0, hashing_js_1.hashFile)(path) : undefined;
+}
+
+
+/***/ }),
+
+/***/ 4296:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.GenpackError = void 0;
+exports.usageError = usageError;
+exports.inputError = inputError;
+class GenpackError extends Error {
+    code;
+    hint;
+    request;
+    constructor(code, message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.name = 'GenpackError';
+        this.code = code;
+        this.hint = options.hint;
+        this.request = options.request;
+    }
+    get exitCode() {
+        return this.code === 'USAGE' || this.code === 'INVALID_INPUT' || this.code === 'UNSAFE_PATH' || this.code === 'NO_MATCH' ? 2 : 1;
+    }
+    /** The full multi-line text shown to a user. */
+    describe() {
+        const lines = [this.message];
+        if (this.request) {
+            const status = this.request.status ? ` -> ${this.request.status}` : '';
+            lines.push(`  request: ${this.request.method} ${this.request.url}${status}`);
+            if (this.request.body)
+                lines.push(`  server said: ${this.request.body}`);
+        }
+        if (this.hint)
+            lines.push(...this.hint.split('\n').map((line) => `  hint: ${line}`));
+        return lines.join('\n');
+    }
+}
+exports.GenpackError = GenpackError;
+function usageError(message, hint) {
+    return new GenpackError('USAGE', message, { hint });
+}
+function inputError(message, hint) {
+    return new GenpackError('INVALID_INPUT', message, { hint });
+}
+
+
+/***/ }),
+
+/***/ 6228:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.formatBytes = formatBytes;
+/** Human-readable sizes in binary units, as the progress lines and summaries show them. */
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${Math.round(bytes)} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+
+/***/ }),
+
+/***/ 3031:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HashingStream = exports.CHUNK_SIZE = void 0;
+exports.openHashed = openHashed;
+exports.hashedBuffer = hashedBuffer;
+exports.hashFile = hashFile;
+exports.sha256 = sha256;
+/**
+ * SHA-256 in the same pass as the transfer: uploads read the file once through HashingStream,
+ * downloads hash each chunk as it is written. Reads use 1 MiB chunks so the per-chunk cost of
+ * streams and hashing stays small next to the hashing itself.
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const node_fs_1 = __webpack_require__(3024);
+const node_stream_1 = __webpack_require__(7075);
+exports.CHUNK_SIZE = 1024 * 1024;
+class HashingStream extends node_stream_1.Transform {
+    onBytes;
+    hash = (0, node_crypto_1.createHash)('sha256');
+    bytes = 0;
+    finished = false;
+    constructor(onBytes) {
+        super({ highWaterMark: exports.CHUNK_SIZE });
+        this.onBytes = onBytes;
+    }
+    _transform(chunk, _encoding, callback) {
+        this.hash.update(chunk);
+        this.bytes += chunk.length;
+        this.onBytes?.(this.bytes);
+        callback(null, chunk);
+    }
+    _flush(callback) {
+        this.finished = true;
+        callback();
+    }
+    /** The hex digest, once every byte has passed; undefined for a stream that did not finish. */
+    digest() {
+        return this.finished ? this.hash.copy().digest('hex') : undefined;
+    }
+}
+exports.HashingStream = HashingStream;
+/** Opens `path` and returns a stream of its bytes that hashes them on the way through. */
+function openHashed(path, onBytes) {
+    const hashing = new HashingStream(onBytes);
+    const source = (0, node_fs_1.createReadStream)(path, { highWaterMark: exports.CHUNK_SIZE });
+    source.on('error', (error) => hashing.destroy(error));
+    hashing.on('close', () => source.destroy());
+    source.pipe(hashing);
+    return hashing;
+}
+/** The same for bytes already in memory (the manifest), so they are verified the same way. */
+function hashedBuffer(data, onBytes) {
+    const hashing = new HashingStream(onBytes);
+    node_stream_1.Readable.from([data]).pipe(hashing);
+    return hashing;
+}
+async function hashFile(path) {
+    const hash = (0, node_crypto_1.createHash)('sha256');
+    for await (const chunk of (0, node_fs_1.createReadStream)(path, { highWaterMark: exports.CHUNK_SIZE }))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+function sha256(data) {
+    return (0, node_crypto_1.createHash)('sha256').update(data).digest('hex');
+}
+
+
+/***/ }),
+
+/***/ 1155:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.listPackage = listPackage;
+const errors_js_1 = __webpack_require__(4296);
+async function listPackage(registry, options) {
+    registry.validateRef({ name: options.name, version: options.version ?? '0' });
+    if (options.version === undefined) {
+        const versions = await registry.listVersions(options.name);
+        return { name: options.name, versions };
+    }
+    const ref = { name: options.name, version: options.version };
+    const files = await registry.listFiles(ref);
+    if (files.length === 0) {
+        throw new errors_js_1.GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+            hint: `list the versions with: genpack list --name ${ref.name}`,
+        });
+    }
+    return { name: ref.name, version: ref.version, files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
+}
+
+
+/***/ }),
+
+/***/ 7262:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.globBase = globBase;
+exports.expandInputs = expandInputs;
+/**
+ * Turns publish inputs (files, directories, globs with `**` and `!exclude`) into the list of local
+ * files and the name each gets in the package. The naming follows actions/upload-artifact: a file
+ * keeps its base name, a directory's files keep their path relative to the directory, and a glob's
+ * matches keep their path relative to the glob's literal leading directories.
+ */
+const promises_1 = __webpack_require__(1455);
+const node_path_1 = __webpack_require__(6760);
+const tinyglobby_1 = __webpack_require__(7949);
+const errors_js_1 = __webpack_require__(4296);
+const toPosix = (p) => p.split(node_path_1.sep).join('/');
+/** The literal directories before the first segment with glob syntax (`build/**\/*.bin` -> `build`). */
+function globBase(pattern) {
+    const segments = pattern.split('/');
+    const literal = [];
+    for (const segment of segments.slice(0, -1)) {
+        if ((0, tinyglobby_1.isDynamicPattern)(segment))
+            break;
+        literal.push(segment);
+    }
+    return literal.join('/') || (pattern.startsWith('/') ? '/' : '.');
+}
+async function expandInputs(inputs, cwd) {
+    const includes = inputs.filter((input) => !input.startsWith('!')).map((input) => input.trim()).filter(Boolean);
+    const excludes = inputs.filter((input) => input.startsWith('!')).map((input) => input.slice(1));
+    if (includes.length === 0)
+        throw (0, errors_js_1.inputError)('nothing to publish', 'name at least one file, directory or glob');
+    const byName = new Map();
+    const excluded = excludes.length ? new Set((await (0, tinyglobby_1.glob)(excludes, { cwd, dot: true, absolute: true })).map((p) => (0, node_path_1.resolve)(p))) : new Set();
+    for (const input of includes) {
+        const found = await expandOne(input, cwd, excludes);
+        const kept = found.filter((file) => !excluded.has(file.path));
+        if (kept.length === 0) {
+            throw new errors_js_1.GenpackError('NO_MATCH', `${JSON.stringify(input)} matches no file${found.length ? ' once the exclusions are applied' : ''}`, {
+                hint: `paths and globs are relative to ${cwd}; check the spelling, or build the files first`,
+            });
+        }
+        for (const file of kept) {
+            const other = byName.get(file.name);
+            if (other && other.path !== file.path) {
+                throw (0, errors_js_1.inputError)(`two files would be published as ${JSON.stringify(file.name)}: ${other.path} and ${file.path}`, 'publish them from a common directory so that their relative paths differ, or rename one');
+            }
+            byName.set(file.name, file);
+        }
+    }
+    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+async function expandOne(input, cwd, excludes) {
+    const absolute = (0, node_path_1.resolve)(cwd, input);
+    const info = await (0, promises_1.stat)(absolute).catch(() => undefined);
+    if (info?.isFile()) {
+        return [{ path: absolute, name: toPosix(input).split('/').pop() ?? input, size: info.size }];
+    }
+    if (info?.isDirectory()) {
+        const paths = await (0, tinyglobby_1.glob)('**/*', { cwd: absolute, dot: true, onlyFiles: true, followSymbolicLinks: true, ignore: relativeExcludes(excludes, cwd, absolute) });
+        return withSizes(paths.map((p) => ({ path: (0, node_path_1.join)(absolute, p), name: toPosix(p) })));
+    }
+    if (!(0, tinyglobby_1.isDynamicPattern)(input))
+        return [];
+    const pattern = toPosix(input);
+    const base = globBase(pattern);
+    const baseAbs = (0, node_path_1.resolve)(cwd, base);
+    const paths = await (0, tinyglobby_1.glob)(pattern, { cwd, dot: false, onlyFiles: true, absolute: true, followSymbolicLinks: true });
+    return withSizes(paths.map((p) => ({ path: (0, node_path_1.resolve)(p), name: toPosix((0, node_path_1.relative)(baseAbs, (0, node_path_1.resolve)(p))) })));
+}
+/** Exclusion patterns are written relative to cwd; inside a directory walk they must be rebased. */
+function relativeExcludes(excludes, cwd, dir) {
+    const prefix = toPosix((0, node_path_1.relative)(cwd, dir));
+    return excludes
+        .map((pattern) => ((0, node_path_1.isAbsolute)(pattern) ? toPosix((0, node_path_1.relative)(dir, pattern)) : pattern))
+        .map((pattern) => (prefix && pattern.startsWith(prefix + '/') ? pattern.slice(prefix.length + 1) : pattern));
+}
+async function withSizes(files) {
+    return Promise.all(files.map(async (file) => ({ ...file, size: (await (0, promises_1.stat)(file.path)).size })));
+}
+
+
+/***/ }),
+
+/***/ 4414:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_MANIFEST = void 0;
+exports.formatManifest = formatManifest;
+exports.parseManifest = parseManifest;
+/**
+ * The SHA256SUMS manifest in the format `sha256sum -c` reads: `<hex>  <relative path>` per line,
+ * sorted by path, so that `sha256sum -c SHA256SUMS` works in a downloaded tree.
+ */
+const errors_js_1 = __webpack_require__(4296);
+exports.DEFAULT_MANIFEST = 'SHA256SUMS';
+function formatManifest(entries) {
+    const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return sorted.map((entry) => `${entry.sha256}  ${entry.name}\n`).join('');
+}
+/** Parses text and binary mode lines (`hash  name`, `hash *name`); blank lines are allowed. */
+function parseManifest(text, source = 'SHA256SUMS') {
+    const entries = new Map();
+    const lines = text.split('\n');
+    lines.forEach((line, index) => {
+        if (line.trim() === '')
+            return;
+        const match = /^([0-9a-fA-F]{64}) [ *](.+?)\r?$/.exec(line);
+        if (!match) {
+            throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${source} line ${index + 1} is not in sha256sum format: ${JSON.stringify(line.slice(0, 120))}`);
+        }
+        entries.set(match[2].replace(/^\.\//, ''), match[1].toLowerCase());
+    });
+    return entries;
+}
+
+
+/***/ }),
+
+/***/ 6021:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PoolError = void 0;
+exports.mapPool = mapPool;
+/**
+ * Runs `work` over `items` with at most `limit` in flight. After the first failure no new item is
+ * started; the ones in flight finish, and every failure is reported together.
+ */
+class PoolError extends Error {
+    errors;
+    constructor(errors) {
+        super(errors.map((e) => e.message ?? String(e)).join('; '));
+        this.errors = errors;
+        this.name = 'PoolError';
+    }
+}
+exports.PoolError = PoolError;
+async function mapPool(items, limit, work) {
+    const results = new Array(items.length);
+    const errors = [];
+    let next = 0;
+    const worker = async () => {
+        while (errors.length === 0 && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await work(items[index], index);
+            }
+            catch (error) {
+                errors.push(error);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (errors.length === 1)
+        throw errors[0];
+    if (errors.length > 1)
+        throw new PoolError(errors);
+    return results;
+}
+
+
+/***/ }),
+
+/***/ 4664:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.silentReporter = void 0;
+exports.progressTracker = progressTracker;
+/**
+ * What core tells the shells while it works. The CLI prints lines, the action logs through
+ * @actions/core; core never writes to a stream itself.
+ */
+const format_js_1 = __webpack_require__(6228);
+exports.silentReporter = {
+    info: () => { },
+    warn: () => { },
+    start: () => { },
+    progress: () => { },
+    done: () => { },
+};
+/** Files smaller than this get only their start and end lines. */
+const PROGRESS_MIN_SIZE = 64 * 1024 * 1024;
+const PROGRESS_INTERVAL_MS = 5_000;
+/** Returns a byte-count callback that reports bytes, rate and ETA every few seconds. */
+function progressTracker(reporter, name, size, now = Date.now) {
+    if (size < PROGRESS_MIN_SIZE)
+        return () => { };
+    const started = now();
+    let last = started;
+    return (bytes) => {
+        const t = now();
+        if (t - last < PROGRESS_INTERVAL_MS || bytes >= size)
+            return;
+        last = t;
+        const rate = bytes / Math.max(0.001, (t - started) / 1000);
+        const eta = rate > 0 ? Math.ceil((size - bytes) / rate) : 0;
+        const percent = ((bytes / size) * 100).toFixed(0);
+        reporter.progress(name, `${name}: ${(0, format_js_1.formatBytes)(bytes)} of ${(0, format_js_1.formatBytes)(size)} (${percent}%), ${(0, format_js_1.formatBytes)(rate)}/s, ETA ${eta}s`);
+    };
+}
+
+
+/***/ }),
+
+/***/ 3252:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.publishFiles = publishFiles;
+const errors_js_1 = __webpack_require__(4296);
+const hashing_js_1 = __webpack_require__(3031);
+const local_files_js_1 = __webpack_require__(7262);
+const manifest_js_1 = __webpack_require__(4414);
+const pool_js_1 = __webpack_require__(6021);
+const transfer_js_1 = __webpack_require__(8060);
+async function publishFiles(registry, options, reporter) {
+    const { ref } = options;
+    registry.validateRef(ref);
+    const locals = await (0, local_files_js_1.expandInputs)(options.inputs, options.cwd);
+    for (const file of locals)
+        registry.validateFileName(file.name);
+    if (options.checksums !== null) {
+        registry.validateFileName(options.checksums);
+        const clash = locals.find((file) => registry.sameFileName(file.name, options.checksums));
+        if (clash) {
+            throw (0, errors_js_1.inputError)(`${clash.path} would be published as ${options.checksums}, the name of the checksum manifest`, 'rename the file, pick another manifest name with --checksums NAME, or pass --checksums none');
+        }
+    }
+    const remote = await registry.listFiles(ref);
+    const plan = await planUploads(registry, locals, remote, options.ifExists);
+    const url = (name) => registry.fileUrl(ref, name);
+    if (options.dryRun) {
+        const files = plan.map((p) => ({
+            name: p.local.name,
+            path: p.local.path,
+            size: p.local.size,
+            sha256: p.sha256 ?? '',
+            url: url(p.local.name),
+            status: p.action === 'skip' ? 'skipped' : 'planned',
+            note: p.action === 'skip' ? 'identical file already published' : p.action === 'replace' ? 'would replace the published file' : 'would upload',
+        }));
+        for (const file of files)
+            reporter.done(file);
+        if (options.checksums)
+            reporter.info(`would publish ${options.checksums} covering ${new Set([...plan.map((p) => p.local.name), ...remote.map((r) => r.fileName)].filter((n) => n !== options.checksums)).size} files`);
+        return { ref, packageUrl: registry.packageUrl(ref), files, uploaded: 0, skipped: files.filter((f) => f.status === 'skipped').length, dryRun: true };
+    }
+    const results = new Map();
+    const digests = new Map();
+    const unverified = [];
+    for (const p of plan.filter((p) => p.action === 'skip')) {
+        const result = { name: p.local.name, path: p.local.path, size: p.local.size, sha256: p.sha256, url: url(p.local.name), status: 'skipped', note: 'identical file already published' };
+        results.set(p.local.name, result);
+        digests.set(p.local.name, p.sha256);
+        reporter.done(result);
+    }
+    const send = async (p) => {
+        if (p.action === 'replace' && registry.flavour === 'gitea') {
+            // Gitea refuses a second file of the same name (409): replacing is DELETE then PUT, and a
+            // reader in between sees no file (gitea-api.md §1; documented in the README).
+            await registry.deleteFiles(ref, [p.existing]);
+        }
+        reporter.start('uploading', p.local.name, p.local.size);
+        const uploaded = await (0, transfer_js_1.uploadFile)(registry, ref, { name: p.local.name, path: p.local.path, size: p.local.size }, { hidden: options.hidden, reporter });
+        if (p.action === 'replace' && registry.flavour === 'gitlab')
+            await pruneOlder(registry, ref, p.local.name, uploaded, reporter);
+        record(p.local, uploaded);
+    };
+    const record = (local, uploaded) => {
+        const result = { name: local.name, path: local.path, size: local.size, sha256: uploaded.localSha256, url: url(local.name), status: 'uploaded' };
+        if (!uploaded.verified)
+            unverified.push({ name: local.name, sha256: uploaded.localSha256 });
+        results.set(local.name, result);
+        digests.set(local.name, uploaded.localSha256);
+        reporter.done(result);
+    };
+    // The first upload into a new version goes alone, so that the package is created once
+    // (concurrent first uploads can fail with 500 or create two packages: gitlab-api.md §5).
+    const pending = plan.filter((p) => p.action !== 'skip');
+    let rest = pending;
+    if (remote.length === 0 && pending.length > 0) {
+        await send(pending[0]);
+        rest = pending.slice(1);
+    }
+    await (0, pool_js_1.mapPool)(rest, options.concurrency, send);
+    if (options.checksums) {
+        const manifestName = options.checksums;
+        for (const file of remote) {
+            if (!digests.has(file.fileName) && !registry.sameFileName(file.fileName, manifestName) && file.sha256)
+                digests.set(file.fileName, file.sha256);
+        }
+        const text = (0, manifest_js_1.formatManifest)([...digests].map(([name, sha256]) => ({ name, sha256 })));
+        await publishManifest(registry, ref, manifestName, Buffer.from(text), remote, reporter, options.hidden, record, results);
+    }
+    if (unverified.length > 0)
+        await verifyFromListing(registry, ref, unverified);
+    const files = [...results.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return {
+        ref,
+        packageUrl: registry.packageUrl(ref),
+        files,
+        uploaded: files.filter((f) => f.status === 'uploaded').length,
+        skipped: files.filter((f) => f.status === 'skipped').length,
+        dryRun: false,
+    };
+}
+async function planUploads(registry, locals, remote, ifExists) {
+    const plan = await (0, pool_js_1.mapPool)(locals, 4, async (local) => {
+        const existing = remote.find((r) => registry.sameFileName(r.fileName, local.name));
+        if (!existing)
+            return { local, action: 'upload' };
+        if (ifExists === 'fail')
+            return { local, existing, action: 'upload' };
+        const sha256 = await (0, hashing_js_1.hashFile)(local.path);
+        if (existing.sha256 === sha256)
+            return { local, existing, sha256, action: 'skip' };
+        return { local, existing, sha256, action: ifExists === 'replace' ? 'replace' : 'upload' };
+    });
+    const conflicts = plan.filter((p) => p.existing && p.action === 'upload');
+    if (conflicts.length > 0) {
+        const list = conflicts.map((p) => `  ${p.local.name}${p.sha256 ? ` (published sha256 ${p.existing.sha256 ?? 'unknown'}, local ${p.sha256})` : ''}`).join('\n');
+        if (ifExists === 'fail') {
+            throw new errors_js_1.GenpackError('EXISTS', `${conflicts.length} file(s) already exist in this version and --if-exists is fail:\n${list}`, {
+                hint: 'publish a new version, or use --if-exists skip (leave identical files) or --if-exists replace',
+            });
+        }
+        throw new errors_js_1.GenpackError('EXISTS_DIFFERENT', `${conflicts.length} file(s) already exist in this version with different content:\n${list}`, {
+            hint: 'a published version should not change: publish a new version, or use --if-exists replace to overwrite these files',
+        });
+    }
+    return plan;
+}
+/**
+ * SHA256SUMS describes every file of the version after this publish. genpack owns it, so it is
+ * replaced whenever its content changes, whatever --if-exists says for the other files.
+ */
+async function publishManifest(registry, ref, name, data, remote, reporter, hidden, record, results) {
+    const digest = (0, hashing_js_1.sha256)(data);
+    const existing = remote.find((r) => registry.sameFileName(r.fileName, name));
+    if (existing?.sha256 === digest) {
+        const result = { name, size: data.length, sha256: digest, url: registry.fileUrl(ref, name), status: 'skipped', note: 'manifest unchanged' };
+        results.set(name, result);
+        reporter.done(result);
+        return;
+    }
+    if (existing && registry.flavour === 'gitea')
+        await registry.deleteFiles(ref, [existing]);
+    const source = { name, size: data.length, data };
+    reporter.start('uploading', name, data.length);
+    const uploaded = await (0, transfer_js_1.uploadFile)(registry, ref, source, { hidden, reporter });
+    if (existing && registry.flavour === 'gitlab')
+        await pruneOlder(registry, ref, name, uploaded, reporter);
+    record({ name, size: data.length }, uploaded);
+}
+async function pruneOlder(registry, ref, name, uploaded, reporter) {
+    const outcome = await registry.removeOlderDuplicates(ref, name, uploaded.id);
+    if (outcome === 'forbidden') {
+        reporter.warn(`${name}: replaced (GitLab serves the newest file), but the older copies stay: deleting them needs the Maintainer role`);
+    }
+}
+/** For registries that do not return what they stored (Gitea answers 201 with no body). */
+async function verifyFromListing(registry, ref, sent) {
+    const listed = await registry.listFiles(ref);
+    for (const file of sent) {
+        const stored = listed.find((r) => registry.sameFileName(r.fileName, file.name));
+        if (!stored?.sha256) {
+            throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${file.name}: uploaded, but the registry does not list it with a SHA-256 to verify`);
+        }
+        if (stored.sha256.toLowerCase() !== file.sha256) {
+            throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${file.name}: the registry stored different bytes than were sent`, {
+                hint: `sent sha256 ${file.sha256}, the registry lists ${stored.sha256}. Delete the file and publish again.`,
+            });
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 5459:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.deletePackage = deletePackage;
+const errors_js_1 = __webpack_require__(4296);
+async function deletePackage(registry, options, reporter) {
+    const { ref } = options;
+    registry.validateRef(ref);
+    for (const name of options.files)
+        registry.validateFileName(name);
+    const listed = await registry.listFiles(ref);
+    if (listed.length === 0) {
+        throw new errors_js_1.GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+            hint: `list what exists with: genpack list --name ${ref.name}`,
+        });
+    }
+    const chosen = options.files.length === 0
+        ? listed
+        : options.files.map((name) => {
+            const file = listed.find((r) => registry.sameFileName(r.fileName, name));
+            if (!file)
+                throw new errors_js_1.GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${listed.map((r) => r.fileName).join(', ')}` });
+            return file;
+        });
+    const results = chosen.map((file) => ({
+        name: file.fileName,
+        size: file.size ?? 0,
+        sha256: file.sha256 ?? '',
+        url: registry.fileUrl(ref, file.fileName),
+        status: options.yes ? 'deleted' : 'planned',
+        note: options.yes ? undefined : 'would be deleted (pass --yes to delete)',
+    }));
+    const wholeVersion = options.files.length === 0;
+    if (options.yes) {
+        if (wholeVersion)
+            await registry.deleteVersion(ref);
+        else
+            await registry.deleteFiles(ref, chosen);
+    }
+    for (const result of results)
+        reporter.done(result);
+    return { ref, files: results, dryRun: !options.yes, wholeVersion };
+}
+
+
+/***/ }),
+
+/***/ 8060:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.uploadFile = uploadFile;
+exports.downloadFile = downloadFile;
+/**
+ * Moving one file either way, with the guarantees genpack promises for every transfer:
+ * - streaming, hashed in the same pass, never buffered whole;
+ * - an upload is retried only after asking the registry whether the failed attempt stored the file,
+ *   so a retry never adds a duplicate (GitLab appends a row on every PUT, gitlab-api.md §1);
+ * - a download is written to a temporary file next to its target, resumed with Range after a broken
+ *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
+ */
+const promises_1 = __webpack_require__(1455);
+const node_path_1 = __webpack_require__(6760);
+const node_crypto_1 = __webpack_require__(7598);
+const retry_js_1 = __webpack_require__(8902);
+const errors_js_1 = __webpack_require__(4296);
+const hashing_js_1 = __webpack_require__(3031);
+const progress_js_1 = __webpack_require__(4664);
+async function uploadFile(registry, ref, source, options) {
+    const track = (0, progress_js_1.progressTracker)(options.reporter, source.name, source.size);
+    let attempt;
+    const body = () => {
+        attempt = source.path ? (0, hashing_js_1.openHashed)(source.path, track) : (0, hashing_js_1.hashedBuffer)(source.data ?? Buffer.alloc(0), track);
+        return attempt;
+    };
+    const knownIds = options.knownIds ?? (await rowIds(registry, ref, source.name));
+    const result = await (0, retry_js_1.withRetries)(registry.http.retryPolicy, async () => {
+        const stored = await registry.upload(ref, source.name, body, source.size, { hidden: options.hidden });
+        return { ...stored, localSha256: attempt?.digest() };
+    }, {
+        onRetry: (info) => registry.http.logRetry({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, info),
+        // The body may have reached the registry before the connection broke ("stored, then the
+        // connection dropped"): look for a new row with the bytes we sent before sending them again.
+        beforeRetry: async () => {
+            const sent = attempt?.digest();
+            if (!sent)
+                return undefined;
+            const rows = await listRows(registry, ref);
+            const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
+            if (!stored)
+                return undefined;
+            options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
+            return { sha256: stored.sha256, size: stored.size, id: stored.id, packageId: stored.packageId, localSha256: sent };
+        },
+    }).catch((error) => {
+        throw registry.http.networkError({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, error);
+    });
+    const localSha256 = result.localSha256 ?? attempt?.digest();
+    if (!localSha256)
+        throw new errors_js_1.GenpackError('NETWORK', `${source.name}: the upload ended before the whole file was read`);
+    if (result.sha256 && result.sha256.toLowerCase() !== localSha256) {
+        throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
+            hint: `sent sha256 ${localSha256}, the registry recorded ${result.sha256}; a proxy or the storage altered the upload. Delete the file and publish again.`,
+        });
+    }
+    return { ...result, localSha256, verified: Boolean(result.sha256) };
+}
+/** Every row the registry holds for the version; GitLab exposes duplicates, Gitea has none. */
+async function listRows(registry, ref) {
+    const withRows = registry;
+    return withRows.listRows ? withRows.listRows(ref) : registry.listFiles(ref);
+}
+async function rowIds(registry, ref, name) {
+    const rows = await listRows(registry, ref);
+    return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
+}
+async function downloadFile(registry, ref, target, reporter) {
+    await (0, promises_1.mkdir)((0, node_path_1.dirname)(target.path), { recursive: true });
+    const temp = (0, node_path_1.join)((0, node_path_1.dirname)(target.path), `.${(0, node_path_1.basename)(target.path)}.genpack-${(0, node_crypto_1.randomBytes)(4).toString('hex')}.part`);
+    const handle = await (0, promises_1.open)(temp, 'w');
+    let offset = 0;
+    let hash = (0, node_crypto_1.createHash)('sha256');
+    let headerSha;
+    const track = (0, progress_js_1.progressTracker)(reporter, target.name, target.size ?? 0);
+    try {
+        await (0, retry_js_1.withRetries)(registry.http.retryPolicy, async () => {
+            const response = await registry.download(ref, target.name, { offset });
+            if (offset > 0 && !resumes(response.header('content-range'), offset, response.status)) {
+                // The server sent the whole file again: start over.
+                offset = 0;
+                hash = (0, node_crypto_1.createHash)('sha256');
+                await handle.truncate(0);
+            }
+            headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
+            try {
+                for await (const chunk of response.body) {
+                    await handle.write(chunk, 0, chunk.length, offset);
+                    hash.update(chunk);
+                    offset += chunk.length;
+                    track(offset);
+                }
+            }
+            catch (error) {
+                throw new retry_js_1.RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
+            }
+            if (target.size !== undefined && offset < target.size) {
+                throw new retry_js_1.RetryableFailure(`the download of ${target.name} ended after ${offset} of ${target.size} bytes`);
+            }
+        }, { onRetry: (info) => registry.http.logRetry({ method: 'GET', url: registry.fileUrl(ref, target.name) }, info) }).catch((error) => {
+            throw registry.http.networkError({ method: 'GET', url: registry.fileUrl(ref, target.name) }, error);
+        });
+        await handle.sync();
+        await handle.close();
+        const sha256 = hash.digest('hex');
+        if (target.verify) {
+            const checks = [
+                ['the registry', target.expected.registry ?? headerSha],
+                ['X-Checksum-SHA256', headerSha],
+                ['SHA256SUMS', target.expected.manifest],
+            ];
+            if (!checks.some(([, expected]) => expected)) {
+                throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
+                    hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
+                });
+            }
+            for (const [source, expected] of checks) {
+                if (expected && expected.toLowerCase() !== sha256) {
+                    throw new errors_js_1.GenpackError('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
+                        hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
+                    });
+                }
+            }
+        }
+        await (0, promises_1.rename)(temp, target.path);
+        return { sha256, size: offset };
+    }
+    catch (error) {
+        await handle.close().catch(() => { });
+        await (0, promises_1.rm)(temp, { force: true });
+        throw error;
+    }
+}
+/** A 206 whose Content-Range starts where we stopped continues our file. */
+function resumes(contentRange, offset, status) {
+    if (status !== 206 || !contentRange)
+        return false;
+    const match = /^bytes (\d+)-/.exec(contentRange);
+    return match !== null && Number(match[1]) === offset;
+}
+
+
+/***/ }),
+
+/***/ 3329:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.CREDENTIAL_HEADERS = void 0;
+exports.retryableStatus = retryableStatus;
+exports.isRetryableStatus = isRetryableStatus;
+/**
+ * The one HTTP client. One undici dispatcher with keep-alive for the whole run (proxies from
+ * HTTP_PROXY/HTTPS_PROXY/NO_PROXY), a custom CA from CI_SERVER_TLS_CA_FILE or NODE_EXTRA_CA_CERTS,
+ * retries on transient failures, and redirects followed by hand so that credentials never reach
+ * another origin (gitlab-api.md §2 "Object storage", gitea-api.md §2 "serve_direct").
+ */
+const node_fs_1 = __webpack_require__(3024);
+const node_tls_1 = __webpack_require__(1692);
+const undici_1 = __webpack_require__(6752);
+const errors_js_1 = __webpack_require__(4296);
+const retry_js_1 = __webpack_require__(8902);
+const redact_js_1 = __webpack_require__(6715);
+/** Headers that carry credentials in any registry genpack speaks to; stripped across origins. */
+exports.CREDENTIAL_HEADERS = ['authorization', 'private-token', 'job-token', 'deploy-token', 'cookie'];
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+class HttpClient {
+    dispatcher;
+    credentials;
+    credentialOrigin;
+    userAgent;
+    retryPolicy;
+    log;
+    constructor(options = {}) {
+        const env = options.env ?? process.env;
+        const ca = customCa(env);
+        const tls = ca ? { ca } : undefined;
+        this.dispatcher = new undici_1.EnvHttpProxyAgent({
+            httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+            httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+            noProxy: env.NO_PROXY ?? env.no_proxy,
+            keepAliveTimeout: 30_000,
+            keepAliveMaxTimeout: 600_000,
+            connections: options.connections ?? null,
+            ...(tls ? { connect: tls, requestTls: tls } : {}),
+        });
+        this.credentials = Object.fromEntries(Object.entries(options.credentials ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+        this.credentialOrigin = options.credentialOrigin;
+        this.userAgent = options.userAgent ?? 'genpack';
+        this.retryPolicy = options.retry ?? retry_js_1.DEFAULT_RETRY_POLICY;
+        this.log = options.log ?? (() => { });
+    }
+    /** The secret values this client holds, for masking in logs. */
+    secrets() {
+        return Object.values(this.credentials).flatMap((value) => {
+            const basic = /^basic\s+(.+)$/i.exec(value);
+            const decoded = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : undefined;
+            const token = /^(?:token|bearer)\s+(.+)$/i.exec(value)?.[1];
+            return [value, token, basic?.[1], decoded, decoded?.split(':').slice(1).join(':')].filter((s) => typeof s === 'string' && s.length >= 4);
+        });
+    }
+    async close() {
+        await this.dispatcher.close();
+    }
+    /**
+     * One request, retried on transient failures when `retry` allows. A final 429/5xx answer is
+     * returned to the caller (who knows what it means); a final network error is thrown.
+     */
+    async request(req) {
+        const retry = req.retry ?? (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE');
+        if (!retry)
+            return this.send(req);
+        try {
+            return await (0, retry_js_1.withRetries)(this.retryPolicy, async (attempt) => {
+                const response = await this.send(req);
+                if (!RETRYABLE_STATUS.has(response.status) || attempt >= this.retryPolicy.attempts)
+                    return response;
+                const failure = retryableStatus(response);
+                if ((failure.retryAfterMs ?? 0) > retry_js_1.MAX_RETRY_AFTER_MS)
+                    return response;
+                await response.drain();
+                throw failure;
+            }, { onRetry: (info) => this.logRetry(req, info) });
+        }
+        catch (error) {
+            throw this.networkError(req, error);
+        }
+    }
+    logRetry(req, info) {
+        this.log(`retrying ${req.method} ${(0, redact_js_1.redactUrl)(req.url)} in ${(info.delayMs / 1000).toFixed(1)}s (attempt ${info.attempt + 1} of ${this.retryPolicy.attempts}: ${info.reason})`);
+    }
+    networkError(req, error) {
+        if (error instanceof errors_js_1.GenpackError || error instanceof retry_js_1.RetryableFailure || !(error instanceof Error))
+            return error;
+        if (error.code === 'ENOENT' || error.code === 'EACCES')
+            return error;
+        return new errors_js_1.GenpackError('NETWORK', `${req.method} ${(0, redact_js_1.redactUrl)(req.url)} failed: ${error.message}`, {
+            request: { method: req.method, url: (0, redact_js_1.redactUrl)(req.url) },
+            hint: 'check that the URL is right and the server is reachable (proxy: HTTPS_PROXY/NO_PROXY; custom CA: NODE_EXTRA_CA_CERTS or CI_SERVER_TLS_CA_FILE)',
+            cause: error,
+        });
+    }
+    /** One attempt, following redirects; no retries. */
+    async send(req) {
+        let url = new URL(req.url);
+        let method = req.method;
+        let body = req.body;
+        this.credentialOrigin ??= url.origin;
+        const maxRedirects = req.maxRedirects ?? 5;
+        for (let hop = 0;; hop++) {
+            const sameOrigin = url.origin === this.credentialOrigin;
+            const headers = { 'user-agent': this.userAgent, ...lowerKeys(req.headers ?? {}) };
+            if (req.authenticate !== false && sameOrigin)
+                Object.assign(headers, this.credentials);
+            if (!sameOrigin)
+                for (const name of exports.CREDENTIAL_HEADERS)
+                    delete headers[name];
+            const payload = body?.();
+            const response = await this.dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method,
+                headers,
+                body: payload,
+            });
+            const location = response.headers.location;
+            if (response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
+                await response.body.dump();
+                if (hop >= maxRedirects) {
+                    throw new errors_js_1.GenpackError('HTTP', `too many redirects for ${req.method} ${(0, redact_js_1.redactUrl)(req.url)}`, {
+                        request: { method: req.method, url: (0, redact_js_1.redactUrl)(url), status: response.statusCode },
+                    });
+                }
+                url = new URL(String(location), url);
+                // 303 always becomes GET; 301/302 after a non-GET do too (what browsers and curl -L do).
+                if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method !== 'GET' && method !== 'HEAD')) {
+                    method = method === 'HEAD' ? 'HEAD' : 'GET';
+                    body = undefined;
+                }
+                continue;
+            }
+            return wrapResponse(response, url, url.origin !== this.credentialOrigin);
+        }
+    }
+}
+exports.HttpClient = HttpClient;
+function retryableStatus(response) {
+    return new retry_js_1.RetryableFailure(`HTTP ${response.status}`, (0, retry_js_1.parseRetryAfter)(response.headers['retry-after']), response.status);
+}
+function isRetryableStatus(status) {
+    return RETRYABLE_STATUS.has(status);
+}
+function wrapResponse(response, url, crossOrigin) {
+    const headers = response.headers;
+    return {
+        status: response.statusCode,
+        headers,
+        url,
+        crossOrigin,
+        body: response.body,
+        text: () => response.body.text(),
+        json: () => response.body.json(),
+        drain: async () => {
+            try {
+                await response.body.dump();
+            }
+            catch {
+                // a body that breaks while being discarded changes nothing
+            }
+        },
+        header: (name) => {
+            const value = headers[name.toLowerCase()];
+            return Array.isArray(value) ? value[0] : value;
+        },
+    };
+}
+function lowerKeys(headers) {
+    return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+/**
+ * Node adds NODE_EXTRA_CA_CERTS to its default store by itself; an explicit `ca` replaces that
+ * store, so when GitLab's CI_SERVER_TLS_CA_FILE is set we rebuild it: roots + both files.
+ */
+function customCa(env) {
+    const file = env.CI_SERVER_TLS_CA_FILE;
+    if (!file)
+        return undefined;
+    const extra = env.NODE_EXTRA_CA_CERTS;
+    try {
+        return [...node_tls_1.rootCertificates, (0, node_fs_1.readFileSync)(file, 'utf8'), ...(extra ? [(0, node_fs_1.readFileSync)(extra, 'utf8')] : [])];
+    }
+    catch (error) {
+        throw new errors_js_1.GenpackError('INVALID_INPUT', `cannot read the CA file ${file}: ${error.message}`, {
+            hint: 'CI_SERVER_TLS_CA_FILE must name a readable PEM file',
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 6715:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.redactUrl = redactUrl;
+exports.maskSecrets = maskSecrets;
+/**
+ * URLs as they may be shown: no user-info, and no value for query parameters that carry
+ * credentials or signatures (GitLab's `job_token`, Gitea's `token`/`access_token`, presigned URLs).
+ */
+const SECRET_PARAMS = /^(job_token|private_token|token|access_token|signature|x-amz-signature|x-amz-credential|sig|se)$/i;
+function redactUrl(input) {
+    let url;
+    try {
+        url = new URL(String(input));
+    }
+    catch {
+        return String(input).replace(/\/\/[^/@\s]*@/, '//');
+    }
+    url.username = '';
+    url.password = '';
+    for (const key of [...url.searchParams.keys()]) {
+        if (SECRET_PARAMS.test(key))
+            url.searchParams.set(key, 'REDACTED');
+    }
+    return url.toString();
+}
+/** Replaces every occurrence of each secret in `text` with ***. */
+function maskSecrets(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        if (secret.length >= 4)
+            out = out.split(secret).join('***');
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 8902:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RetryableFailure = exports.MAX_RETRY_AFTER_MS = exports.DEFAULT_RETRY_POLICY = void 0;
+exports.isTransientNetworkError = isTransientNetworkError;
+exports.parseRetryAfter = parseRetryAfter;
+exports.backoffDelay = backoffDelay;
+exports.withRetries = withRetries;
+exports.describeFailure = describeFailure;
+/**
+ * Retries with exponential backoff and full jitter. Our own loop rather than undici's RetryAgent
+ * because genpack's request bodies are file streams that must be reopened for each attempt, and an
+ * upload must ask the registry whether the failed attempt stored the file before it tries again
+ * (GitLab appends a duplicate row on every PUT, gitlab-api.md §1 "Duplicates").
+ */
+const promises_1 = __webpack_require__(8500);
+exports.DEFAULT_RETRY_POLICY = { attempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+/** Retry-After values above this are not waited for: the attempt fails instead. */
+exports.MAX_RETRY_AFTER_MS = 120_000;
+/** Thrown by an attempt that should be tried again (a 429 or 5xx answer, a broken body). */
+class RetryableFailure extends Error {
+    retryAfterMs;
+    status;
+    constructor(message, retryAfterMs, status, options) {
+        super(message, options);
+        this.retryAfterMs = retryAfterMs;
+        this.status = status;
+        this.name = 'RetryableFailure';
+    }
+}
+exports.RetryableFailure = RetryableFailure;
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    'ERR_STREAM_PREMATURE_CLOSE',
+]);
+/** A network-level failure worth another attempt (as opposed to a bug or a local file error). */
+function isTransientNetworkError(error) {
+    for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+        if (e instanceof RetryableFailure)
+            return true;
+        const code = e.code;
+        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
+            return true;
+        if (e.name === 'SocketError')
+            return true;
+    }
+    return false;
+}
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function parseRetryAfter(value, now = Date.now()) {
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (!raw)
+        return undefined;
+    if (/^\s*\d+\s*$/.test(raw))
+        return Number(raw) * 1000;
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function backoffDelay(policy, failedAttempt, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+async function withRetries(policy, attempt, hooks = {}) {
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            if (!isTransientNetworkError(error) || n >= policy.attempts)
+                throw error;
+            const retryAfter = error instanceof RetryableFailure ? error.retryAfterMs : undefined;
+            if (retryAfter !== undefined && retryAfter > exports.MAX_RETRY_AFTER_MS)
+                throw error;
+            const delayMs = retryAfter ?? backoffDelay(policy, n);
+            hooks.onRetry?.({ attempt: n, delayMs, reason: describeFailure(error) });
+            await (0, promises_1.setTimeout)(delayMs);
+            if (hooks.beforeRetry) {
+                const settled = await hooks.beforeRetry();
+                if (settled !== undefined)
+                    return settled;
+            }
+        }
+    }
+}
+function describeFailure(error) {
+    if (error instanceof RetryableFailure)
+        return error.message;
+    const code = error.code;
+    const message = error.message ?? String(error);
+    return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+
+/***/ }),
+
+/***/ 4524:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.flavourFromEnvironment = flavourFromEnvironment;
+exports.resolveConnection = resolveConnection;
+exports.retryPolicyFromEnv = retryPolicyFromEnv;
+exports.connect = connect;
+exports.createRegistry = createRegistry;
+exports.probeFlavour = probeFlavour;
+/**
+ * Where to connect and with which credential: each setting from a flag or input, else genpack's
+ * environment variable, else the CI system's own. The CLI and the action both resolve through
+ * here, so a default means the same in every shell.
+ */
+const errors_js_1 = __webpack_require__(4296);
+const client_js_1 = __webpack_require__(3329);
+const retry_js_1 = __webpack_require__(8902);
+const gitlab_js_1 = __webpack_require__(5584);
+const TOKEN_TYPES = ['private', 'deploy', 'basic', 'job'];
+/** The settings that decide the flavour without asking the server. */
+function flavourFromEnvironment(input, env) {
+    const explicit = input.registry ?? env.GENPACK_REGISTRY;
+    if (explicit) {
+        if (explicit !== 'gitlab' && explicit !== 'gitea' && explicit !== 'forgejo') {
+            throw (0, errors_js_1.usageError)(`--registry must be gitlab or gitea, not ${JSON.stringify(explicit)}`, 'Forgejo uses the gitea flavour');
+        }
+        return { flavour: explicit === 'forgejo' ? 'gitea' : explicit, by: input.registry ? '--registry' : 'GENPACK_REGISTRY' };
+    }
+    if (env.GITLAB_CI === 'true' || env.CI_SERVER_URL || env.CI_JOB_TOKEN)
+        return { flavour: 'gitlab', by: 'GitLab CI variables' };
+    if (env.GITEA_ACTIONS === 'true' || env.FORGEJO_ACTIONS === 'true')
+        return { flavour: 'gitea', by: env.FORGEJO_ACTIONS === 'true' ? 'FORGEJO_ACTIONS' : 'GITEA_ACTIONS' };
+    const project = input.project ?? env.GENPACK_PROJECT;
+    const owner = input.owner ?? env.GENPACK_OWNER;
+    if (project && !owner)
+        return { flavour: 'gitlab', by: '--project' };
+    if (owner && !project)
+        return { flavour: 'gitea', by: '--owner' };
+    return { by: 'probe' };
+}
+function resolveConnection(input, env, flavour, detectedBy) {
+    const url = baseUrl(input, env, flavour);
+    const connection = flavour === 'gitlab' ? gitlabCredentials(input, env) : giteaCredentials(input, env);
+    if (flavour === 'gitlab') {
+        const project = input.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
+        if (!project)
+            throw (0, errors_js_1.usageError)('no GitLab project given', 'pass --project (numeric id or group/project path) or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+        return { flavour, url, project, ...connection, detectedBy };
+    }
+    const owner = input.owner ?? env.GENPACK_OWNER ?? env.GITHUB_REPOSITORY_OWNER;
+    if (!owner)
+        throw (0, errors_js_1.usageError)('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set GENPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
+    return { flavour, url, owner, ...connection, detectedBy };
+}
+function baseUrl(input, env, flavour) {
+    const raw = input.url ?? env.GENPACK_URL ?? (flavour === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_SERVER_URL);
+    if (!raw) {
+        throw (0, errors_js_1.usageError)('no registry URL given', flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set GENPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
+    }
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw (0, errors_js_1.usageError)(`--url ${JSON.stringify(raw)} is not a URL`, 'give the instance URL with its scheme, e.g. https://gitlab.example.com');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw (0, errors_js_1.usageError)(`--url must be http or https, not ${url.protocol}`);
+    if (url.username || url.password) {
+        throw (0, errors_js_1.usageError)('the URL contains credentials', 'put the token in GENPACK_TOKEN instead: URLs end up in logs');
+    }
+    if (url.search || url.hash)
+        throw (0, errors_js_1.usageError)(`--url must not have a query or fragment: ${url.origin}${url.pathname}`);
+    return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/api\/v1$/, '');
+}
+function gitlabCredentials(input, env) {
+    const token = input.token ?? env.GENPACK_TOKEN;
+    const type = (input.tokenType ?? env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
+    if (!TOKEN_TYPES.includes(type)) {
+        throw (0, errors_js_1.usageError)(`GENPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
+    }
+    if (token) {
+        switch (type) {
+            case 'deploy':
+                return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+            case 'job':
+                return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (GENPACK_TOKEN)', jobToken: true, secrets: [token] };
+            case 'basic': {
+                const [user, secret] = token.includes(':') ? [token.slice(0, token.indexOf(':')), token.slice(token.indexOf(':') + 1)] : [env.GENPACK_USERNAME ?? 'genpack', token];
+                return {
+                    credentials: { Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` },
+                    credentialLabel: `Basic authentication as ${user} (GENPACK_TOKEN)`,
+                    jobToken: false,
+                    secrets: [token, secret],
+                };
+            }
+            default:
+                return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+        }
+    }
+    if (env.CI_JOB_TOKEN) {
+        return { credentials: { 'JOB-TOKEN': env.CI_JOB_TOKEN }, credentialLabel: 'the CI job token (CI_JOB_TOKEN)', jobToken: true, secrets: [env.CI_JOB_TOKEN] };
+    }
+    return { credentials: {}, credentialLabel: 'no credentials', jobToken: false, secrets: [] };
+}
+function giteaCredentials(input, env) {
+    const token = input.token ?? env.GENPACK_TOKEN;
+    if (token) {
+        return { credentials: { Authorization: `token ${token}` }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+    }
+    // Token precedence of the runners: Forgejo FORGEJO_TOKEN, then GITEA_TOKEN, then GITHUB_TOKEN (gitea-api.md §6).
+    for (const name of ['FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN']) {
+        const value = env[name];
+        if (value)
+            return { credentials: { Authorization: `token ${value}` }, credentialLabel: `the Actions job token (${name})`, jobToken: true, secrets: [value] };
+    }
+    return { credentials: {}, credentialLabel: 'no credentials', jobToken: false, secrets: [] };
+}
+/**
+ * GENPACK_RETRIES (attempts in all, 1 = no retry) and GENPACK_RETRY_DELAY_MS (the first backoff)
+ * tune retries for networks that need more patience, or tests that need less.
+ */
+function retryPolicyFromEnv(env) {
+    const number = (name, min, max, fallback) => {
+        const raw = env[name];
+        if (raw === undefined || raw === '')
+            return fallback;
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < min || n > max)
+            throw (0, errors_js_1.usageError)(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+        return n;
+    };
+    const attempts = number('GENPACK_RETRIES', 1, 20, retry_js_1.DEFAULT_RETRY_POLICY.attempts);
+    const baseDelayMs = number('GENPACK_RETRY_DELAY_MS', 1, 60_000, retry_js_1.DEFAULT_RETRY_POLICY.baseDelayMs);
+    return { attempts, baseDelayMs, maxDelayMs: Math.max(baseDelayMs, retry_js_1.DEFAULT_RETRY_POLICY.maxDelayMs) };
+}
+/**
+ * Settles the flavour (asking the server once, unauthenticated, when nothing else tells) and
+ * builds the registry adapter with its HTTP client.
+ */
+async function connect(input, env, settings = {}) {
+    let { flavour, by } = flavourFromEnvironment(input, env);
+    if (!flavour) {
+        const url = baseUrl(input, env, 'gitlab');
+        flavour = await probeFlavour(url, settings);
+        by = `probe of ${url}`;
+    }
+    const connection = resolveConnection(input, env, flavour, by);
+    const http = new client_js_1.HttpClient({
+        credentials: connection.credentials,
+        credentialOrigin: new URL(connection.url).origin,
+        log: settings.log,
+        retry: settings.retry ?? retryPolicyFromEnv(env),
+        env: settings.env ?? env,
+        userAgent: settings.userAgent,
+    });
+    return { registry: createRegistry(connection, http), connection };
+}
+function createRegistry(connection, http) {
+    if (connection.flavour === 'gitlab') {
+        return new gitlab_js_1.GitlabRegistry({ url: connection.url, project: connection.project, credential: connection.credentialLabel }, http);
+    }
+    throw new errors_js_1.GenpackError('USAGE', 'the gitea flavour is not available in this build');
+}
+/** Gitea and Forgejo answer GET /api/v1/version without credentials; GitLab does not have it. */
+async function probeFlavour(url, settings) {
+    const http = new client_js_1.HttpClient({ log: settings.log, retry: settings.retry, env: settings.env });
+    try {
+        const response = await http.request({ method: 'GET', url: `${url}/api/v1/version`, authenticate: false });
+        if (response.status === 200) {
+            const body = await response.json().catch(() => undefined);
+            if (body && typeof body.version === 'string')
+                return 'gitea';
+        }
+        else {
+            await response.drain();
+        }
+        return 'gitlab';
+    }
+    finally {
+        await http.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 9437:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.GITLAB_FILE_NAME = exports.GITLAB_VERSION = exports.GITLAB_PACKAGE_NAME = void 0;
+exports.validateGitlabRef = validateGitlabRef;
+exports.validateGitlabFileName = validateGitlabFileName;
+exports.decodeGitlabFileName = decodeGitlabFileName;
+exports.gitlabFilePath = gitlabFilePath;
+/**
+ * GitLab's rules for generic package names, versions and file names (gitlab-api.md §1
+ * "Validation regexes", newest server). The client checks them before any request so that a bad
+ * value fails with a message naming it, instead of a bare 400 halfway through a publish.
+ */
+const errors_js_1 = __webpack_require__(4296);
+exports.GITLAB_PACKAGE_NAME = /^[A-Za-z0-9._+-]+$/;
+/** `\A(?!.*\.\.)[\w+.-]+\z`: no `..` anywhere, no slash. */
+exports.GITLAB_VERSION = /^(?!.*\.\.)[A-Za-z0-9_+.-]+$/;
+/** The last path segment: `~` and `@` allowed but not at either end; no spaces, `%` or non-ASCII. */
+exports.GITLAB_FILE_NAME = /^(?![~@])[A-Za-z0-9._+~@-]+(?<![~@])$/;
+function validateGitlabRef(ref) {
+    if (!exports.GITLAB_PACKAGE_NAME.test(ref.name) || ref.name === '.' || ref.name === '..') {
+        throw (0, errors_js_1.inputError)(`invalid package name ${JSON.stringify(ref.name)}`, 'GitLab package names may use only letters, digits, ".", "_", "-" and "+" (and may not be "." or "..")');
+    }
+    if (!exports.GITLAB_VERSION.test(ref.version)) {
+        throw (0, errors_js_1.inputError)(`invalid package version ${JSON.stringify(ref.version)}`, 'GitLab package versions may use only letters, digits, "_", "+", "." and "-", with no ".." (e.g. 1.2.3, 1.2.3-rc.1, v1.2.4-build)');
+    }
+}
+function validateGitlabFileName(fileName) {
+    const segments = fileName.split('/');
+    const base = segments.pop() ?? '';
+    for (const segment of segments) {
+        if (segment === '' || segment === '.' || segment === '..' || /[\u0000-\u001f\u007f\\]/.test(segment)) {
+            throw (0, errors_js_1.inputError)(`invalid directory ${JSON.stringify(segment)} in file name ${JSON.stringify(fileName)}`, 'directories in a GitLab package path must be non-empty, not "." or "..", and free of control characters and backslashes');
+        }
+    }
+    if (!exports.GITLAB_FILE_NAME.test(base)) {
+        throw (0, errors_js_1.inputError)(`invalid file name ${JSON.stringify(base)}${segments.length ? ` (in ${JSON.stringify(fileName)})` : ''}`, 'GitLab file names may use only letters, digits, ".", "_", "-", "+", "~" and "@", with no "~" or "@" at either end (no spaces, "%" or non-ASCII); rename the file');
+    }
+}
+/**
+ * GitLab stores a file uploaded under a sub-path as `encodeURIComponent(path/file)` with only
+ * `A-Za-z0-9*._-` left raw (gitlab-api.md §1 "Sub-directories"); root files are stored raw.
+ */
+function decodeGitlabFileName(stored) {
+    try {
+        return decodeURIComponent(stored);
+    }
+    catch {
+        return stored;
+    }
+}
+/** The URL path of a file: raw slashes between segments, each segment percent-encoded. */
+function gitlabFilePath(fileName) {
+    return fileName.split('/').map(encodeURIComponent).join('/');
+}
+
+
+/***/ }),
+
+/***/ 5584:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.GitlabRegistry = void 0;
+exports.gitlabInstanceUrl = gitlabInstanceUrl;
+const errors_js_1 = __webpack_require__(4296);
+const format_js_1 = __webpack_require__(6228);
+const client_js_1 = __webpack_require__(3329);
+const redact_js_1 = __webpack_require__(6715);
+const gitlab_names_js_1 = __webpack_require__(9437);
+const pagination_js_1 = __webpack_require__(7195);
+/** Strips a trailing `/api/v4` (and slashes) so both forms of the URL work. */
+function gitlabInstanceUrl(url) {
+    return url.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+}
+class GitlabRegistry {
+    target;
+    http;
+    flavour = 'gitlab';
+    instance;
+    projectApi;
+    constructor(target, http) {
+        this.target = target;
+        this.http = http;
+        this.instance = gitlabInstanceUrl(target.url);
+        this.projectApi = `${this.instance}/api/v4/projects/${encodeURIComponent(target.project)}`;
+    }
+    validateRef(ref) {
+        (0, gitlab_names_js_1.validateGitlabRef)(ref);
+    }
+    validateFileName(fileName) {
+        (0, gitlab_names_js_1.validateGitlabFileName)(fileName);
+    }
+    sameFileName(a, b) {
+        return a === b;
+    }
+    fileUrl(ref, fileName) {
+        return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/${(0, gitlab_names_js_1.gitlabFilePath)(fileName)}`;
+    }
+    packageUrl(ref) {
+        return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
+    }
+    async listVersions(name) {
+        const packages = await this.findPackages(name);
+        return packages.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at, status: p.status }));
+    }
+    async listFiles(ref) {
+        const served = new Map();
+        // GitLab serves the newest row of a file name (highest id, gitlab-api.md §2 "Lookup").
+        for (const row of await this.listRows(ref)) {
+            const current = served.get(row.fileName);
+            if (!current || (row.id ?? 0) > (current.id ?? 0))
+                served.set(row.fileName, row);
+        }
+        return [...served.values()].sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+    }
+    async upload(ref, fileName, body, size, options) {
+        const url = new URL(this.fileUrl(ref, fileName));
+        url.searchParams.set('select', 'package_file');
+        if (options.hidden)
+            url.searchParams.set('status', 'hidden');
+        const response = await this.http.send({
+            method: 'PUT',
+            url,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+            body,
+        });
+        if ((0, client_js_1.isRetryableStatus)(response.status)) {
+            await response.drain();
+            throw (0, client_js_1.retryableStatus)(response);
+        }
+        if (response.status === 200) {
+            const file = await response.json();
+            return { sha256: file.file_sha256 ?? undefined, size: file.size, id: file.id, packageId: file.package_id };
+        }
+        if (response.status === 201) {
+            await response.drain();
+            return {};
+        }
+        throw await this.failure('PUT', url, response, { fileName, size });
+    }
+    async download(ref, fileName, request = {}) {
+        const url = this.fileUrl(ref, fileName);
+        const headers = {};
+        if (request.offset)
+            headers.range = `bytes=${request.offset}-`;
+        const response = await this.http.request({ method: 'GET', url, headers });
+        if (response.status === 200 || response.status === 206)
+            return response;
+        throw await this.failure('GET', url, response, { fileName });
+    }
+    /** Deletes every row of each named file: deleting only the served one would bring an older copy back. */
+    async deleteFiles(ref, files) {
+        const rows = await this.listRows(ref);
+        for (const file of files) {
+            const matching = rows.filter((row) => row.fileName === file.fileName);
+            if (matching.length === 0)
+                throw new errors_js_1.GenpackError('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
+            for (const row of matching)
+                await this.deleteOrFail(`${this.projectApi}/packages/${row.packageId}/package_files/${row.id}`);
+        }
+    }
+    async deleteVersion(ref) {
+        const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
+        if (packages.length === 0) {
+            throw new errors_js_1.GenpackError('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
+        }
+        for (const pkg of packages)
+            await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
+    }
+    async removeOlderDuplicates(ref, fileName, keepId) {
+        const older = (await this.listRows(ref)).filter((row) => row.fileName === fileName && row.id !== keepId);
+        if (older.length === 0)
+            return 'none';
+        for (const row of older) {
+            const url = `${this.projectApi}/packages/${row.packageId}/package_files/${row.id}`;
+            const response = await this.http.request({ method: 'DELETE', url });
+            await response.drain();
+            if (response.status === 403)
+                return 'forbidden';
+            if (response.status !== 204 && response.status !== 404)
+                throw await this.failure('DELETE', url, response, {});
+        }
+        return 'removed';
+    }
+    /** Every stored row of the version, duplicates included. */
+    async listRows(ref) {
+        const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
+        const rows = [];
+        for (const pkg of packages) {
+            const url = `${this.projectApi}/packages/${pkg.id}/package_files?per_page=100&order_by=id&sort=asc`;
+            // A package that vanished between the two calls (deleted, or hidden) has no files to show.
+            const files = await (0, pagination_js_1.fetchAllPages)(this.http, url, (response) => this.failure('GET', url, response, {}), [404]);
+            for (const file of files) {
+                rows.push({
+                    fileName: (0, gitlab_names_js_1.decodeGitlabFileName)(file.file_name),
+                    size: file.size,
+                    sha256: file.file_sha256 ?? undefined,
+                    id: file.id,
+                    packageId: file.package_id ?? pkg.id,
+                    createdAt: file.created_at,
+                });
+            }
+        }
+        return rows;
+    }
+    /**
+     * Packages with exactly this name. `package_name` is a fuzzy substring match (gitlab-api.md §3),
+     * so the answer is filtered again here.
+     */
+    async findPackages(name) {
+        const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc`;
+        const packages = await (0, pagination_js_1.fetchAllPages)(this.http, url, (response) => this.failure('GET', url, response, {}));
+        return packages.filter((p) => p.name === name);
+    }
+    async deleteOrFail(url) {
+        const response = await this.http.request({ method: 'DELETE', url });
+        if (response.status === 204 || response.status === 200) {
+            await response.drain();
+            return;
+        }
+        throw await this.failure('DELETE', url, response, {});
+    }
+    /** Turns a refusal into an error that says what to change (issue: "Errors say what to change"). */
+    async failure(method, url, response, context) {
+        const raw = (await response.text().catch(() => '')).slice(0, 500);
+        const message = serverMessage(raw);
+        const request = { method, url: (0, redact_js_1.redactUrl)(url), status: response.status, body: message || undefined };
+        const what = context.fileName ? ` ${context.fileName}` : '';
+        switch (response.status) {
+            case 401:
+                return new errors_js_1.GenpackError('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
+                    request,
+                    hint: 'use one of: GENPACK_TOKEN with a personal, project or group access token that has the api scope (sent as PRIVATE-TOKEN); ' +
+                        'GENPACK_TOKEN with a deploy token and GENPACK_TOKEN_TYPE=deploy (read_package_registry to download, write_package_registry to publish); ' +
+                        'or CI_JOB_TOKEN inside a GitLab CI job. Check that the token has not expired.',
+                });
+            case 403:
+                return new errors_js_1.GenpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                    request,
+                    hint: [
+                        method === 'DELETE'
+                            ? 'deleting packages needs the Maintainer role (or a deploy token with write_package_registry)'
+                            : 'publishing needs at least the Developer role in the project',
+                        'a deploy token needs write_package_registry to publish; a token with only read_api or read_registry cannot write',
+                        'the package registry may be disabled for the project, or a package protection rule may cover this name',
+                    ].join('\n'),
+                });
+            case 404:
+                return new errors_js_1.GenpackError('NOT_FOUND', `not found:${what || ' ' + (0, redact_js_1.redactUrl)(url)}`, {
+                    request,
+                    hint: context.fileName
+                        ? 'check the package name, version and file name (GitLab names are case-sensitive); private projects also answer 404 to tokens without access'
+                        : `check the project (${this.target.project}) and the URL (${this.instance}); private projects answer 404 to tokens without access`,
+                });
+            case 400:
+                if (/duplicate package is not allowed/i.test(message)) {
+                    return new errors_js_1.GenpackError('DUPLICATE', `the project does not allow a second${what} in this version`, {
+                        request,
+                        hint: 'the project or group setting "Allow duplicates" for generic packages is off (Settings > Packages and registries), and no exception regex matches. ' +
+                            'Publish a new version, delete the existing file first (genpack delete), or use --if-exists skip to leave identical files alone.',
+                    });
+                }
+                if (/file is too large/i.test(message)) {
+                    return new errors_js_1.GenpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${(0, format_js_1.formatBytes)(context.size)})` : ''}`, {
+                        request,
+                        hint: 'GitLab limits generic package files to generic_packages_max_file_size, 5 GiB by default (5 GB on GitLab.com); an administrator can raise it in the plan limits',
+                    });
+                }
+                return new errors_js_1.GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+            default:
+                return new errors_js_1.GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+        }
+    }
+}
+exports.GitlabRegistry = GitlabRegistry;
+function serverMessage(raw) {
+    try {
+        const parsed = JSON.parse(raw);
+        const value = parsed.message ?? parsed.error;
+        return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
+    }
+    catch {
+        return raw.trim();
+    }
+}
+
+
+/***/ }),
+
+/***/ 7195:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.nextPageUrl = nextPageUrl;
+exports.fetchAllPages = fetchAllPages;
+/** Upper bound on pages, so a server that always answers "next" cannot loop us forever. */
+const MAX_PAGES = 10_000;
+function nextPageUrl(response, current) {
+    const link = response.header('link');
+    if (link) {
+        for (const part of link.split(',')) {
+            const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+            if (match)
+                return new URL(match[1], current);
+        }
+    }
+    const nextPage = response.header('x-next-page');
+    if (nextPage && /^\d+$/.test(nextPage)) {
+        const next = new URL(current);
+        next.searchParams.set('page', nextPage);
+        return next;
+    }
+    return undefined;
+}
+/**
+ * GETs every page of a JSON-array listing. `emptyOn` statuses mean "nothing there" (e.g. 404 for a
+ * package that has gone); any other non-200 answer becomes the error `fail` builds.
+ */
+async function fetchAllPages(http, firstUrl, fail, emptyOn = []) {
+    const items = [];
+    let url = new URL(firstUrl);
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+        const response = await http.request({ method: 'GET', url });
+        if (emptyOn.includes(response.status)) {
+            await response.drain();
+            return items;
+        }
+        if (response.status !== 200)
+            throw await fail(response);
+        const body = await response.json();
+        if (!Array.isArray(body))
+            break;
+        items.push(...body);
+        const next = nextPageUrl(response, url);
+        url = body.length > 0 && next && next.toString() !== url.toString() ? next : undefined;
+    }
+    return items;
+}
+
+
+/***/ })
+
+};

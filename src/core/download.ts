@@ -1,0 +1,184 @@
+/**
+ * download: one package version (or named files of it) -> a directory tree, every file verified
+ * against the registry's SHA-256 and against SHA256SUMS when the version has one.
+ */
+import { lstat, mkdir, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
+import { GenpackError } from './errors.js';
+import { hashFile, sha256 } from './hashing.js';
+import { DEFAULT_MANIFEST, parseManifest } from './manifest.js';
+import { mapPool } from './pool.js';
+import type { Reporter, TransferResult } from './progress.js';
+import { downloadFile } from './transfer.js';
+
+export interface DownloadOptions {
+  ref: PackageRef;
+  /** File names to fetch; empty for the whole version. */
+  files: string[];
+  outDir: string;
+  concurrency: number;
+  verify: boolean;
+  /** Name of the manifest to verify against when the version has one. */
+  checksums?: string;
+}
+
+export interface DownloadResult {
+  ref: PackageRef;
+  packageUrl: string;
+  outDir: string;
+  files: TransferResult[];
+  downloaded: number;
+  skipped: number;
+}
+
+/** Largest manifest genpack will read into memory. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+export async function downloadPackage(registry: RegistryAdapter, options: DownloadOptions, reporter: Reporter): Promise<DownloadResult> {
+  const { ref } = options;
+  const manifestName = options.checksums ?? DEFAULT_MANIFEST;
+  registry.validateRef(ref);
+  for (const name of options.files) {
+    registry.validateFileName(name);
+    targetPath(options.outDir, name);
+  }
+  const outDir = resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+
+  const listed = await registry.listFiles(ref);
+  const wanted = selectFiles(registry, ref, listed, options.files);
+  for (const file of wanted) targetPath(outDir, file.fileName);
+
+  let manifest: Map<string, string> | undefined;
+  const manifestFile = listed.find((file) => registry.sameFileName(file.fileName, manifestName));
+  if (options.verify && manifestFile) manifest = await readManifest(registry, ref, manifestFile);
+
+  const results = await mapPool(wanted, options.concurrency, async (file): Promise<TransferResult> => {
+    const path = await safeTarget(outDir, file.fileName);
+    const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
+    if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
+      throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
+        hint: `the registry lists ${file.sha256}, ${manifestName} says ${fromManifest}; the package was changed after it was published. Nothing was written for this file.`,
+      });
+    }
+    const expected = file.sha256?.toLowerCase() ?? fromManifest;
+    const url = registry.fileUrl(ref, file.fileName);
+    if (expected && options.verify && (await hashIfFile(path)) === expected) {
+      const result: TransferResult = { name: file.fileName, path, size: file.size ?? 0, sha256: expected, url, status: 'skipped', note: 'already present with the right SHA-256' };
+      reporter.done(result);
+      return result;
+    }
+    reporter.start('downloading', file.fileName, file.size ?? 0);
+    const got = await downloadFile(registry, ref, { name: file.fileName, path, size: file.size, verify: options.verify, expected: { registry: file.sha256, manifest: fromManifest } }, reporter);
+    const result: TransferResult = { name: file.fileName, path, size: got.size, sha256: got.sha256, url, status: 'downloaded' };
+    reporter.done(result);
+    return result;
+  });
+
+  return {
+    ref,
+    packageUrl: registry.packageUrl(ref),
+    outDir,
+    files: results,
+    downloaded: results.filter((r) => r.status === 'downloaded').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+  };
+}
+
+function selectFiles(registry: RegistryAdapter, ref: PackageRef, listed: RemoteFile[], names: string[]): RemoteFile[] {
+  if (names.length === 0) {
+    if (listed.length === 0) {
+      throw new GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+        hint: `list what exists with: genpack list --name ${ref.name}`,
+      });
+    }
+    return listed;
+  }
+  // A hidden GitLab package is downloadable but not listed (gitlab-api.md §2): named files are
+  // still fetched, verified by X-Checksum-SHA256.
+  if (listed.length === 0) return names.map((fileName) => ({ fileName }));
+  return names.map((name) => {
+    const file = listed.find((r) => registry.sameFileName(r.fileName, name));
+    if (!file) {
+      const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
+      throw new GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
+    }
+    return file;
+  });
+}
+
+function lookup(registry: RegistryAdapter, manifest: Map<string, string>, name: string): string | undefined {
+  const exact = manifest.get(name);
+  if (exact) return exact;
+  for (const [entry, digest] of manifest) if (registry.sameFileName(entry, name)) return digest;
+  return undefined;
+}
+
+async function readManifest(registry: RegistryAdapter, ref: PackageRef, file: RemoteFile): Promise<Map<string, string>> {
+  if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
+    throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
+  }
+  const response = await registry.download(ref, file.fileName);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > MAX_MANIFEST_BYTES) throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName} is too large to be a checksum manifest`);
+    chunks.push(chunk);
+  }
+  const data = Buffer.concat(chunks);
+  const digest = sha256(data);
+  const expected = file.sha256 ?? response.header('x-checksum-sha256');
+  if (expected && expected.toLowerCase() !== digest) {
+    throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
+  }
+  return parseManifest(data.toString('utf8'), file.fileName);
+}
+
+/**
+ * Where a package file lands under outDir. Names that are absolute, contain `..` or `.`
+ * segments, backslashes or NUL are refused: a package must not write outside --out.
+ */
+export function targetPath(outDir: string, name: string): string {
+  const segments = name.split('/');
+  if (
+    name === '' ||
+    isAbsolute(name) ||
+    /^[A-Za-z]:/.test(name) ||
+    name.includes('\\') ||
+    name.includes('\0') ||
+    segments.some((s) => s === '' || s === '.' || s === '..')
+  ) {
+    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
+      hint: 'package file names must be relative paths without "." or ".." segments',
+    });
+  }
+  const root = resolve(outDir);
+  const target = resolve(root, ...segments);
+  if (!target.startsWith(root + sep)) {
+    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
+  }
+  return target;
+}
+
+/** targetPath, plus: no directory on the way may be a symlink that leads out of outDir. */
+async function safeTarget(outDir: string, name: string): Promise<string> {
+  const target = targetPath(outDir, name);
+  await mkdir(dirname(target), { recursive: true });
+  const realRoot = await realpath(outDir);
+  const realParent = await realpath(dirname(target));
+  if (realParent !== realRoot && !realParent.startsWith(realRoot + sep)) {
+    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${dirname(target)} is a link to ${realParent}, outside the output directory`);
+  }
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing?.isSymbolicLink()) {
+    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
+  }
+  return target;
+}
+
+async function hashIfFile(path: string): Promise<string | undefined> {
+  const info = await lstat(path).catch(() => undefined);
+  return info?.isFile() ? hashFile(path) : undefined;
+}

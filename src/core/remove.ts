@@ -1,0 +1,56 @@
+/**
+ * delete: files of a version, or the whole version. Without `yes` it only says what it would
+ * delete, so that a typo in a version never removes a release.
+ */
+import type { PackageRef, RegistryAdapter } from '../registry/types.js';
+import { GenpackError } from './errors.js';
+import type { Reporter, TransferResult } from './progress.js';
+
+export interface DeleteOptions {
+  ref: PackageRef;
+  /** Files to delete; empty for the whole version. */
+  files: string[];
+  yes: boolean;
+}
+
+export interface DeleteResult {
+  ref: PackageRef;
+  files: TransferResult[];
+  /** True when nothing was deleted because `yes` was not given. */
+  dryRun: boolean;
+  wholeVersion: boolean;
+}
+
+export async function deletePackage(registry: RegistryAdapter, options: DeleteOptions, reporter: Reporter): Promise<DeleteResult> {
+  const { ref } = options;
+  registry.validateRef(ref);
+  for (const name of options.files) registry.validateFileName(name);
+  const listed = await registry.listFiles(ref);
+  if (listed.length === 0) {
+    throw new GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+      hint: `list what exists with: genpack list --name ${ref.name}`,
+    });
+  }
+  const chosen = options.files.length === 0
+    ? listed
+    : options.files.map((name) => {
+        const file = listed.find((r) => registry.sameFileName(r.fileName, name));
+        if (!file) throw new GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${listed.map((r) => r.fileName).join(', ')}` });
+        return file;
+      });
+  const results = chosen.map((file): TransferResult => ({
+    name: file.fileName,
+    size: file.size ?? 0,
+    sha256: file.sha256 ?? '',
+    url: registry.fileUrl(ref, file.fileName),
+    status: options.yes ? 'deleted' : 'planned',
+    note: options.yes ? undefined : 'would be deleted (pass --yes to delete)',
+  }));
+  const wholeVersion = options.files.length === 0;
+  if (options.yes) {
+    if (wholeVersion) await registry.deleteVersion(ref);
+    else await registry.deleteFiles(ref, chosen);
+  }
+  for (const result of results) reporter.done(result);
+  return { ref, files: results, dryRun: !options.yes, wholeVersion };
+}

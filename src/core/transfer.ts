@@ -1,0 +1,182 @@
+/**
+ * Moving one file either way, with the guarantees genpack promises for every transfer:
+ * - streaming, hashed in the same pass, never buffered whole;
+ * - an upload is retried only after asking the registry whether the failed attempt stored the file,
+ *   so a retry never adds a duplicate (GitLab appends a row on every PUT, gitlab-api.md §1);
+ * - a download is written to a temporary file next to its target, resumed with Range after a broken
+ *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
+ */
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { withRetries, RetryableFailure } from '../http/retry.js';
+import type { PackageRef, RegistryAdapter, RemoteFile, UploadResult } from '../registry/types.js';
+import { GenpackError } from './errors.js';
+import { hashedBuffer, openHashed, type HashingStream } from './hashing.js';
+import { progressTracker, type Reporter } from './progress.js';
+
+export interface UploadSource {
+  name: string;
+  size: number;
+  /** A file on disk, or bytes already in memory (the manifest). */
+  path?: string;
+  data?: Buffer;
+}
+
+export interface VerifiedUpload extends UploadResult {
+  /** The SHA-256 of the bytes genpack sent, computed while sending. */
+  localSha256: string;
+  /** False when the registry did not say what it stored (checked later from its listing). */
+  verified: boolean;
+}
+
+export async function uploadFile(
+  registry: RegistryAdapter,
+  ref: PackageRef,
+  source: UploadSource,
+  options: { hidden?: boolean; reporter: Reporter; knownIds?: Set<number> },
+): Promise<VerifiedUpload> {
+  const track = progressTracker(options.reporter, source.name, source.size);
+  let attempt: HashingStream | undefined;
+  const body = (): Readable => {
+    attempt = source.path ? openHashed(source.path, track) : hashedBuffer(source.data ?? Buffer.alloc(0), track);
+    return attempt;
+  };
+  const knownIds = options.knownIds ?? (await rowIds(registry, ref, source.name));
+
+  const result = await withRetries<UploadResult & { localSha256?: string }>(
+    registry.http.retryPolicy,
+    async () => {
+      const stored = await registry.upload(ref, source.name, body, source.size, { hidden: options.hidden });
+      return { ...stored, localSha256: attempt?.digest() };
+    },
+    {
+      onRetry: (info) => registry.http.logRetry({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, info),
+      // The body may have reached the registry before the connection broke ("stored, then the
+      // connection dropped"): look for a new row with the bytes we sent before sending them again.
+      beforeRetry: async () => {
+        const sent = attempt?.digest();
+        if (!sent) return undefined;
+        const rows = await listRows(registry, ref);
+        const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
+        if (!stored) return undefined;
+        options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
+        return { sha256: stored.sha256, size: stored.size, id: stored.id, packageId: stored.packageId, localSha256: sent };
+      },
+    },
+  ).catch((error) => {
+    throw registry.http.networkError({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, error);
+  });
+
+  const localSha256 = result.localSha256 ?? attempt?.digest();
+  if (!localSha256) throw new GenpackError('NETWORK', `${source.name}: the upload ended before the whole file was read`);
+  if (result.sha256 && result.sha256.toLowerCase() !== localSha256) {
+    throw new GenpackError('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
+      hint: `sent sha256 ${localSha256}, the registry recorded ${result.sha256}; a proxy or the storage altered the upload. Delete the file and publish again.`,
+    });
+  }
+  return { ...result, localSha256, verified: Boolean(result.sha256) };
+}
+
+/** Every row the registry holds for the version; GitLab exposes duplicates, Gitea has none. */
+async function listRows(registry: RegistryAdapter, ref: PackageRef): Promise<RemoteFile[]> {
+  const withRows = registry as RegistryAdapter & { listRows?: (ref: PackageRef) => Promise<RemoteFile[]> };
+  return withRows.listRows ? withRows.listRows(ref) : registry.listFiles(ref);
+}
+
+async function rowIds(registry: RegistryAdapter, ref: PackageRef, name: string): Promise<Set<number>> {
+  const rows = await listRows(registry, ref);
+  return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
+}
+
+export interface DownloadTarget {
+  name: string;
+  /** Final path on disk. */
+  path: string;
+  /** Expected digests; each one present is checked. */
+  expected: { registry?: string; manifest?: string };
+  size?: number;
+  verify: boolean;
+}
+
+export interface DownloadedFile {
+  sha256: string;
+  size: number;
+}
+
+export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, reporter: Reporter): Promise<DownloadedFile> {
+  await mkdir(dirname(target.path), { recursive: true });
+  const temp = join(dirname(target.path), `.${basename(target.path)}.genpack-${randomBytes(4).toString('hex')}.part`);
+  const handle = await open(temp, 'w');
+  let offset = 0;
+  let hash = createHash('sha256');
+  let headerSha: string | undefined;
+  const track = progressTracker(reporter, target.name, target.size ?? 0);
+  try {
+    await withRetries(
+      registry.http.retryPolicy,
+      async () => {
+        const response = await registry.download(ref, target.name, { offset });
+        if (offset > 0 && !resumes(response.header('content-range'), offset, response.status)) {
+          // The server sent the whole file again: start over.
+          offset = 0;
+          hash = createHash('sha256');
+          await handle.truncate(0);
+        }
+        headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
+        try {
+          for await (const chunk of response.body as AsyncIterable<Buffer>) {
+            await handle.write(chunk, 0, chunk.length, offset);
+            hash.update(chunk);
+            offset += chunk.length;
+            track(offset);
+          }
+        } catch (error) {
+          throw new RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
+        }
+        if (target.size !== undefined && offset < target.size) {
+          throw new RetryableFailure(`the download of ${target.name} ended after ${offset} of ${target.size} bytes`);
+        }
+      },
+      { onRetry: (info) => registry.http.logRetry({ method: 'GET', url: registry.fileUrl(ref, target.name) }, info) },
+    ).catch((error) => {
+      throw registry.http.networkError({ method: 'GET', url: registry.fileUrl(ref, target.name) }, error);
+    });
+    await handle.sync();
+    await handle.close();
+    const sha256 = hash.digest('hex');
+    if (target.verify) {
+      const checks: [string, string | undefined][] = [
+        ['the registry', target.expected.registry ?? headerSha],
+        ['X-Checksum-SHA256', headerSha],
+        ['SHA256SUMS', target.expected.manifest],
+      ];
+      if (!checks.some(([, expected]) => expected)) {
+        throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
+          hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
+        });
+      }
+      for (const [source, expected] of checks) {
+        if (expected && expected.toLowerCase() !== sha256) {
+          throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
+            hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
+          });
+        }
+      }
+    }
+    await rename(temp, target.path);
+    return { sha256, size: offset };
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** A 206 whose Content-Range starts where we stopped continues our file. */
+function resumes(contentRange: string | undefined, offset: number, status: number): boolean {
+  if (status !== 206 || !contentRange) return false;
+  const match = /^bytes (\d+)-/.exec(contentRange);
+  return match !== null && Number(match[1]) === offset;
+}

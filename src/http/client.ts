@@ -1,0 +1,242 @@
+/**
+ * The one HTTP client. One undici dispatcher with keep-alive for the whole run (proxies from
+ * HTTP_PROXY/HTTPS_PROXY/NO_PROXY), a custom CA from CI_SERVER_TLS_CA_FILE or NODE_EXTRA_CA_CERTS,
+ * retries on transient failures, and redirects followed by hand so that credentials never reach
+ * another origin (gitlab-api.md §2 "Object storage", gitea-api.md §2 "serve_direct").
+ */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { GenpackError } from '../core/errors.js';
+import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryPolicy } from './retry.js';
+import { redactUrl } from './redact.js';
+
+export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: Method;
+  url: string | URL;
+  headers?: Record<string, string>;
+  /** Called once per attempt, so that a file stream can be reopened for a retry. */
+  body?: () => Readable | string | Buffer;
+  /** Send the client's credentials (only ever to the origin they were given for). Default true. */
+  authenticate?: boolean;
+  /** Retry 429/5xx answers and network errors. Default: true for GET, HEAD, DELETE. */
+  retry?: boolean;
+  /** Give up after this many redirects. Default 5. */
+  maxRedirects?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The URL that answered, after redirects. */
+  url: URL;
+  /** True when a redirect took the request to another origin. */
+  crossOrigin: boolean;
+  body: Dispatcher.ResponseData['body'];
+  text(): Promise<string>;
+  json<T = unknown>(): Promise<T>;
+  /** Reads and discards the rest of the body so the connection can be reused. */
+  drain(): Promise<void>;
+  header(name: string): string | undefined;
+}
+
+export interface HttpClientOptions {
+  /** Headers that carry credentials, sent only to `credentialOrigin`. */
+  credentials?: Record<string, string>;
+  /** The origin the credentials belong to; defaults to the first request's origin. */
+  credentialOrigin?: string;
+  userAgent?: string;
+  retry?: RetryPolicy;
+  log?: (line: string) => void;
+  /** Environment to read proxy and CA settings from. */
+  env?: NodeJS.ProcessEnv;
+  /** Connections per origin; parallel transfers beyond this wait for a free connection. */
+  connections?: number;
+}
+
+/** Headers that carry credentials in any registry genpack speaks to; stripped across origins. */
+export const CREDENTIAL_HEADERS = ['authorization', 'private-token', 'job-token', 'deploy-token', 'cookie'];
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export class HttpClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly credentials: Record<string, string>;
+  private credentialOrigin?: string;
+  private readonly userAgent: string;
+  readonly retryPolicy: RetryPolicy;
+  private readonly log: (line: string) => void;
+
+  constructor(options: HttpClientOptions = {}) {
+    const env = options.env ?? process.env;
+    const ca = customCa(env);
+    const tls = ca ? { ca } : undefined;
+    this.dispatcher = new EnvHttpProxyAgent({
+      httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+      httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+      noProxy: env.NO_PROXY ?? env.no_proxy,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connections: options.connections ?? null,
+      ...(tls ? { connect: tls, requestTls: tls } : {}),
+    });
+    this.credentials = Object.fromEntries(Object.entries(options.credentials ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    this.credentialOrigin = options.credentialOrigin;
+    this.userAgent = options.userAgent ?? 'genpack';
+    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.log = options.log ?? (() => {});
+  }
+
+  /** The secret values this client holds, for masking in logs. */
+  secrets(): string[] {
+    return Object.values(this.credentials).flatMap((value) => {
+      const basic = /^basic\s+(.+)$/i.exec(value);
+      const decoded = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : undefined;
+      const token = /^(?:token|bearer)\s+(.+)$/i.exec(value)?.[1];
+      return [value, token, basic?.[1], decoded, decoded?.split(':').slice(1).join(':')].filter(
+        (s): s is string => typeof s === 'string' && s.length >= 4,
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  /**
+   * One request, retried on transient failures when `retry` allows. A final 429/5xx answer is
+   * returned to the caller (who knows what it means); a final network error is thrown.
+   */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const retry = req.retry ?? (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE');
+    if (!retry) return this.send(req);
+    try {
+      return await withRetries(
+        this.retryPolicy,
+        async (attempt) => {
+          const response = await this.send(req);
+          if (!RETRYABLE_STATUS.has(response.status) || attempt >= this.retryPolicy.attempts) return response;
+          const failure = retryableStatus(response);
+          if ((failure.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS) return response;
+          await response.drain();
+          throw failure;
+        },
+        { onRetry: (info) => this.logRetry(req, info) },
+      );
+    } catch (error) {
+      throw this.networkError(req, error);
+    }
+  }
+
+  logRetry(req: Pick<HttpRequest, 'method' | 'url'>, info: { attempt: number; delayMs: number; reason: string }): void {
+    this.log(
+      `retrying ${req.method} ${redactUrl(req.url)} in ${(info.delayMs / 1000).toFixed(1)}s (attempt ${info.attempt + 1} of ${this.retryPolicy.attempts}: ${info.reason})`,
+    );
+  }
+
+  networkError(req: Pick<HttpRequest, 'method' | 'url'>, error: unknown): unknown {
+    if (error instanceof GenpackError || error instanceof RetryableFailure || !(error instanceof Error)) return error;
+    if ((error as { code?: string }).code === 'ENOENT' || (error as { code?: string }).code === 'EACCES') return error;
+    return new GenpackError('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
+      request: { method: req.method, url: redactUrl(req.url) },
+      hint: 'check that the URL is right and the server is reachable (proxy: HTTPS_PROXY/NO_PROXY; custom CA: NODE_EXTRA_CA_CERTS or CI_SERVER_TLS_CA_FILE)',
+      cause: error,
+    });
+  }
+
+  /** One attempt, following redirects; no retries. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    let url = new URL(req.url);
+    let method: Method = req.method;
+    let body = req.body;
+    this.credentialOrigin ??= url.origin;
+    const maxRedirects = req.maxRedirects ?? 5;
+    for (let hop = 0; ; hop++) {
+      const sameOrigin = url.origin === this.credentialOrigin;
+      const headers: Record<string, string> = { 'user-agent': this.userAgent, ...lowerKeys(req.headers ?? {}) };
+      if (req.authenticate !== false && sameOrigin) Object.assign(headers, this.credentials);
+      if (!sameOrigin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
+      const payload = body?.();
+      const response = await this.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method,
+        headers,
+        body: payload,
+      });
+      const location = response.headers.location;
+      if (response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
+        await response.body.dump();
+        if (hop >= maxRedirects) {
+          throw new GenpackError('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
+            request: { method: req.method, url: redactUrl(url), status: response.statusCode },
+          });
+        }
+        url = new URL(String(location), url);
+        // 303 always becomes GET; 301/302 after a non-GET do too (what browsers and curl -L do).
+        if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method !== 'GET' && method !== 'HEAD')) {
+          method = method === 'HEAD' ? 'HEAD' : 'GET';
+          body = undefined;
+        }
+        continue;
+      }
+      return wrapResponse(response, url, url.origin !== this.credentialOrigin);
+    }
+  }
+}
+
+export function retryableStatus(response: HttpResponse): RetryableFailure {
+  return new RetryableFailure(`HTTP ${response.status}`, parseRetryAfter(response.headers['retry-after']), response.status);
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUS.has(status);
+}
+
+function wrapResponse(response: Dispatcher.ResponseData, url: URL, crossOrigin: boolean): HttpResponse {
+  const headers = response.headers as Record<string, string | string[] | undefined>;
+  return {
+    status: response.statusCode,
+    headers,
+    url,
+    crossOrigin,
+    body: response.body,
+    text: () => response.body.text(),
+    json: <T>() => response.body.json() as Promise<T>,
+    drain: async () => {
+      try {
+        await response.body.dump();
+      } catch {
+        // a body that breaks while being discarded changes nothing
+      }
+    },
+    header: (name: string) => {
+      const value = headers[name.toLowerCase()];
+      return Array.isArray(value) ? value[0] : value;
+    },
+  };
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/**
+ * Node adds NODE_EXTRA_CA_CERTS to its default store by itself; an explicit `ca` replaces that
+ * store, so when GitLab's CI_SERVER_TLS_CA_FILE is set we rebuild it: roots + both files.
+ */
+function customCa(env: NodeJS.ProcessEnv): string[] | undefined {
+  const file = env.CI_SERVER_TLS_CA_FILE;
+  if (!file) return undefined;
+  const extra = env.NODE_EXTRA_CA_CERTS;
+  try {
+    return [...rootCertificates, readFileSync(file, 'utf8'), ...(extra ? [readFileSync(extra, 'utf8')] : [])];
+  } catch (error) {
+    throw new GenpackError('INVALID_INPUT', `cannot read the CA file ${file}: ${(error as Error).message}`, {
+      hint: 'CI_SERVER_TLS_CA_FILE must name a readable PEM file',
+    });
+  }
+}

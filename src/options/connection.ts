@@ -1,0 +1,209 @@
+/**
+ * Where to connect and with which credential: each setting from a flag or input, else genpack's
+ * environment variable, else the CI system's own. The CLI and the action both resolve through
+ * here, so a default means the same in every shell.
+ */
+import { GenpackError, usageError } from '../core/errors.js';
+import { HttpClient } from '../http/client.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
+import { GitlabRegistry } from '../registry/gitlab.js';
+import type { RegistryAdapter, RegistryFlavour } from '../registry/types.js';
+
+export interface ConnectionInput {
+  registry?: string;
+  url?: string;
+  project?: string;
+  owner?: string;
+  token?: string;
+  tokenType?: string;
+}
+
+export interface Connection {
+  flavour: RegistryFlavour;
+  /** Base URL of the instance, without /api/v4 or a trailing slash. */
+  url: string;
+  project?: string;
+  owner?: string;
+  /** Headers that carry the credential. */
+  credentials: Record<string, string>;
+  /** What the credential is, for messages: never its value. */
+  credentialLabel: string;
+  /** The CI job's own token (CI_JOB_TOKEN, GITEA_TOKEN, …), which may not publish everywhere. */
+  jobToken: boolean;
+  /** How the flavour was chosen, for the log. */
+  detectedBy: string;
+  /** Secret values to mask in every output. */
+  secrets: string[];
+}
+
+const TOKEN_TYPES = ['private', 'deploy', 'basic', 'job'] as const;
+
+/** The settings that decide the flavour without asking the server. */
+export function flavourFromEnvironment(input: ConnectionInput, env: NodeJS.ProcessEnv): { flavour?: RegistryFlavour; by: string } {
+  const explicit = input.registry ?? env.GENPACK_REGISTRY;
+  if (explicit) {
+    if (explicit !== 'gitlab' && explicit !== 'gitea' && explicit !== 'forgejo') {
+      throw usageError(`--registry must be gitlab or gitea, not ${JSON.stringify(explicit)}`, 'Forgejo uses the gitea flavour');
+    }
+    return { flavour: explicit === 'forgejo' ? 'gitea' : explicit, by: input.registry ? '--registry' : 'GENPACK_REGISTRY' };
+  }
+  if (env.GITLAB_CI === 'true' || env.CI_SERVER_URL || env.CI_JOB_TOKEN) return { flavour: 'gitlab', by: 'GitLab CI variables' };
+  if (env.GITEA_ACTIONS === 'true' || env.FORGEJO_ACTIONS === 'true') return { flavour: 'gitea', by: env.FORGEJO_ACTIONS === 'true' ? 'FORGEJO_ACTIONS' : 'GITEA_ACTIONS' };
+  const project = input.project ?? env.GENPACK_PROJECT;
+  const owner = input.owner ?? env.GENPACK_OWNER;
+  if (project && !owner) return { flavour: 'gitlab', by: '--project' };
+  if (owner && !project) return { flavour: 'gitea', by: '--owner' };
+  return { by: 'probe' };
+}
+
+export function resolveConnection(input: ConnectionInput, env: NodeJS.ProcessEnv, flavour: RegistryFlavour, detectedBy: string): Connection {
+  const url = baseUrl(input, env, flavour);
+  const connection = flavour === 'gitlab' ? gitlabCredentials(input, env) : giteaCredentials(input, env);
+  if (flavour === 'gitlab') {
+    const project = input.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
+    if (!project) throw usageError('no GitLab project given', 'pass --project (numeric id or group/project path) or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+    return { flavour, url, project, ...connection, detectedBy };
+  }
+  const owner = input.owner ?? env.GENPACK_OWNER ?? env.GITHUB_REPOSITORY_OWNER;
+  if (!owner) throw usageError('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set GENPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
+  return { flavour, url, owner, ...connection, detectedBy };
+}
+
+function baseUrl(input: ConnectionInput, env: NodeJS.ProcessEnv, flavour: RegistryFlavour): string {
+  const raw = input.url ?? env.GENPACK_URL ?? (flavour === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_SERVER_URL);
+  if (!raw) {
+    throw usageError(
+      'no registry URL given',
+      flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set GENPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw usageError(`--url ${JSON.stringify(raw)} is not a URL`, 'give the instance URL with its scheme, e.g. https://gitlab.example.com');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--url must be http or https, not ${url.protocol}`);
+  if (url.username || url.password) {
+    throw usageError('the URL contains credentials', 'put the token in GENPACK_TOKEN instead: URLs end up in logs');
+  }
+  if (url.search || url.hash) throw usageError(`--url must not have a query or fragment: ${url.origin}${url.pathname}`);
+  return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/api\/v1$/, '');
+}
+
+type Credential = Pick<Connection, 'credentials' | 'credentialLabel' | 'jobToken' | 'secrets'>;
+
+function gitlabCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Credential {
+  const token = input.token ?? env.GENPACK_TOKEN;
+  const type = (input.tokenType ?? env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
+  if (!(TOKEN_TYPES as readonly string[]).includes(type)) {
+    throw usageError(`GENPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
+  }
+  if (token) {
+    switch (type) {
+      case 'deploy':
+        return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+      case 'job':
+        return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (GENPACK_TOKEN)', jobToken: true, secrets: [token] };
+      case 'basic': {
+        const [user, secret] = token.includes(':') ? [token.slice(0, token.indexOf(':')), token.slice(token.indexOf(':') + 1)] : [env.GENPACK_USERNAME ?? 'genpack', token];
+        return {
+          credentials: { Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` },
+          credentialLabel: `Basic authentication as ${user} (GENPACK_TOKEN)`,
+          jobToken: false,
+          secrets: [token, secret],
+        };
+      }
+      default:
+        return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+    }
+  }
+  if (env.CI_JOB_TOKEN) {
+    return { credentials: { 'JOB-TOKEN': env.CI_JOB_TOKEN }, credentialLabel: 'the CI job token (CI_JOB_TOKEN)', jobToken: true, secrets: [env.CI_JOB_TOKEN] };
+  }
+  return { credentials: {}, credentialLabel: 'no credentials', jobToken: false, secrets: [] };
+}
+
+function giteaCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Credential {
+  const token = input.token ?? env.GENPACK_TOKEN;
+  if (token) {
+    return { credentials: { Authorization: `token ${token}` }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+  }
+  // Token precedence of the runners: Forgejo FORGEJO_TOKEN, then GITEA_TOKEN, then GITHUB_TOKEN (gitea-api.md §6).
+  for (const name of ['FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN']) {
+    const value = env[name];
+    if (value) return { credentials: { Authorization: `token ${value}` }, credentialLabel: `the Actions job token (${name})`, jobToken: true, secrets: [value] };
+  }
+  return { credentials: {}, credentialLabel: 'no credentials', jobToken: false, secrets: [] };
+}
+
+/**
+ * GENPACK_RETRIES (attempts in all, 1 = no retry) and GENPACK_RETRY_DELAY_MS (the first backoff)
+ * tune retries for networks that need more patience, or tests that need less.
+ */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
+  const number = (name: string, min: number, max: number, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw usageError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const attempts = number('GENPACK_RETRIES', 1, 20, DEFAULT_RETRY_POLICY.attempts);
+  const baseDelayMs = number('GENPACK_RETRY_DELAY_MS', 1, 60_000, DEFAULT_RETRY_POLICY.baseDelayMs);
+  return { attempts, baseDelayMs, maxDelayMs: Math.max(baseDelayMs, DEFAULT_RETRY_POLICY.maxDelayMs) };
+}
+
+export interface ClientSettings {
+  log?: (line: string) => void;
+  retry?: RetryPolicy;
+  env?: NodeJS.ProcessEnv;
+  userAgent?: string;
+}
+
+/**
+ * Settles the flavour (asking the server once, unauthenticated, when nothing else tells) and
+ * builds the registry adapter with its HTTP client.
+ */
+export async function connect(input: ConnectionInput, env: NodeJS.ProcessEnv, settings: ClientSettings = {}): Promise<{ registry: RegistryAdapter; connection: Connection }> {
+  let { flavour, by } = flavourFromEnvironment(input, env);
+  if (!flavour) {
+    const url = baseUrl(input, env, 'gitlab');
+    flavour = await probeFlavour(url, settings);
+    by = `probe of ${url}`;
+  }
+  const connection = resolveConnection(input, env, flavour, by);
+  const http = new HttpClient({
+    credentials: connection.credentials,
+    credentialOrigin: new URL(connection.url).origin,
+    log: settings.log,
+    retry: settings.retry ?? retryPolicyFromEnv(env),
+    env: settings.env ?? env,
+    userAgent: settings.userAgent,
+  });
+  return { registry: createRegistry(connection, http), connection };
+}
+
+export function createRegistry(connection: Connection, http: HttpClient): RegistryAdapter {
+  if (connection.flavour === 'gitlab') {
+    return new GitlabRegistry({ url: connection.url, project: connection.project!, credential: connection.credentialLabel }, http);
+  }
+  throw new GenpackError('USAGE', 'the gitea flavour is not available in this build');
+}
+
+/** Gitea and Forgejo answer GET /api/v1/version without credentials; GitLab does not have it. */
+export async function probeFlavour(url: string, settings: ClientSettings): Promise<RegistryFlavour> {
+  const http = new HttpClient({ log: settings.log, retry: settings.retry, env: settings.env });
+  try {
+    const response = await http.request({ method: 'GET', url: `${url}/api/v1/version`, authenticate: false });
+    if (response.status === 200) {
+      const body = await response.json<{ version?: unknown }>().catch(() => undefined);
+      if (body && typeof body.version === 'string') return 'gitea';
+    } else {
+      await response.drain();
+    }
+    return 'gitlab';
+  } finally {
+    await http.close();
+  }
+}

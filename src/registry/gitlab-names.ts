@@ -1,0 +1,64 @@
+/**
+ * GitLab's rules for generic package names, versions and file names (gitlab-api.md §1
+ * "Validation regexes", newest server). The client checks them before any request so that a bad
+ * value fails with a message naming it, instead of a bare 400 halfway through a publish.
+ */
+import { inputError } from '../core/errors.js';
+import type { PackageRef } from './types.js';
+
+export const GITLAB_PACKAGE_NAME = /^[A-Za-z0-9._+-]+$/;
+/** `\A(?!.*\.\.)[\w+.-]+\z`: no `..` anywhere, no slash. */
+export const GITLAB_VERSION = /^(?!.*\.\.)[A-Za-z0-9_+.-]+$/;
+/** The last path segment: `~` and `@` allowed but not at either end; no spaces, `%` or non-ASCII. */
+export const GITLAB_FILE_NAME = /^(?![~@])[A-Za-z0-9._+~@-]+(?<![~@])$/;
+
+export function validateGitlabRef(ref: PackageRef): void {
+  if (!GITLAB_PACKAGE_NAME.test(ref.name) || ref.name === '.' || ref.name === '..') {
+    throw inputError(
+      `invalid package name ${JSON.stringify(ref.name)}`,
+      'GitLab package names may use only letters, digits, ".", "_", "-" and "+" (and may not be "." or "..")',
+    );
+  }
+  if (!GITLAB_VERSION.test(ref.version)) {
+    throw inputError(
+      `invalid package version ${JSON.stringify(ref.version)}`,
+      'GitLab package versions may use only letters, digits, "_", "+", "." and "-", with no ".." (e.g. 1.2.3, 1.2.3-rc.1, v1.2.4-build)',
+    );
+  }
+}
+
+export function validateGitlabFileName(fileName: string): void {
+  const segments = fileName.split('/');
+  const base = segments.pop() ?? '';
+  for (const segment of segments) {
+    if (segment === '' || segment === '.' || segment === '..' || /[\u0000-\u001f\u007f\\]/.test(segment)) {
+      throw inputError(
+        `invalid directory ${JSON.stringify(segment)} in file name ${JSON.stringify(fileName)}`,
+        'directories in a GitLab package path must be non-empty, not "." or "..", and free of control characters and backslashes',
+      );
+    }
+  }
+  if (!GITLAB_FILE_NAME.test(base)) {
+    throw inputError(
+      `invalid file name ${JSON.stringify(base)}${segments.length ? ` (in ${JSON.stringify(fileName)})` : ''}`,
+      'GitLab file names may use only letters, digits, ".", "_", "-", "+", "~" and "@", with no "~" or "@" at either end (no spaces, "%" or non-ASCII); rename the file',
+    );
+  }
+}
+
+/**
+ * GitLab stores a file uploaded under a sub-path as `encodeURIComponent(path/file)` with only
+ * `A-Za-z0-9*._-` left raw (gitlab-api.md §1 "Sub-directories"); root files are stored raw.
+ */
+export function decodeGitlabFileName(stored: string): string {
+  try {
+    return decodeURIComponent(stored);
+  } catch {
+    return stored;
+  }
+}
+
+/** The URL path of a file: raw slashes between segments, each segment percent-encoded. */
+export function gitlabFilePath(fileName: string): string {
+  return fileName.split('/').map(encodeURIComponent).join('/');
+}

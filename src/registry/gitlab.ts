@@ -1,0 +1,263 @@
+/**
+ * GitLab's generic package registry (gitlab-api.md §1–3). URL building, pagination and the meaning
+ * of each status code live here only.
+ */
+import type { Readable } from 'node:stream';
+import { GenpackError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
+import type { HttpClient, HttpResponse, Method } from '../http/client.js';
+import { isRetryableStatus, retryableStatus } from '../http/client.js';
+import { redactUrl } from '../http/redact.js';
+import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabRef } from './gitlab-names.js';
+import { fetchAllPages } from './pagination.js';
+import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
+
+export interface GitlabTarget {
+  /** The instance URL (CI_SERVER_URL); a trailing /api/v4 is accepted and removed. */
+  url: string;
+  /** Numeric id or `group/project` path. */
+  project: string;
+  /** What kind of credential is in use, for error hints (e.g. "a job token (CI_JOB_TOKEN)"). */
+  credential: string;
+}
+
+interface PackageJson {
+  id: number;
+  name: string;
+  version: string;
+  status?: string;
+  created_at?: string;
+}
+
+interface PackageFileJson {
+  id: number;
+  package_id?: number;
+  file_name: string;
+  size?: number;
+  file_sha256?: string | null;
+  created_at?: string;
+}
+
+/** Strips a trailing `/api/v4` (and slashes) so both forms of the URL work. */
+export function gitlabInstanceUrl(url: string): string {
+  return url.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+}
+
+export class GitlabRegistry implements RegistryAdapter {
+  readonly flavour = 'gitlab' as const;
+  private readonly instance: string;
+  private readonly projectApi: string;
+
+  constructor(
+    private readonly target: GitlabTarget,
+    readonly http: HttpClient,
+  ) {
+    this.instance = gitlabInstanceUrl(target.url);
+    this.projectApi = `${this.instance}/api/v4/projects/${encodeURIComponent(target.project)}`;
+  }
+
+  validateRef(ref: PackageRef): void {
+    validateGitlabRef(ref);
+  }
+
+  validateFileName(fileName: string): void {
+    validateGitlabFileName(fileName);
+  }
+
+  sameFileName(a: string, b: string): boolean {
+    return a === b;
+  }
+
+  fileUrl(ref: PackageRef, fileName: string): string {
+    return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/${gitlabFilePath(fileName)}`;
+  }
+
+  packageUrl(ref: PackageRef): string {
+    return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
+  }
+
+  async listVersions(name: string): Promise<RemoteVersion[]> {
+    const packages = await this.findPackages(name);
+    return packages.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at, status: p.status }));
+  }
+
+  async listFiles(ref: PackageRef): Promise<RemoteFile[]> {
+    const served = new Map<string, RemoteFile>();
+    // GitLab serves the newest row of a file name (highest id, gitlab-api.md §2 "Lookup").
+    for (const row of await this.listRows(ref)) {
+      const current = served.get(row.fileName);
+      if (!current || (row.id ?? 0) > (current.id ?? 0)) served.set(row.fileName, row);
+    }
+    return [...served.values()].sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  }
+
+  async upload(ref: PackageRef, fileName: string, body: () => Readable, size: number, options: UploadOptions): Promise<UploadResult> {
+    const url = new URL(this.fileUrl(ref, fileName));
+    url.searchParams.set('select', 'package_file');
+    if (options.hidden) url.searchParams.set('status', 'hidden');
+    const response = await this.http.send({
+      method: 'PUT',
+      url,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body,
+    });
+    if (isRetryableStatus(response.status)) {
+      await response.drain();
+      throw retryableStatus(response);
+    }
+    if (response.status === 200) {
+      const file = await response.json<PackageFileJson>();
+      return { sha256: file.file_sha256 ?? undefined, size: file.size, id: file.id, packageId: file.package_id };
+    }
+    if (response.status === 201) {
+      await response.drain();
+      return {};
+    }
+    throw await this.failure('PUT', url, response, { fileName, size });
+  }
+
+  async download(ref: PackageRef, fileName: string, request: DownloadRequest = {}): Promise<HttpResponse> {
+    const url = this.fileUrl(ref, fileName);
+    const headers: Record<string, string> = {};
+    if (request.offset) headers.range = `bytes=${request.offset}-`;
+    const response = await this.http.request({ method: 'GET', url, headers });
+    if (response.status === 200 || response.status === 206) return response;
+    throw await this.failure('GET', url, response, { fileName });
+  }
+
+  /** Deletes every row of each named file: deleting only the served one would bring an older copy back. */
+  async deleteFiles(ref: PackageRef, files: RemoteFile[]): Promise<void> {
+    const rows = await this.listRows(ref);
+    for (const file of files) {
+      const matching = rows.filter((row) => row.fileName === file.fileName);
+      if (matching.length === 0) throw new GenpackError('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
+      for (const row of matching) await this.deleteOrFail(`${this.projectApi}/packages/${row.packageId}/package_files/${row.id}`);
+    }
+  }
+
+  async deleteVersion(ref: PackageRef): Promise<void> {
+    const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
+    if (packages.length === 0) {
+      throw new GenpackError('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
+    }
+    for (const pkg of packages) await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
+  }
+
+  async removeOlderDuplicates(ref: PackageRef, fileName: string, keepId?: number): Promise<'removed' | 'none' | 'forbidden'> {
+    const older = (await this.listRows(ref)).filter((row) => row.fileName === fileName && row.id !== keepId);
+    if (older.length === 0) return 'none';
+    for (const row of older) {
+      const url = `${this.projectApi}/packages/${row.packageId}/package_files/${row.id}`;
+      const response = await this.http.request({ method: 'DELETE', url });
+      await response.drain();
+      if (response.status === 403) return 'forbidden';
+      if (response.status !== 204 && response.status !== 404) throw await this.failure('DELETE', url, response, {});
+    }
+    return 'removed';
+  }
+
+  /** Every stored row of the version, duplicates included. */
+  async listRows(ref: PackageRef): Promise<RemoteFile[]> {
+    const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
+    const rows: RemoteFile[] = [];
+    for (const pkg of packages) {
+      const url = `${this.projectApi}/packages/${pkg.id}/package_files?per_page=100&order_by=id&sort=asc`;
+      // A package that vanished between the two calls (deleted, or hidden) has no files to show.
+      const files = await fetchAllPages<PackageFileJson>(this.http, url, (response) => this.failure('GET', url, response, {}), [404]);
+      for (const file of files) {
+        rows.push({
+          fileName: decodeGitlabFileName(file.file_name),
+          size: file.size,
+          sha256: file.file_sha256 ?? undefined,
+          id: file.id,
+          packageId: file.package_id ?? pkg.id,
+          createdAt: file.created_at,
+        });
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Packages with exactly this name. `package_name` is a fuzzy substring match (gitlab-api.md §3),
+   * so the answer is filtered again here.
+   */
+  private async findPackages(name: string): Promise<PackageJson[]> {
+    const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc`;
+    const packages = await fetchAllPages<PackageJson>(this.http, url, (response) => this.failure('GET', url, response, {}));
+    return packages.filter((p) => p.name === name);
+  }
+
+  private async deleteOrFail(url: string): Promise<void> {
+    const response = await this.http.request({ method: 'DELETE', url });
+    if (response.status === 204 || response.status === 200) {
+      await response.drain();
+      return;
+    }
+    throw await this.failure('DELETE', url, response, {});
+  }
+
+  /** Turns a refusal into an error that says what to change (issue: "Errors say what to change"). */
+  private async failure(method: Method, url: string | URL, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<GenpackError> {
+    const raw = (await response.text().catch(() => '')).slice(0, 500);
+    const message = serverMessage(raw);
+    const request = { method, url: redactUrl(url), status: response.status, body: message || undefined };
+    const what = context.fileName ? ` ${context.fileName}` : '';
+    switch (response.status) {
+      case 401:
+        return new GenpackError('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
+          request,
+          hint:
+            'use one of: GENPACK_TOKEN with a personal, project or group access token that has the api scope (sent as PRIVATE-TOKEN); ' +
+            'GENPACK_TOKEN with a deploy token and GENPACK_TOKEN_TYPE=deploy (read_package_registry to download, write_package_registry to publish); ' +
+            'or CI_JOB_TOKEN inside a GitLab CI job. Check that the token has not expired.',
+        });
+      case 403:
+        return new GenpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+          request,
+          hint: [
+            method === 'DELETE'
+              ? 'deleting packages needs the Maintainer role (or a deploy token with write_package_registry)'
+              : 'publishing needs at least the Developer role in the project',
+            'a deploy token needs write_package_registry to publish; a token with only read_api or read_registry cannot write',
+            'the package registry may be disabled for the project, or a package protection rule may cover this name',
+          ].join('\n'),
+        });
+      case 404:
+        return new GenpackError('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+          request,
+          hint: context.fileName
+            ? 'check the package name, version and file name (GitLab names are case-sensitive); private projects also answer 404 to tokens without access'
+            : `check the project (${this.target.project}) and the URL (${this.instance}); private projects answer 404 to tokens without access`,
+        });
+      case 400:
+        if (/duplicate package is not allowed/i.test(message)) {
+          return new GenpackError('DUPLICATE', `the project does not allow a second${what} in this version`, {
+            request,
+            hint:
+              'the project or group setting "Allow duplicates" for generic packages is off (Settings > Packages and registries), and no exception regex matches. ' +
+              'Publish a new version, delete the existing file first (genpack delete), or use --if-exists skip to leave identical files alone.',
+          });
+        }
+        if (/file is too large/i.test(message)) {
+          return new GenpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+            request,
+            hint: 'GitLab limits generic package files to generic_packages_max_file_size, 5 GiB by default (5 GB on GitLab.com); an administrator can raise it in the plan limits',
+          });
+        }
+        return new GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+      default:
+        return new GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+    }
+  }
+}
+
+function serverMessage(raw: string): string {
+  try {
+    const parsed = JSON.parse(raw) as { message?: unknown; error?: unknown };
+    const value = parsed.message ?? parsed.error;
+    return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
+  } catch {
+    return raw.trim();
+  }
+}

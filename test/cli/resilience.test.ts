@@ -1,0 +1,181 @@
+/**
+ * Failure paths through `genpack serve`'s fault injection, and the network settings (issue 3,
+ * behaviour 7): retries with backoff and Retry-After, no duplicate after "stored, then dropped",
+ * resumed downloads, redirects that never carry credentials, proxies and custom CAs.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect as netConnect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cli, gitlabEnv, serve, tempDir, writeTree } from '../helpers/harness.js';
+import { packageFiles } from '../helpers/gitlab.js';
+
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+async function publish(server: Awaited<ReturnType<typeof serve>>, files: Record<string, string | Buffer>, version: string, env: Record<string, string> = {}) {
+  const work = await writeTree(await tempDir(), files);
+  return cli(['publish', ...Object.keys(files), '--name', 'app', '--version', version, '--checksums', 'none'], {
+    env: gitlabEnv(server, server.tokens.maintainer, env),
+    cwd: work,
+  });
+}
+
+test('retries 500/502/503 on upload and download, then succeeds', async () => {
+  const server = await serve();
+  server.faults.add({ route: 'gitlab.upload', kind: 'status', status: 503, times: [1] });
+  server.faults.add({ route: 'gitlab.upload', kind: 'status', status: 502, times: [2] });
+  const run = await publish(server, { 'a.bin': 'a' }, '1.0.0');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /retrying PUT .*a\.bin.*HTTP 503/);
+  assert.match(run.stderr, /retrying PUT .*a\.bin.*HTTP 502/);
+  assert.equal((await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0')).length, 1);
+
+  server.faults.add({ route: 'gitlab.download', kind: 'status', status: 500, times: [1] });
+  const out = await tempDir();
+  const down = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out], { env: gitlabEnv(server, server.tokens.maintainer) });
+  assert.equal(down.code, 0, down.stderr);
+  assert.match(down.stderr, /retrying GET .*HTTP 500/);
+});
+
+test('429 is retried after the Retry-After the server asked for', async () => {
+  const server = await serve();
+  server.faults.add({ route: 'gitlab.upload', kind: 'rate-limit', retryAfter: 1, times: [1] });
+  const started = Date.now();
+  const run = await publish(server, { 'a.bin': 'a' }, '1.0.0');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /retrying PUT .* in 1\.0s .*HTTP 429/);
+  assert.ok(Date.now() - started >= 1000, 'waited for Retry-After');
+});
+
+test('stored, then the connection dropped: the retry finds the file and adds no duplicate', async () => {
+  const server = await serve();
+  server.faults.add({ route: 'gitlab.upload', kind: 'drop-after-commit', times: [1] });
+  const run = await publish(server, { 'a.bin': 'payload' }, '1.0.0');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /the failed attempt had stored the file; not uploading it again/);
+  assert.equal(server.faults.fired().filter((f) => f.kind === 'drop-after-commit').length, 1);
+  const rows = await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0');
+  assert.deepEqual(rows.map((r) => r.file_sha256), [sha('payload')]);
+});
+
+test('a reset while the server receives an upload is retried with the file reopened', async () => {
+  const server = await serve();
+  const data = Buffer.alloc(3 * 1024 * 1024, 1);
+  server.faults.add({ route: 'gitlab.upload', kind: 'reset-request', times: [1] });
+  const run = await publish(server, { 'big.bin': data }, '1.0.0');
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(server.faults.fired().filter((f) => f.kind === 'reset-request').length, 1);
+  assert.deepEqual((await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0')).map((r) => r.file_sha256), [sha(data)]);
+});
+
+test('a download whose body breaks or is truncated resumes and still verifies', async () => {
+  const server = await serve();
+  const data = Buffer.alloc(4 * 1024 * 1024);
+  for (let i = 0; i < data.length; i += 4) data.writeUInt32LE(i, i);
+  assert.equal((await publish(server, { 'big.bin': data }, '1.0.0')).code, 0);
+  for (const kind of ['reset-response', 'truncate'] as const) {
+    server.faults.clear();
+    server.faults.add({ route: 'gitlab.download', kind, times: [1], afterBytes: 1024 * 1024 });
+    const out = await tempDir();
+    const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out], { env: gitlabEnv(server, server.tokens.maintainer) });
+    assert.equal(run.code, 0, `${kind}: ${run.stderr}`);
+    assert.match(run.stderr, /retrying GET .*broke after|retrying GET .*ended after/);
+    assert.equal(sha(await readFile(join(out, 'big.bin'))), sha(data));
+    assert.equal(server.faults.fired().filter((f) => f.kind === kind).length, 1, `${kind} fired`);
+    assert.ok(server.lines.some((line) => / 206 /.test(line)), 'the retry resumed with a Range request (206)');
+    server.lines.length = 0;
+  }
+});
+
+test('retries give up after GENPACK_RETRIES attempts with the status in the message', async () => {
+  const server = await serve();
+  server.faults.add({ route: 'gitlab.upload', kind: 'status', status: 503 });
+  const run = await publish(server, { 'a.bin': 'a' }, '1.0.0', { GENPACK_RETRIES: '3' });
+  assert.equal(run.code, 1);
+  assert.equal((run.stderr.match(/retrying PUT/g) ?? []).length, 2);
+  assert.match(run.stderr, /HTTP 503/);
+});
+
+test('object storage: the 302 is followed without credentials, which that origin would reject', async () => {
+  const server = await serve({ config: { objectStorage: { enabled: true } } });
+  assert.ok(server.storageUrl, 'object storage origin started');
+  const data = 'stored remotely';
+  assert.equal((await publish(server, { 'a.bin': data }, '1.0.0')).code, 0);
+  const out = await tempDir();
+  for (const env of [gitlabEnv(server, server.tokens.maintainer), gitlabEnv(server, server.tokens.deployRw, { GENPACK_TOKEN_TYPE: 'deploy' }), { GENPACK_URL: server.url, GENPACK_PROJECT: '1', CI_JOB_TOKEN: server.tokens.job }]) {
+    const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out], { env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(await readFile(join(out, 'a.bin'), 'utf8'), data);
+    await writeTree(out, { 'a.bin': 'x' }); // force the next run to fetch again
+  }
+  assert.equal(server.lines.filter((line) => /^GET \S+a\.bin 302 /.test(line)).length, 3, server.lines.join('\n'));
+  assert.equal(server.lines.filter((line) => /storage\.download/.test(line) && / 200 /.test(line)).length, 3, server.lines.join('\n'));
+});
+
+test('HTTPS_PROXY/HTTP_PROXY are used, NO_PROXY bypasses them', async () => {
+  const server = await serve();
+  let tunnels = 0;
+  const proxy = createHttpServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req, socket, head) => {
+    tunnels++;
+    const [host, port] = String(req.url).split(':');
+    const upstream = netConnect(Number(port), host, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(socket).pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  try {
+    const viaProxy = await publish(server, { 'a.bin': 'a' }, '1.0.0', { HTTP_PROXY: proxyUrl });
+    assert.equal(viaProxy.code, 0, viaProxy.stderr);
+    assert.ok(tunnels > 0, 'requests went through the proxy');
+    const before = tunnels;
+    const bypass = await publish(server, { 'b.bin': 'b' }, '1.0.1', { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' });
+    assert.equal(bypass.code, 0, bypass.stderr);
+    assert.equal(tunnels, before, 'NO_PROXY bypassed the proxy');
+  } finally {
+    proxy.closeAllConnections();
+    proxy.close();
+  }
+});
+
+test('a custom CA from CI_SERVER_TLS_CA_FILE is trusted; without it TLS fails with a hint', async () => {
+  const server = await serve();
+  const dir = await tempDir();
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const upstream = new URL(server.url);
+  const tls = createHttpsServer({ key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) }, (req, res) => {
+    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (reply) => {
+      res.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+  const httpsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+  try {
+    const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
+    const args = ['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none'];
+    const untrusted = await cli(args, { env: { GENPACK_URL: httpsUrl, GENPACK_PROJECT: '1', GENPACK_TOKEN: server.tokens.maintainer, GENPACK_RETRIES: '1' }, cwd: work });
+    assert.equal(untrusted.code, 1);
+    assert.match(untrusted.stderr, /CI_SERVER_TLS_CA_FILE/);
+    const trusted = await cli(args, {
+      env: { GENPACK_URL: httpsUrl, GENPACK_PROJECT: '1', GENPACK_TOKEN: server.tokens.maintainer, CI_SERVER_TLS_CA_FILE: join(dir, 'cert.pem') },
+      cwd: work,
+    });
+    assert.equal(trusted.code, 0, trusted.stderr);
+  } finally {
+    tls.closeAllConnections();
+    tls.close();
+  }
+});

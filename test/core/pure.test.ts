@@ -1,0 +1,47 @@
+/** The pure pieces of core: manifest format, path safety, glob bases, retry timing. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { targetPath } from '../../src/core/download.js';
+import { globBase } from '../../src/core/local-files.js';
+import { formatManifest, parseManifest } from '../../src/core/manifest.js';
+import { backoffDelay, parseRetryAfter } from '../../src/http/retry.js';
+import { redactUrl } from '../../src/http/redact.js';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+
+test('manifest: sha256sum format, sorted by path, parsed back (text and binary mode)', () => {
+  const text = formatManifest([{ name: 'z/b.bin', sha256: B }, { name: 'a.bin', sha256: A }]);
+  assert.equal(text, `${A}  a.bin\n${B}  z/b.bin\n`);
+  assert.deepEqual([...parseManifest(text)], [['a.bin', A], ['z/b.bin', B]]);
+  assert.deepEqual([...parseManifest(`${A.toUpperCase()} *./x.bin\r\n\n`)], [['x.bin', A]]);
+  assert.throws(() => parseManifest('not a checksum line\n'), /line 1 is not in sha256sum format/);
+});
+
+test('targetPath refuses absolute, parent and empty segments, backslashes and NUL', () => {
+  assert.equal(targetPath('/out', 'a/b.bin'), '/out/a/b.bin');
+  for (const bad of ['/etc/passwd', '../x', 'a/../../x', 'a//b', './a', 'a\\..\\b', 'C:/x', 'a\0b', '']) {
+    assert.throws(() => targetPath('/out', bad), (e: Error & { code?: string }) => e.code === 'UNSAFE_PATH', bad);
+  }
+});
+
+test('globBase: the literal directories before the first glob segment', () => {
+  assert.equal(globBase('build/**/*.bin'), 'build');
+  assert.equal(globBase('*.tar.gz'), '.');
+  assert.equal(globBase('a/b/c-*.zip'), 'a/b');
+  assert.equal(globBase('a/{x,y}/f'), 'a');
+});
+
+test('Retry-After: seconds or an HTTP date; backoff grows and stays within the cap', () => {
+  assert.equal(parseRetryAfter('3'), 3000);
+  assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 4_000), 6_000);
+  assert.equal(parseRetryAfter('soon'), undefined);
+  const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+  assert.equal(backoffDelay(policy, 1, () => 0), 50);
+  assert.equal(backoffDelay(policy, 3, () => 1), 400);
+  assert.equal(backoffDelay(policy, 10, () => 1), 1000);
+});
+
+test('redactUrl drops user-info and credential or signature query values', () => {
+  assert.equal(redactUrl('https://u:p@h/x?job_token=abc&page=2&X-Amz-Signature=s'), 'https://h/x?job_token=REDACTED&page=2&X-Amz-Signature=REDACTED');
+});
