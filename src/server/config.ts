@@ -12,6 +12,7 @@ import { flavours, reservedSections } from './flavours.js';
 import type { ObjectStorageConfig } from './object-storage.js';
 import type { GitlabConfig, GitlabConfigInput } from './gitlab/config.js';
 import type { GiteaConfig } from './gitea/config.js';
+import type { GithubConfig } from './github/config.js';
 
 export { ConfigError } from './config-values.js';
 
@@ -36,6 +37,8 @@ export interface ResolvedServerConfig {
   gitlab: GitlabConfig | null;
   /** null when disabled with `gitea: false` (see docs/serve-gitea.md). */
   gitea?: GiteaConfig | null;
+  /** GitHub repository-variables API under /api/v3; null when disabled with `github: false`. */
+  github?: GithubConfig | null;
   /** Every flavour's resolved section by key (null = disabled). */
   flavours: Record<string, unknown>;
 }

@@ -2,8 +2,9 @@
 import type { Flavour } from './flavour.js';
 import { gitlabFlavour } from './gitlab/index.js';
 import { giteaFlavour } from './gitea/index.js';
+import { githubFlavour } from './github/index.js';
 
-export const flavours: Flavour<any>[] = [gitlabFlavour, giteaFlavour];
+export const flavours: Flavour<any>[] = [gitlabFlavour, giteaFlavour, githubFlavour];
 
 /** Top-level config keys reserved for flavours that are not implemented yet (accepted, ignored). */
 export const reservedSections: string[] = [];
