@@ -45,7 +45,7 @@ function attempt(s: RunningServer, method: string, path: string, body?: Buffer, 
   });
 }
 
-const BIG = Buffer.alloc(256 * 1024, 7).map((_, i) => i % 251);
+const BIG = Buffer.from(Array.from({ length: 256 * 1024 }, (_, i) => i % 251));
 
 test('fault status: 503 on requests 1 and 2 only (times), with the GitLab-style body', async (t) => {
   const s = await serve(t);

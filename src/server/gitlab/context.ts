@@ -9,8 +9,13 @@ export interface GitlabContext {
   auth: GitlabAuth;
   store: GitlabStore;
   env: FlavourEnv;
-  /** Journals then applies (the order every state change takes). */
+  /** Journals then applies: the change becomes visible only once durable (files, deletes, variables). */
   commit(r: GitlabRecord): Promise<void>;
+  /**
+   * Applies at once, then journals. Only for package rows an upload is about to attach a file
+   * to, so concurrent first uploads of one name+version find the same package.
+   */
+  applyThenCommit(r: GitlabRecord): Promise<void>;
   /** Uploads in flight per `project\0name\0version\0file`, so disallowed duplicates cannot race. */
   pendingFiles: Set<string>;
 }

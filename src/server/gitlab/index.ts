@@ -25,6 +25,10 @@ export const gitlabFlavour: Flavour<GitlabConfig> = {
         await env.journal(asRecord(r));
         store.apply(r);
       },
+      applyThenCommit(r: GitlabRecord) {
+        store.apply(r);
+        return env.journal(asRecord(r));
+      },
     };
     registerProjectRoutes(env.router, g);
     registerPackageRoutes(env.router, g);

@@ -137,14 +137,15 @@ async function upload(g: GitlabContext, ctx: RequestContext): Promise<void> {
     const writes: Promise<void>[] = [];
     if (found) {
       pkg = found;
-      if (status && pkg.status !== status) writes.push(g.commit({ op: 'package.update', id: pkg.id, status: status as PackageStatus, updatedAt: now }));
+      if (status && pkg.status !== status) writes.push(g.applyThenCommit({ op: 'package.update', id: pkg.id, status: status as PackageStatus, updatedAt: now }));
     } else {
       pkg = {
         id: g.store.allocPackageId(), projectId: project.id, name, version,
         status: (status as PackageStatus | null) ?? 'default',
         createdAt: now, updatedAt: now, lastDownloadedAt: null, creatorId: creatorId(principal),
       };
-      writes.push(g.commit({ op: 'package.create', row: pkg }));
+      writes.push(g.applyThenCommit({ op: 'package.create', row: pkg }));
+      pkg = g.store.packages.get(pkg.id)!;
     }
     fileRow = {
       id: g.store.allocFileId(), packageId: pkg.id, fileName: storedName, size: staged.size,
