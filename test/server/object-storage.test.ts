@@ -37,12 +37,13 @@ test('object storage: forwarded credentials → 400 "Only one auth mechanism all
   const s = await serve(t, { objectStorage: { enabled: true } });
   await put(s, generic('f.bin'), 'x');
   const loc = new URL(String((await get(s, generic('f.bin'))).headers.location));
-  for (const h of [
+  const forwarded: Record<string, string>[] = [
     { authorization: `Bearer ${s.tokens.maintainer}` },
     { 'PRIVATE-TOKEN': s.tokens.maintainer! },
     { 'JOB-TOKEN': s.tokens.job! },
     { 'DEPLOY-TOKEN': s.tokens.deployRo! },
-  ]) {
+  ];
+  for (const h of forwarded) {
     const r = await send(loc.origin, 'GET', loc.pathname + loc.search, { headers: h });
     assert.equal(r.status, 400, JSON.stringify(h));
     assert.equal(r.headers['content-type'], 'application/xml');
