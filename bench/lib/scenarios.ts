@@ -75,6 +75,9 @@ function errText(r: RunResult, what: string, timeoutMs: number): string {
  */
 async function measure(ctx: Ctx, row: Row, target: Target | undefined, timeoutMs: number, fn: () => Promise<RunResult>): Promise<boolean> {
   if (row.error) return false;
+  // Flush dirty pages left by the previous command (uploads, downloads, deletions) so that
+  // background writeback does not land inside this measurement. Untimed.
+  await run('sync', [], { timeoutMs: 300_000 }).catch(() => undefined);
   const pids = target?.pids() ?? [];
   for (const p of pids) resetHwm(p);
   let r: RunResult;
@@ -368,6 +371,9 @@ export async function startup(ctx: Ctx, genpackArgv: string[], runs: number): Pr
       r.error = (err as Error).message;
       continue;
     }
+    // Peak RSS of one run, for context (the floor every genpack command starts from).
+    const m = await run(argv[0]!, argv.slice(1), { cwd: ctx.repoRoot, timeoutMs: 30_000, measureRss: true });
+    if (m.rssKiB !== undefined) r.clientRss.push(m.rssKiB);
     if (useHyperfine) {
       const json = join(ctx.workDir, 'hyperfine.json');
       const h = await run('hyperfine', ['-N', '--style', 'none', '--warmup', '3', '--runs', String(runs), '--export-json', json, argv.join(' ')], {
