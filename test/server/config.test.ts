@@ -69,3 +69,15 @@ test('config: YAML file merged with an object; sizes with units; flavour tokens 
   assert.equal((await put(s, generic('f', 'p', '1', 42), 'x', 'alice-token')).status, 201);
   assert.equal((await put(s, generic('f', 'p', '1', 'acme%2Ftools'), Buffer.alloc(2000), { 'JOB-TOKEN': 'glcbt-dev-ci' })).status, 400);
 });
+
+test('config: docs/serve.example.yml is valid and starts', async (t) => {
+  const file = new URL('../../docs/serve.example.yml', import.meta.url).pathname;
+  const c = await loadConfig({ configFile: file });
+  assert.deepEqual(c.gitlab!.projects.map((p) => [p.id, p.visibility, p.maxFileSize]), [[1, 'private', 5 * 1024 ** 3], [2, 'public', 100 * 1024 ** 2]]);
+  assert.equal(c.faults.length, 2);
+  const s = await serve(t, undefined, { configFile: file });
+  assert.equal(s.tokens.readonly, 'glpat-dev-readonly');
+  assert.equal((await put(s, generic('f'), 'x', 'glpat-dev-readonly')).status, 503, 'the example flaky-upload fault');
+  assert.equal((await put(s, generic('f'), 'x', 'glpat-dev-readonly')).status, 403, 'read_api cannot upload');
+  assert.equal((await put(s, generic('f'), 'x', 'glpat-dev-expired')).status, 401);
+});
