@@ -231,7 +231,7 @@ test('Gitea edge 8: download 200 octet-stream with Range (206/416) and Last-Modi
 });
 
 test('Gitea edge 9: HEAD — Gitea ≥1.25 like GET without body, Forgejo new builds 200 without Content-Length, older servers 405', async (t) => {
-  const setups: [string, object, (r: Reply) => void][] = [
+  const setups: [string, Record<string, unknown>, (r: Reply) => void][] = [
     ['gitea 1.26', { server: 'gitea', version: '1.26.1' }, (r) => {
       assert.equal(r.status, 200);
       assert.equal(r.headers['content-length'], '5');
