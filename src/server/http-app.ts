@@ -45,7 +45,7 @@ export async function startHttpApp(opts: HttpAppOptions, host: string, port: num
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 30_000;
   server.requestTimeout = 0;
-  server.maxConnections = Infinity as unknown as number;
+  // maxConnections stays unset (unlimited): hundreds of concurrent small uploads must be accepted.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Malformed request lines and oversized headers: answer like a front proxy would, never crash.
     if (!socket.writable) return socket.destroy();

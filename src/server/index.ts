@@ -48,6 +48,8 @@ export interface RunningServer {
   config: ResolvedServerConfig;
   /** Files left in the upload temp dir (tests assert none remain after aborted uploads). */
   tempFiles(): Promise<string[]>;
+  /** The start banner lines (API URLs, projects, tokens) that `genpack serve` prints. */
+  banner(): string[];
   close(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     faults,
     config,
     tempFiles: () => blobs.tmpFiles(),
+    banner: () => [...instances.values()].flatMap((i) => i.banner(api.url)),
     close: () =>
       (closed ??= (async () => {
         await Promise.all([api.close(), objectStorage?.close()]);
@@ -147,6 +150,5 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
         if (ownDir) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
-  (server as RunningServer & { banner: () => string[] }).banner = () => [...instances.values()].flatMap((i) => i.banner(api.url));
   return server;
 }

@@ -78,13 +78,17 @@ export async function runServe(
   out(`genpack serve listening on ${server.url}`);
   if (server.storageUrl) out(`object storage origin ${server.storageUrl} (downloads redirect here)`);
   out(`data dir ${server.dataDir}${values['data-dir'] ? '' : ' (temporary, removed on exit)'}`);
-  for (const line of (server as unknown as { banner: () => string[] }).banner()) out(line);
+  for (const line of server.banner()) out(line);
   out(`admin token ${server.tokens.admin} (X-Genpack-Admin-Token; POST/DELETE ${server.url}/-/genpack/faults)`);
 
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     io.signal?.addEventListener('abort', stop, { once: true });
   });
   out('genpack serve: shutting down');
