@@ -627,7 +627,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reservedSections = exports.flavours = void 0;
 const index_js_1 = __webpack_require__(7795);
 const index_js_2 = __webpack_require__(6386);
-exports.flavours = [index_js_1.gitlabFlavour, index_js_2.giteaFlavour];
+const index_js_3 = __webpack_require__(19);
+exports.flavours = [index_js_1.gitlabFlavour, index_js_2.giteaFlavour, index_js_3.githubFlavour];
 /** Top-level config keys reserved for flavours that are not implemented yet (accepted, ignored). */
 exports.reservedSections = [];
 
@@ -2315,6 +2316,380 @@ async function remove(g, ctx, level) {
 
 /***/ }),
 
+/***/ 2929:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.resolveGithubConfig = resolveGithubConfig;
+// The `github:` config section: repositories and tokens for the GitHub repository-variables API
+// shape (gitea-api.md §7), mounted GHES-style under /api/v3. Zero-config: repo `demo/app`, tokens
+// githubAdmin (variables: write), githubReader (variables: read) and githubActions (the Actions
+// GITHUB_TOKEN of demo/app).
+const node_crypto_1 = __webpack_require__(7598);
+const config_values_js_1 = __webpack_require__(4508);
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+function resolveGithubConfig(raw) {
+    const r = (0, config_values_js_1.expectObject)(raw, 'github');
+    (0, config_values_js_1.onlyKeys)(r, ['repos', 'tokens'], 'github');
+    const repos = (0, config_values_js_1.optStringList)(r.repos, 'github.repos', ['demo/app']);
+    repos.forEach((x, i) => {
+        if (!REPO.test(x))
+            throw new config_values_js_1.ConfigError(`github.repos[${i}]`, `must look like owner/repo, got ${JSON.stringify(x)}`);
+    });
+    const known = (x) => repos.some((y) => y.toLowerCase() === x.toLowerCase());
+    const tokensRaw = r.tokens === undefined ? defaultTokens(repos[0]) : (0, config_values_js_1.expectObject)(r.tokens, 'github.tokens');
+    const tokens = Object.entries(tokensRaw).map(([name, t]) => {
+        const key = `github.tokens.${name}`;
+        if (!(0, config_values_js_1.isObject)(t))
+            throw new config_values_js_1.ConfigError(key, 'a token must be a mapping (`variables: write|read|none`, or `type: actions` with `repo`)');
+        const type = (0, config_values_js_1.optEnum)(t.type, `${key}.type`, ['pat', 'actions'], 'pat');
+        if (type === 'actions') {
+            (0, config_values_js_1.onlyKeys)(t, ['type', 'value', 'repo'], key);
+            const repo = (0, config_values_js_1.reqString)(t.repo, `${key}.repo`);
+            if (!known(repo))
+                throw new config_values_js_1.ConfigError(`${key}.repo`, `unknown repo ${JSON.stringify(repo)} (declared: ${repos.join(', ')})`);
+            return { name, type, value: (0, config_values_js_1.optString)(t.value, `${key}.value`, devValue('ghs_', name)), repo };
+        }
+        (0, config_values_js_1.onlyKeys)(t, ['type', 'value', 'variables', 'repos'], key);
+        const only = t.repos === undefined ? null : (0, config_values_js_1.optStringList)(t.repos, `${key}.repos`, []);
+        only?.forEach((x, i) => {
+            if (!known(x))
+                throw new config_values_js_1.ConfigError(`${key}.repos[${i}]`, `unknown repo ${JSON.stringify(x)}`);
+        });
+        return {
+            name, type,
+            value: (0, config_values_js_1.optString)(t.value, `${key}.value`, devValue('ghp_', name)),
+            variables: (0, config_values_js_1.optEnum)(t.variables, `${key}.variables`, ['write', 'read', 'none'], 'write'),
+            repos: only,
+        };
+    });
+    const seen = new Set();
+    tokens.forEach((t) => {
+        if (!t.value || /\s/.test(t.value))
+            throw new config_values_js_1.ConfigError(`github.tokens.${t.name}.value`, 'must be non-empty and contain no whitespace');
+        if (seen.has(t.value))
+            throw new config_values_js_1.ConfigError(`github.tokens.${t.name}.value`, 'duplicate token value');
+        seen.add(t.value);
+    });
+    return { repos, tokens };
+}
+function defaultTokens(repo) {
+    const t = { githubAdmin: { variables: 'write' }, githubReader: { variables: 'read' } };
+    if (repo)
+        t.githubActions = { type: 'actions', repo };
+    return t;
+}
+/** `ghp_`/`ghs_` + 36 characters, derived from the name so dev tokens stay stable. */
+function devValue(prefix, name) {
+    return prefix + (0, node_crypto_1.createHash)('sha256').update(`genpack-serve-github-${name}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, 36);
+}
+
+
+/***/ }),
+
+/***/ 19:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.githubFlavour = void 0;
+const config_js_1 = __webpack_require__(2929);
+const store_js_1 = __webpack_require__(9102);
+const variables_js_1 = __webpack_require__(4698);
+exports.githubFlavour = {
+    key: 'github',
+    resolveConfig: (raw) => (0, config_js_1.resolveGithubConfig)(raw),
+    create(env, cfg) {
+        const store = new store_js_1.GithubStore();
+        (0, variables_js_1.registerGithubRoutes)(env.router, {
+            cfg,
+            store,
+            async commit(r) {
+                await env.journal((0, store_js_1.asRecord)(r));
+                store.apply(r);
+            },
+        });
+        return {
+            apply: (r) => store.apply(r),
+            snapshot: () => store.snapshot().map((r) => ({ ns: 'github', ...(0, store_js_1.asRecord)(r) })),
+            liveBlobs: () => [],
+            tokens: () => Object.fromEntries(cfg.tokens.map((t) => [t.name, t.value])),
+            banner: (url) => [
+                `GitHub variables API  ${url}/api/v3  (GITHUB_API_URL=${url}/api/v3)`,
+                ...cfg.repos.map((r) => `  repo ${r}  ${url}/api/v3/repos/${r}/actions/variables`),
+                '  tokens (Authorization: Bearer <value>):',
+                ...cfg.tokens.map((t) => `    ${t.name.padEnd(14)} ${t.value}  ${t.type === 'actions' ? `Actions GITHUB_TOKEN of ${t.repo} (no variables access)` : `variables: ${t.variables}`}`),
+            ],
+            notFound: async (ctx) => {
+                if (ctx.rawPath !== '/api/v3' && !ctx.rawPath.startsWith('/api/v3/'))
+                    return false;
+                await (0, variables_js_1.githubError)(ctx, 404, 'Not Found');
+                return true;
+            },
+        };
+    },
+};
+
+
+/***/ }),
+
+/***/ 9102:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.GithubStore = void 0;
+exports.asRecord = asRecord;
+class GithubStore {
+    #byRepo = new Map();
+    apply(r) {
+        if (r.op === 'variable.put') {
+            const m = this.#byRepo.get(r.row.repo) ?? new Map();
+            if (r.previousName)
+                m.delete(r.previousName);
+            m.set(r.row.name, { ...r.row });
+            this.#byRepo.set(r.row.repo, m);
+        }
+        else if (r.op === 'variable.delete') {
+            this.#byRepo.get(r.repo)?.delete(r.name);
+        }
+    }
+    snapshot() {
+        return [...this.#byRepo.values()].flatMap((m) => [...m.values()].map((row) => ({ op: 'variable.put', row: { ...row } })));
+    }
+    /** Sorted by name. */
+    variables(repo) {
+        return [...(this.#byRepo.get(repo)?.values() ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+    variable(repo, name) {
+        return this.#byRepo.get(repo)?.get(name.toUpperCase());
+    }
+}
+exports.GithubStore = GithubStore;
+function asRecord(r) {
+    return r;
+}
+
+
+/***/ }),
+
+/***/ 4698:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.registerGithubRoutes = registerGithubRoutes;
+exports.githubError = githubError;
+const reply_js_1 = __webpack_require__(8139);
+const request_body_js_1 = __webpack_require__(487);
+const BASE = '/api/v3/repos/:owner/:repo/actions/variables';
+const DOCS = 'https://docs.github.com/rest/actions/variables';
+function registerGithubRoutes(router, g) {
+    router.add({ id: 'github.variables.list', method: 'GET', pattern: BASE, handler: (c) => list(g, c) });
+    router.add({ id: 'github.variables.create', method: 'POST', pattern: BASE, handler: (c) => create(g, c) });
+    router.add({ id: 'github.variables.get', method: 'GET', pattern: `${BASE}/:name`, handler: (c) => get(g, c) });
+    router.add({ id: 'github.variables.update', method: 'PATCH', pattern: `${BASE}/:name`, handler: (c) => update(g, c) });
+    router.add({ id: 'github.variables.delete', method: 'DELETE', pattern: `${BASE}/:name`, handler: (c) => remove(g, c) });
+}
+const API_HEADERS = { 'x-github-api-version-selected': '2022-11-28', 'x-github-media-type': 'github.v3; format=json' };
+function githubError(ctx, status, message, doc = 'https://docs.github.com/rest') {
+    return (0, reply_js_1.sendJson)(ctx, status, { message, documentation_url: doc, status: String(status) }, { 'content-type': 'application/json; charset=utf-8', ...API_HEADERS });
+}
+function ok(ctx, status, body, headers = {}) {
+    return (0, reply_js_1.sendJson)(ctx, status, body, { 'content-type': 'application/json; charset=utf-8', ...API_HEADERS, ...headers });
+}
+/**
+ * Bearer/token (or Basic with the token as password) → repo visible to the token (else 404, as
+ * GitHub hides repos) → the Actions GITHUB_TOKEN has no variables permission at all (403
+ * "Resource not accessible by integration", §7) → a PAT needs variables read/write.
+ */
+async function access(g, ctx, write) {
+    const header = ctx.req.headers.authorization;
+    if (!header) {
+        await githubError(ctx, 401, 'Requires authentication');
+        return null;
+    }
+    const token = findToken(g.cfg, header);
+    if (!token) {
+        await githubError(ctx, 401, 'Bad credentials');
+        return null;
+    }
+    const wanted = `${decode(ctx.params.owner)}/${decode(ctx.params.repo)}`.toLowerCase();
+    const repo = g.cfg.repos.find((r) => r.toLowerCase() === wanted);
+    const reachable = repo && (token.type === 'actions' ? token.repo.toLowerCase() === wanted : !token.repos || token.repos.some((r) => r.toLowerCase() === wanted));
+    if (!repo || !reachable) {
+        await githubError(ctx, 404, 'Not Found');
+        return null;
+    }
+    if (token.type === 'actions') {
+        await githubError(ctx, 403, 'Resource not accessible by integration', `${DOCS}#list-repository-variables`);
+        return null;
+    }
+    if (token.variables === 'none' || (write && token.variables !== 'write')) {
+        await githubError(ctx, 403, 'Resource not accessible by personal access token', `${DOCS}#list-repository-variables`);
+        return null;
+    }
+    return repo.toLowerCase();
+}
+function findToken(cfg, header) {
+    const [scheme = '', cred = ''] = header.trim().split(/\s+/);
+    let value = cred;
+    if (/^basic$/i.test(scheme)) {
+        const decoded = Buffer.from(cred, 'base64').toString('utf8');
+        value = decoded.slice(decoded.indexOf(':') + 1) || decoded.slice(0, decoded.indexOf(':'));
+    }
+    else if (!/^(bearer|token)$/i.test(scheme))
+        return undefined;
+    return cfg.tokens.find((t) => t.value === value);
+}
+function decode(s) {
+    try {
+        return decodeURIComponent(s ?? '');
+    }
+    catch {
+        return s ?? '';
+    }
+}
+/** Alphanumerics and `_`, not starting with a digit or `GITHUB_` (§7 "Naming"). */
+function validName(name) {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !name.toUpperCase().startsWith('GITHUB_');
+}
+const INVALID_NAME = 'Failed to create variable. Variable names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_). Spaces are not allowed. Must start with a letter ([a-z], [A-Z]) or underscores (_). Must not start with GITHUB_.';
+function entity(v) {
+    return { name: v.name, value: v.value, created_at: v.createdAt, updated_at: v.updatedAt };
+}
+function now() {
+    return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+function intParam(v, dflt) {
+    if (v === null || !/^\d+$/.test(v.trim()))
+        return dflt;
+    return Number(v);
+}
+async function list(g, ctx) {
+    const repo = await access(g, ctx, false);
+    if (!repo)
+        return;
+    // per_page default 10, max 30 (§7).
+    const perPage = Math.min(30, Math.max(1, intParam(ctx.query.get('per_page'), 10)));
+    const page = Math.max(1, intParam(ctx.query.get('page'), 1));
+    const all = g.store.variables(repo);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const url = (p) => {
+        const q = new URLSearchParams(ctx.query);
+        q.set('per_page', String(perPage));
+        q.set('page', String(p));
+        return `<${ctx.origin}${ctx.rawPath}?${q.toString()}>`;
+    };
+    const links = [];
+    if (page > 1)
+        links.push(`${url(Math.min(page - 1, last))}; rel="prev"`);
+    if (page < last)
+        links.push(`${url(page + 1)}; rel="next"`, `${url(last)}; rel="last"`);
+    if (page > 1)
+        links.push(`${url(1)}; rel="first"`);
+    return ok(ctx, 200, { total_count: all.length, variables: all.slice((page - 1) * perPage, page * perPage).map(entity) }, links.length ? { link: links.join(', ') } : {});
+}
+async function get(g, ctx) {
+    const repo = await access(g, ctx, false);
+    if (!repo)
+        return;
+    const v = g.store.variable(repo, decode(ctx.params.name));
+    if (!v)
+        return githubError(ctx, 404, 'Not Found', `${DOCS}#get-a-repository-variable`);
+    return ok(ctx, 200, entity(v));
+}
+async function readJson(ctx) {
+    let buf;
+    try {
+        buf = await (0, request_body_js_1.readSmallBody)(ctx);
+    }
+    catch (e) {
+        if (e instanceof request_body_js_1.BodyAbortedError)
+            return null;
+        throw e;
+    }
+    if (buf === null) {
+        await githubError(ctx, 413, 'Request body too large');
+        return null;
+    }
+    const text = buf.toString('utf8');
+    if (text.trim() === '')
+        return {};
+    try {
+        const j = JSON.parse(text);
+        if (typeof j === 'object' && j !== null && !Array.isArray(j))
+            return j;
+    }
+    catch {
+        /* answered below */
+    }
+    await githubError(ctx, 400, 'Problems parsing JSON');
+    return null;
+}
+/** POST …/variables {name, value} → 201 `{}`. 409 on an existing name is our choice (§7 "Not confirmed"). */
+async function create(g, ctx) {
+    const repo = await access(g, ctx, true);
+    if (!repo)
+        return;
+    const body = await readJson(ctx);
+    if (!body)
+        return;
+    for (const field of ['name', 'value']) {
+        if (typeof body[field] !== 'string')
+            return githubError(ctx, 422, `Invalid request.\n\n"${field}" wasn't supplied.`, `${DOCS}#create-a-repository-variable`);
+    }
+    const name = body.name;
+    if (!validName(name))
+        return githubError(ctx, 422, INVALID_NAME, `${DOCS}#create-a-repository-variable`);
+    if (g.store.variable(repo, name))
+        return githubError(ctx, 409, 'Already exists', `${DOCS}#create-a-repository-variable`);
+    const t = now();
+    await g.commit({ op: 'variable.put', row: { repo, name: name.toUpperCase(), value: body.value, createdAt: t, updatedAt: t } });
+    return ok(ctx, 201, {});
+}
+/** PATCH …/variables/{name} {name?, value?} → 204. */
+async function update(g, ctx) {
+    const repo = await access(g, ctx, true);
+    if (!repo)
+        return;
+    const body = await readJson(ctx);
+    if (!body)
+        return;
+    const current = g.store.variable(repo, decode(ctx.params.name));
+    if (!current)
+        return githubError(ctx, 404, 'Not Found', `${DOCS}#update-a-repository-variable`);
+    if (body.name !== undefined && typeof body.name !== 'string')
+        return githubError(ctx, 422, 'Invalid request.\n\nFor \'properties/name\', is not a string.', `${DOCS}#update-a-repository-variable`);
+    if (body.value !== undefined && typeof body.value !== 'string')
+        return githubError(ctx, 422, 'Invalid request.\n\nFor \'properties/value\', is not a string.', `${DOCS}#update-a-repository-variable`);
+    const name = body.name ? body.name : current.name;
+    if (!validName(name))
+        return githubError(ctx, 422, INVALID_NAME, `${DOCS}#update-a-repository-variable`);
+    if (name.toUpperCase() !== current.name && g.store.variable(repo, name))
+        return githubError(ctx, 409, 'Already exists', `${DOCS}#update-a-repository-variable`);
+    await g.commit({
+        op: 'variable.put',
+        row: { ...current, name: name.toUpperCase(), value: body.value ?? current.value, updatedAt: now() },
+        previousName: current.name,
+    });
+    return (0, reply_js_1.sendEmpty)(ctx, 204, API_HEADERS);
+}
+async function remove(g, ctx) {
+    const repo = await access(g, ctx, true);
+    if (!repo)
+        return;
+    const v = g.store.variable(repo, decode(ctx.params.name));
+    if (!v)
+        return githubError(ctx, 404, 'Not Found', `${DOCS}#delete-a-repository-variable`);
+    await g.commit({ op: 'variable.delete', repo, name: v.name });
+    return (0, reply_js_1.sendEmpty)(ctx, 204, API_HEADERS);
+}
+
+
+/***/ }),
+
 /***/ 5837:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -2707,6 +3082,10 @@ exports.gitlabFlavour = {
                 await env.journal((0, store_js_1.asRecord)(r));
                 store.apply(r);
             },
+            applyThenCommit(r) {
+                store.apply(r);
+                return env.journal((0, store_js_1.asRecord)(r));
+            },
         };
         (0, project_js_1.registerProjectRoutes)(env.router, g);
         (0, packages_js_1.registerPackageRoutes)(env.router, g);
@@ -2890,7 +3269,7 @@ async function upload(g, ctx) {
         if (found) {
             pkg = found;
             if (status && pkg.status !== status)
-                writes.push(g.commit({ op: 'package.update', id: pkg.id, status: status, updatedAt: now }));
+                writes.push(g.applyThenCommit({ op: 'package.update', id: pkg.id, status: status, updatedAt: now }));
         }
         else {
             pkg = {
@@ -2898,7 +3277,8 @@ async function upload(g, ctx) {
                 status: status ?? 'default',
                 createdAt: now, updatedAt: now, lastDownloadedAt: null, creatorId: (0, auth_js_1.creatorId)(principal),
             };
-            writes.push(g.commit({ op: 'package.create', row: pkg }));
+            writes.push(g.applyThenCommit({ op: 'package.create', row: pkg }));
+            pkg = g.store.packages.get(pkg.id);
         }
         fileRow = {
             id: g.store.allocFileId(), packageId: pkg.id, fileName: storedName, size: staged.size,
@@ -3827,7 +4207,7 @@ async function startHttpApp(opts, host, port) {
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 30_000;
     server.requestTimeout = 0;
-    server.maxConnections = Infinity;
+    // maxConnections stays unset (unlimited): hundreds of concurrent small uploads must be accepted.
     server.on('clientError', (err, socket) => {
         // Malformed request lines and oversized headers: answer like a front proxy would, never crash.
         if (!socket.writable)
@@ -4081,6 +4461,7 @@ async function startServer(opts = {}) {
         faults,
         config,
         tempFiles: () => blobs.tmpFiles(),
+        banner: () => [...instances.values()].flatMap((i) => i.banner(api.url)),
         close: () => (closed ??= (async () => {
             await Promise.all([api.close(), objectStorage?.close()]);
             for (const i of instances.values())
@@ -4090,7 +4471,6 @@ async function startServer(opts = {}) {
                 await (0, promises_1.rm)(dataDir, { recursive: true, force: true });
         })()),
     };
-    server.banner = () => [...instances.values()].flatMap((i) => i.banner(api.url));
     return server;
 }
 
@@ -4877,9 +5257,13 @@ async function runServe(argv, io = {}) {
         out(line);
     out(`admin token ${server.tokens.admin} (X-Genpack-Admin-Token; POST/DELETE ${server.url}/-/genpack/faults)`);
     await new Promise((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
         io.signal?.addEventListener('abort', stop, { once: true });
     });
     out('genpack serve: shutting down');

@@ -878,7 +878,8 @@ async function publishFiles(registry, options, reporter) {
             await registry.deleteFiles(ref, [p.existing]);
         }
         reporter.start('uploading', p.local.name, p.local.size);
-        const uploaded = await (0, transfer_js_1.uploadFile)(registry, ref, { name: p.local.name, path: p.local.path, size: p.local.size }, { hidden: options.hidden, reporter });
+        const knownIds = p.existing ? await (0, transfer_js_1.rowIds)(registry, ref, p.local.name) : new Set();
+        const uploaded = await (0, transfer_js_1.uploadFile)(registry, ref, { name: p.local.name, path: p.local.path, size: p.local.size }, { hidden: options.hidden, reporter, knownIds });
         if (p.action === 'replace' && registry.flavour === 'gitlab')
             await pruneOlder(registry, ref, p.local.name, uploaded, reporter);
         record(p.local, uploaded);
@@ -964,7 +965,8 @@ async function publishManifest(registry, ref, name, data, remote, reporter, hidd
         await registry.deleteFiles(ref, [existing]);
     const source = { name, size: data.length, data };
     reporter.start('uploading', name, data.length);
-    const uploaded = await (0, transfer_js_1.uploadFile)(registry, ref, source, { hidden, reporter });
+    const knownIds = existing ? await (0, transfer_js_1.rowIds)(registry, ref, name) : new Set();
+    const uploaded = await (0, transfer_js_1.uploadFile)(registry, ref, source, { hidden, reporter, knownIds });
     if (existing && registry.flavour === 'gitlab')
         await pruneOlder(registry, ref, name, uploaded, reporter);
     record({ name, size: data.length }, uploaded);
@@ -1049,6 +1051,7 @@ async function deletePackage(registry, options, reporter) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.uploadFile = uploadFile;
+exports.rowIds = rowIds;
 exports.downloadFile = downloadFile;
 /**
  * Moving one file either way, with the guarantees genpack promises for every transfer:
@@ -1072,7 +1075,7 @@ async function uploadFile(registry, ref, source, options) {
         attempt = source.path ? (0, hashing_js_1.openHashed)(source.path, track) : (0, hashing_js_1.hashedBuffer)(source.data ?? Buffer.alloc(0), track);
         return attempt;
     };
-    const knownIds = options.knownIds ?? (await rowIds(registry, ref, source.name));
+    const { knownIds } = options;
     const result = await (0, retry_js_1.withRetries)(registry.http.retryPolicy, async () => {
         const stored = await registry.upload(ref, source.name, body, source.size, { hidden: options.hidden });
         return { ...stored, localSha256: attempt?.digest() };
@@ -1559,6 +1562,7 @@ exports.probeFlavour = probeFlavour;
 const errors_js_1 = __webpack_require__(4296);
 const client_js_1 = __webpack_require__(3329);
 const retry_js_1 = __webpack_require__(8902);
+const gitea_js_1 = __webpack_require__(1261);
 const gitlab_js_1 = __webpack_require__(5584);
 const TOKEN_TYPES = ['private', 'deploy', 'basic', 'job'];
 /** The settings that decide the flavour without asking the server. */
@@ -1704,7 +1708,7 @@ function createRegistry(connection, http) {
     if (connection.flavour === 'gitlab') {
         return new gitlab_js_1.GitlabRegistry({ url: connection.url, project: connection.project, credential: connection.credentialLabel }, http);
     }
-    throw new errors_js_1.GenpackError('USAGE', 'the gitea flavour is not available in this build');
+    return new gitea_js_1.GiteaRegistry({ url: connection.url, owner: connection.owner, credential: connection.credentialLabel, jobToken: connection.jobToken, anonymous: Object.keys(connection.credentials).length === 0 }, http);
 }
 /** Gitea and Forgejo answer GET /api/v1/version without credentials; GitLab does not have it. */
 async function probeFlavour(url, settings) {
@@ -1725,6 +1729,275 @@ async function probeFlavour(url, settings) {
         await http.close();
     }
 }
+
+
+/***/ }),
+
+/***/ 9768:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.GITEA_FILE_NAME = exports.GITEA_PACKAGE_NAME = void 0;
+exports.encodeGiteaFileName = encodeGiteaFileName;
+exports.decodeGiteaFileName = decodeGiteaFileName;
+exports.validateGiteaRef = validateGiteaRef;
+exports.validateGiteaFileName = validateGiteaFileName;
+/**
+ * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and genpack's
+ * reversible encoding of sub-paths: Gitea forbids `/` in file names, so `dir/sub/f.txt` is stored
+ * as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` so that decoding is exact. That is the
+ * same form GitLab gives path files, and `%` is allowed by the file-name rule (Gitea ≥ 1.22).
+ */
+const errors_js_1 = __webpack_require__(4296);
+/** `\A[-_+.\w]+\z` with `\w` = ASCII word characters. */
+exports.GITEA_PACKAGE_NAME = /^[-_+.A-Za-z0-9]+$/;
+/** `\A[-_+=:;.()\[\]{}~!@#$%^& \w]+\z`: spaces allowed inside, not at either end. */
+exports.GITEA_FILE_NAME = /^[-_+=:;.()[\]{}~!@#$%^& A-Za-z0-9]+$/;
+/** name, version and file name are VARCHAR(255) columns. */
+const MAX_LENGTH = 255;
+function encodeGiteaFileName(path) {
+    return path.replace(/%/g, '%25').replace(/\//g, '%2F');
+}
+function decodeGiteaFileName(stored) {
+    return stored.replace(/%(25|2F)/gi, (match) => (match === '%25' ? '%' : '/'));
+}
+function validateGiteaRef(ref) {
+    const { name, version } = ref;
+    if (!exports.GITEA_PACKAGE_NAME.test(name) || name === '..' || (name.length === 1 && !/^[A-Za-z0-9]$/.test(name)) || name.length > MAX_LENGTH) {
+        throw (0, errors_js_1.inputError)(`invalid package name ${JSON.stringify(name)}`, 'Gitea package names may use only letters, digits, "-", "_", "+" and "."; a one-character name must be a letter or digit; at most 255 characters');
+    }
+    if (version === '' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
+        throw (0, errors_js_1.inputError)(`invalid package version ${JSON.stringify(version)}`, 'Gitea package versions must not be empty or start or end with whitespace, and cannot contain "/", "\\" or control characters (at most 255 characters)');
+    }
+}
+function validateGiteaFileName(fileName) {
+    const segments = fileName.split('/');
+    for (const segment of segments) {
+        if (segment === '' || segment === '.' || segment === '..') {
+            throw (0, errors_js_1.inputError)(`invalid path ${JSON.stringify(fileName)}`, 'file paths must be relative, without empty, "." or ".." segments');
+        }
+    }
+    const stored = encodeGiteaFileName(fileName);
+    if (!exports.GITEA_FILE_NAME.test(stored) || stored.trim() !== stored || stored.length > MAX_LENGTH) {
+        throw (0, errors_js_1.inputError)(`invalid file name ${JSON.stringify(fileName)}`, 'Gitea file names may use letters, digits, spaces (not at either end) and - _ + = : ; . ( ) [ ] { } ~ ! @ # $ % ^ &, at most 255 characters with the path; no "|", "?", quotes or non-ASCII');
+    }
+}
+
+
+/***/ }),
+
+/***/ 1261:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.GiteaRegistry = void 0;
+const errors_js_1 = __webpack_require__(4296);
+const format_js_1 = __webpack_require__(6228);
+const hashing_js_1 = __webpack_require__(3031);
+const manifest_js_1 = __webpack_require__(4414);
+const client_js_1 = __webpack_require__(3329);
+const redact_js_1 = __webpack_require__(6715);
+const gitea_names_js_1 = __webpack_require__(9768);
+const messages_js_1 = __webpack_require__(9239);
+const pagination_js_1 = __webpack_require__(7195);
+const JOB_TOKEN_HINT = 'Gitea and Forgejo let the Actions job token (GITEA_TOKEN, FORGEJO_TOKEN, GITHUB_TOKEN) read packages but never publish them. ' +
+    'Create an access token with the write:package scope for a user who may write the owner\'s packages, store it as a secret, and pass it as GENPACK_TOKEN (the action\'s token input).';
+class GiteaRegistry {
+    target;
+    http;
+    flavour = 'gitea';
+    instance;
+    owner;
+    constructor(target, http) {
+        this.target = target;
+        this.http = http;
+        this.instance = target.url.replace(/\/+$/, '');
+        this.owner = encodeURIComponent(target.owner);
+    }
+    validateRef(ref) {
+        (0, gitea_names_js_1.validateGiteaRef)(ref);
+    }
+    validateFileName(fileName) {
+        (0, gitea_names_js_1.validateGiteaFileName)(fileName);
+    }
+    /** Gitea matches names case-insensitively (lower_name columns, gitea-api.md edge case 17). */
+    sameFileName(a, b) {
+        return a.toLowerCase() === b.toLowerCase();
+    }
+    fileUrl(ref, fileName) {
+        return `${this.versionPath(ref)}/${encodeURIComponent((0, gitea_names_js_1.encodeGiteaFileName)(fileName))}`;
+    }
+    packageUrl(ref) {
+        return `${this.instance}/${this.owner}/-/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
+    }
+    async listVersions(name) {
+        // The per-package listing exists from Gitea 1.24; Forgejo and older Gitea only have the
+        // owner-wide listing, where `q` is a substring match that must be filtered again.
+        const direct = `${this.api()}/generic/${encodeURIComponent(name)}?limit=50`;
+        const fail = (url) => (response) => this.failure('GET', url, response, {});
+        let versions = await (0, pagination_js_1.fetchAllPages)(this.http, direct, fail(direct), [404]);
+        if (versions.length === 0) {
+            const search = `${this.api()}?type=generic&q=${encodeURIComponent(name)}&limit=50`;
+            versions = (await (0, pagination_js_1.fetchAllPages)(this.http, search, fail(search))).filter((p) => p.name.toLowerCase() === name.toLowerCase());
+        }
+        return versions.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at })).reverse();
+    }
+    async listFiles(ref) {
+        const url = `${this.api()}/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/files`;
+        const response = await this.http.request({ method: 'GET', url });
+        if (response.status === 404) {
+            await response.drain();
+            return [];
+        }
+        if (response.status === 401 && this.target.anonymous) {
+            await response.drain();
+            return this.filesFromManifest(ref);
+        }
+        if (response.status !== 200)
+            throw await this.failure('GET', url, response, {});
+        const files = await response.json();
+        return files
+            .map((file) => ({ fileName: (0, gitea_names_js_1.decodeGiteaFileName)(file.name), size: file.size, sha256: file.sha256?.toLowerCase(), id: file.id }))
+            .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+    }
+    async upload(ref, fileName, body, size, _options) {
+        const url = this.fileUrl(ref, fileName);
+        const response = await this.http.send({
+            method: 'PUT',
+            url,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+            body,
+        });
+        if ((0, client_js_1.isRetryableStatus)(response.status)) {
+            await response.drain();
+            throw (0, client_js_1.retryableStatus)(response);
+        }
+        if (response.status === 201) {
+            await response.drain();
+            // Gitea returns no body: the stored SHA-256 is checked from the files listing afterwards.
+            return {};
+        }
+        throw await this.failure('PUT', url, response, { fileName, size });
+    }
+    async download(ref, fileName, request = {}) {
+        const url = this.fileUrl(ref, fileName);
+        const headers = {};
+        if (request.offset)
+            headers.range = `bytes=${request.offset}-`;
+        const response = await this.http.request({ method: 'GET', url, headers });
+        if (response.status === 200 || response.status === 206)
+            return response;
+        throw await this.failure('GET', url, response, { fileName });
+    }
+    async deleteFiles(ref, files) {
+        for (const file of files) {
+            const url = this.fileUrl(ref, file.fileName);
+            const response = await this.http.request({ method: 'DELETE', url });
+            if (response.status !== 204)
+                throw await this.failure('DELETE', url, response, { fileName: file.fileName });
+            await response.drain();
+        }
+    }
+    async deleteVersion(ref) {
+        const url = this.versionPath(ref);
+        const response = await this.http.request({ method: 'DELETE', url });
+        if (response.status !== 204)
+            throw await this.failure('DELETE', url, response, {});
+        await response.drain();
+    }
+    /** Gitea keeps one file per name: there is never an older copy. */
+    async removeOlderDuplicates() {
+        return 'none';
+    }
+    api() {
+        return `${this.instance}/api/v1/packages/${this.owner}`;
+    }
+    versionPath(ref) {
+        return `${this.instance}/api/packages/${this.owner}/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
+    }
+    /**
+     * Gitea closes the v1 API to anonymous callers (401 "token is required") while public packages
+     * stay downloadable. Without a token, the version's SHA256SUMS is the index: it names every
+     * file and its SHA-256; HEAD adds the size where the server supports it (Gitea ≥ 1.25).
+     */
+    async filesFromManifest(ref) {
+        const url = this.fileUrl(ref, manifest_js_1.DEFAULT_MANIFEST);
+        const response = await this.http.request({ method: 'GET', url });
+        if (response.status === 404) {
+            await response.drain();
+            throw new errors_js_1.GenpackError('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${manifest_js_1.DEFAULT_MANIFEST} to list it instead`, {
+                hint: 'set GENPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
+            });
+        }
+        if (response.status !== 200)
+            throw await this.failure('GET', url, response, { fileName: manifest_js_1.DEFAULT_MANIFEST });
+        const text = await response.text();
+        const manifest = (0, manifest_js_1.parseManifest)(text, manifest_js_1.DEFAULT_MANIFEST);
+        const files = [{ fileName: manifest_js_1.DEFAULT_MANIFEST, sha256: (0, hashing_js_1.sha256)(text), size: Buffer.byteLength(text) }];
+        for (const [fileName, sha256] of manifest)
+            files.push({ fileName, sha256, size: await this.headSize(ref, fileName) });
+        return files;
+    }
+    async headSize(ref, fileName) {
+        const response = await this.http.request({ method: 'HEAD', url: this.fileUrl(ref, fileName) });
+        await response.drain();
+        const length = response.header('content-length');
+        return response.status === 200 && length && /^\d+$/.test(length) ? Number(length) : undefined;
+    }
+    async failure(method, url, response, context) {
+        const message = (0, messages_js_1.serverMessage)((await response.text().catch(() => '')).slice(0, 500));
+        const request = { method, url: (0, redact_js_1.redactUrl)(url), status: response.status, body: message || undefined };
+        const what = context.fileName ? ` ${context.fileName}` : '';
+        const writing = method === 'PUT' || method === 'DELETE';
+        switch (response.status) {
+            case 401:
+                if (writing && this.target.jobToken) {
+                    return new errors_js_1.GenpackError('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
+                }
+                // Gitea answers 401, never 403, both for bad credentials and for missing write access.
+                return new errors_js_1.GenpackError('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                    request,
+                    hint: [
+                        'Gitea answers 401 both when the token is wrong or expired and when its user may not write the owner\'s packages',
+                        writing ? 'publishing needs a token with the write:package scope, of the owner, an organisation owner, or a member of a team with write access to Packages' : 'reading needs the read:package scope (Gitea refuses the package API to anonymous callers)',
+                        'pass the token as GENPACK_TOKEN; the Actions job token can only read',
+                    ].join('\n'),
+                });
+            case 403:
+                if (/maximum allowed|quota/i.test(message))
+                    return this.tooLarge(request, context);
+                return new errors_js_1.GenpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                    request,
+                    hint: 'the token may be limited to public resources, or lack the package scope for this owner',
+                });
+            case 413:
+                return this.tooLarge(request, context);
+            case 404:
+                return new errors_js_1.GenpackError('NOT_FOUND', `not found:${what || ' ' + (0, redact_js_1.redactUrl)(url)}`, {
+                    request,
+                    hint: `check the owner (${this.target.owner}), the package name, version and file name, and the URL (${this.instance})`,
+                });
+            case 409:
+                return new errors_js_1.GenpackError('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
+                    request,
+                    hint: 'Gitea keeps one file per name (compared case-insensitively); another publish may have raced this one. Re-run with --if-exists skip or replace.',
+                });
+            case 400:
+                return new errors_js_1.GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+            default:
+                return new errors_js_1.GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+        }
+    }
+    tooLarge(request, context) {
+        return new errors_js_1.GenpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${(0, format_js_1.formatBytes)(context.size)})` : ''}`, {
+            request,
+            hint: 'Gitea limits generic files with [packages] LIMIT_SIZE_GENERIC and owner totals with LIMIT_TOTAL_OWNER_SIZE; Forgejo also has [quota] (413). An administrator can raise them.',
+        });
+    }
+}
+exports.GiteaRegistry = GiteaRegistry;
 
 
 /***/ }),
@@ -1802,6 +2075,7 @@ const format_js_1 = __webpack_require__(6228);
 const client_js_1 = __webpack_require__(3329);
 const redact_js_1 = __webpack_require__(6715);
 const gitlab_names_js_1 = __webpack_require__(9437);
+const messages_js_1 = __webpack_require__(9239);
 const pagination_js_1 = __webpack_require__(7195);
 /** Strips a trailing `/api/v4` (and slashes) so both forms of the URL work. */
 function gitlabInstanceUrl(url) {
@@ -1958,7 +2232,7 @@ class GitlabRegistry {
     /** Turns a refusal into an error that says what to change (issue: "Errors say what to change"). */
     async failure(method, url, response, context) {
         const raw = (await response.text().catch(() => '')).slice(0, 500);
-        const message = serverMessage(raw);
+        const message = (0, messages_js_1.serverMessage)(raw);
         const request = { method, url: (0, redact_js_1.redactUrl)(url), status: response.status, body: message || undefined };
         const what = context.fileName ? ` ${context.fileName}` : '';
         switch (response.status) {
@@ -2008,6 +2282,20 @@ class GitlabRegistry {
     }
 }
 exports.GitlabRegistry = GitlabRegistry;
+
+
+/***/ }),
+
+/***/ 9239:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.serverMessage = serverMessage;
+/**
+ * The human part of a registry's error body: GitLab's `{"message": …}` / Grape's `{"error": …}`,
+ * Gitea's v1 `{"message": …}`, or the plain text of Gitea's package routes.
+ */
 function serverMessage(raw) {
     try {
         const parsed = JSON.parse(raw);

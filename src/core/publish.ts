@@ -11,7 +11,7 @@ import { expandInputs, type LocalFile } from './local-files.js';
 import { formatManifest } from './manifest.js';
 import { mapPool } from './pool.js';
 import type { Reporter, TransferResult } from './progress.js';
-import { uploadFile, type UploadSource, type VerifiedUpload } from './transfer.js';
+import { rowIds, uploadFile, type UploadSource, type VerifiedUpload } from './transfer.js';
 
 export type IfExists = 'skip' | 'fail' | 'replace';
 
@@ -97,7 +97,8 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
       await registry.deleteFiles(ref, [p.existing!]);
     }
     reporter.start('uploading', p.local.name, p.local.size);
-    const uploaded = await uploadFile(registry, ref, { name: p.local.name, path: p.local.path, size: p.local.size }, { hidden: options.hidden, reporter });
+    const knownIds = p.existing ? await rowIds(registry, ref, p.local.name) : new Set<number>();
+    const uploaded = await uploadFile(registry, ref, { name: p.local.name, path: p.local.path, size: p.local.size }, { hidden: options.hidden, reporter, knownIds });
     if (p.action === 'replace' && registry.flavour === 'gitlab') await pruneOlder(registry, ref, p.local.name, uploaded, reporter);
     record(p.local, uploaded);
   };
@@ -191,7 +192,8 @@ async function publishManifest(
   if (existing && registry.flavour === 'gitea') await registry.deleteFiles(ref, [existing]);
   const source: UploadSource = { name, size: data.length, data };
   reporter.start('uploading', name, data.length);
-  const uploaded = await uploadFile(registry, ref, source, { hidden, reporter });
+  const knownIds = existing ? await rowIds(registry, ref, name) : new Set<number>();
+  const uploaded = await uploadFile(registry, ref, source, { hidden, reporter, knownIds });
   if (existing && registry.flavour === 'gitlab') await pruneOlder(registry, ref, name, uploaded, reporter);
   record({ name, size: data.length }, uploaded);
 }

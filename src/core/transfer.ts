@@ -35,7 +35,7 @@ export async function uploadFile(
   registry: RegistryAdapter,
   ref: PackageRef,
   source: UploadSource,
-  options: { hidden?: boolean; reporter: Reporter; knownIds?: Set<number> },
+  options: { hidden?: boolean; reporter: Reporter; knownIds: Set<number> },
 ): Promise<VerifiedUpload> {
   const track = progressTracker(options.reporter, source.name, source.size);
   let attempt: HashingStream | undefined;
@@ -43,7 +43,7 @@ export async function uploadFile(
     attempt = source.path ? openHashed(source.path, track) : hashedBuffer(source.data ?? Buffer.alloc(0), track);
     return attempt;
   };
-  const knownIds = options.knownIds ?? (await rowIds(registry, ref, source.name));
+  const { knownIds } = options;
 
   const result = await withRetries<UploadResult & { localSha256?: string }>(
     registry.http.retryPolicy,
@@ -85,7 +85,7 @@ async function listRows(registry: RegistryAdapter, ref: PackageRef): Promise<Rem
   return withRows.listRows ? withRows.listRows(ref) : registry.listFiles(ref);
 }
 
-async function rowIds(registry: RegistryAdapter, ref: PackageRef, name: string): Promise<Set<number>> {
+export async function rowIds(registry: RegistryAdapter, ref: PackageRef, name: string): Promise<Set<number>> {
   const rows = await listRows(registry, ref);
   return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
 }

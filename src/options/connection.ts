@@ -3,9 +3,10 @@
  * environment variable, else the CI system's own. The CLI and the action both resolve through
  * here, so a default means the same in every shell.
  */
-import { GenpackError, usageError } from '../core/errors.js';
+import { usageError } from '../core/errors.js';
 import { HttpClient } from '../http/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
+import { GiteaRegistry } from '../registry/gitea.js';
 import { GitlabRegistry } from '../registry/gitlab.js';
 import type { RegistryAdapter, RegistryFlavour } from '../registry/types.js';
 
@@ -188,7 +189,10 @@ export function createRegistry(connection: Connection, http: HttpClient): Regist
   if (connection.flavour === 'gitlab') {
     return new GitlabRegistry({ url: connection.url, project: connection.project!, credential: connection.credentialLabel }, http);
   }
-  throw new GenpackError('USAGE', 'the gitea flavour is not available in this build');
+  return new GiteaRegistry(
+    { url: connection.url, owner: connection.owner!, credential: connection.credentialLabel, jobToken: connection.jobToken, anonymous: Object.keys(connection.credentials).length === 0 },
+    http,
+  );
 }
 
 /** Gitea and Forgejo answer GET /api/v1/version without credentials; GitLab does not have it. */

@@ -9,6 +9,7 @@ import type { HttpClient, HttpResponse, Method } from '../http/client.js';
 import { isRetryableStatus, retryableStatus } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabRef } from './gitlab-names.js';
+import { serverMessage } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
 
@@ -249,15 +250,5 @@ export class GitlabRegistry implements RegistryAdapter {
       default:
         return new GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
     }
-  }
-}
-
-function serverMessage(raw: string): string {
-  try {
-    const parsed = JSON.parse(raw) as { message?: unknown; error?: unknown };
-    const value = parsed.message ?? parsed.error;
-    return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
-  } catch {
-    return raw.trim();
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and genpack's
+ * reversible encoding of sub-paths: Gitea forbids `/` in file names, so `dir/sub/f.txt` is stored
+ * as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` so that decoding is exact. That is the
+ * same form GitLab gives path files, and `%` is allowed by the file-name rule (Gitea ≥ 1.22).
+ */
+import { inputError } from '../core/errors.js';
+import type { PackageRef } from './types.js';
+
+/** `\A[-_+.\w]+\z` with `\w` = ASCII word characters. */
+export const GITEA_PACKAGE_NAME = /^[-_+.A-Za-z0-9]+$/;
+/** `\A[-_+=:;.()\[\]{}~!@#$%^& \w]+\z`: spaces allowed inside, not at either end. */
+export const GITEA_FILE_NAME = /^[-_+=:;.()[\]{}~!@#$%^& A-Za-z0-9]+$/;
+/** name, version and file name are VARCHAR(255) columns. */
+const MAX_LENGTH = 255;
+
+export function encodeGiteaFileName(path: string): string {
+  return path.replace(/%/g, '%25').replace(/\//g, '%2F');
+}
+
+export function decodeGiteaFileName(stored: string): string {
+  return stored.replace(/%(25|2F)/gi, (match) => (match === '%25' ? '%' : '/'));
+}
+
+export function validateGiteaRef(ref: PackageRef): void {
+  const { name, version } = ref;
+  if (!GITEA_PACKAGE_NAME.test(name) || name === '..' || (name.length === 1 && !/^[A-Za-z0-9]$/.test(name)) || name.length > MAX_LENGTH) {
+    throw inputError(
+      `invalid package name ${JSON.stringify(name)}`,
+      'Gitea package names may use only letters, digits, "-", "_", "+" and "."; a one-character name must be a letter or digit; at most 255 characters',
+    );
+  }
+  if (version === '' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
+    throw inputError(
+      `invalid package version ${JSON.stringify(version)}`,
+      'Gitea package versions must not be empty or start or end with whitespace, and cannot contain "/", "\\" or control characters (at most 255 characters)',
+    );
+  }
+}
+
+export function validateGiteaFileName(fileName: string): void {
+  const segments = fileName.split('/');
+  for (const segment of segments) {
+    if (segment === '' || segment === '.' || segment === '..') {
+      throw inputError(`invalid path ${JSON.stringify(fileName)}`, 'file paths must be relative, without empty, "." or ".." segments');
+    }
+  }
+  const stored = encodeGiteaFileName(fileName);
+  if (!GITEA_FILE_NAME.test(stored) || stored.trim() !== stored || stored.length > MAX_LENGTH) {
+    throw inputError(
+      `invalid file name ${JSON.stringify(fileName)}`,
+      'Gitea file names may use letters, digits, spaces (not at either end) and - _ + = : ; . ( ) [ ] { } ~ ! @ # $ % ^ &, at most 255 characters with the path; no "|", "?", quotes or non-ASCII',
+    );
+  }
+}

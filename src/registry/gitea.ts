@@ -1,0 +1,252 @@
+/**
+ * Gitea's and Forgejo's generic package registry (gitea-api.md §1–4). Packages belong to an owner
+ * (user or organisation); uploads answer 201 with no body, an existing file name is a 409, and the
+ * server's hashes come from the v1 files listing.
+ */
+import type { Readable } from 'node:stream';
+import { GenpackError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
+import { sha256 } from '../core/hashing.js';
+import { DEFAULT_MANIFEST, parseManifest } from '../core/manifest.js';
+import type { HttpClient, HttpResponse, Method } from '../http/client.js';
+import { isRetryableStatus, retryableStatus } from '../http/client.js';
+import { redactUrl } from '../http/redact.js';
+import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaRef } from './gitea-names.js';
+import { serverMessage } from './messages.js';
+import { fetchAllPages } from './pagination.js';
+import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
+
+export interface GiteaTarget {
+  /** The instance URL (GITHUB_SERVER_URL in Gitea/Forgejo Actions). */
+  url: string;
+  owner: string;
+  /** What kind of credential is in use, for error hints. */
+  credential: string;
+  /** The Actions job token, which Gitea lets read packages but never write (gitea-api.md §1). */
+  jobToken: boolean;
+  /** No credential at all: the v1 API is closed to anonymous callers on Gitea. */
+  anonymous: boolean;
+}
+
+interface PackageJson {
+  id: number;
+  name: string;
+  version: string;
+  type?: string;
+  created_at?: string;
+}
+
+interface FileJson {
+  id: number;
+  name: string;
+  size: number;
+  sha256?: string;
+}
+
+const JOB_TOKEN_HINT =
+  'Gitea and Forgejo let the Actions job token (GITEA_TOKEN, FORGEJO_TOKEN, GITHUB_TOKEN) read packages but never publish them. ' +
+  'Create an access token with the write:package scope for a user who may write the owner\'s packages, store it as a secret, and pass it as GENPACK_TOKEN (the action\'s token input).';
+
+export class GiteaRegistry implements RegistryAdapter {
+  readonly flavour = 'gitea' as const;
+  private readonly instance: string;
+  private readonly owner: string;
+
+  constructor(
+    private readonly target: GiteaTarget,
+    readonly http: HttpClient,
+  ) {
+    this.instance = target.url.replace(/\/+$/, '');
+    this.owner = encodeURIComponent(target.owner);
+  }
+
+  validateRef(ref: PackageRef): void {
+    validateGiteaRef(ref);
+  }
+
+  validateFileName(fileName: string): void {
+    validateGiteaFileName(fileName);
+  }
+
+  /** Gitea matches names case-insensitively (lower_name columns, gitea-api.md edge case 17). */
+  sameFileName(a: string, b: string): boolean {
+    return a.toLowerCase() === b.toLowerCase();
+  }
+
+  fileUrl(ref: PackageRef, fileName: string): string {
+    return `${this.versionPath(ref)}/${encodeURIComponent(encodeGiteaFileName(fileName))}`;
+  }
+
+  packageUrl(ref: PackageRef): string {
+    return `${this.instance}/${this.owner}/-/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
+  }
+
+  async listVersions(name: string): Promise<RemoteVersion[]> {
+    // The per-package listing exists from Gitea 1.24; Forgejo and older Gitea only have the
+    // owner-wide listing, where `q` is a substring match that must be filtered again.
+    const direct = `${this.api()}/generic/${encodeURIComponent(name)}?limit=50`;
+    const fail = (url: string) => (response: HttpResponse) => this.failure('GET', url, response, {});
+    let versions = await fetchAllPages<PackageJson>(this.http, direct, fail(direct), [404]);
+    if (versions.length === 0) {
+      const search = `${this.api()}?type=generic&q=${encodeURIComponent(name)}&limit=50`;
+      versions = (await fetchAllPages<PackageJson>(this.http, search, fail(search))).filter((p) => p.name.toLowerCase() === name.toLowerCase());
+    }
+    return versions.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at })).reverse();
+  }
+
+  async listFiles(ref: PackageRef): Promise<RemoteFile[]> {
+    const url = `${this.api()}/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/files`;
+    const response = await this.http.request({ method: 'GET', url });
+    if (response.status === 404) {
+      await response.drain();
+      return [];
+    }
+    if (response.status === 401 && this.target.anonymous) {
+      await response.drain();
+      return this.filesFromManifest(ref);
+    }
+    if (response.status !== 200) throw await this.failure('GET', url, response, {});
+    const files = await response.json<FileJson[]>();
+    return files
+      .map((file) => ({ fileName: decodeGiteaFileName(file.name), size: file.size, sha256: file.sha256?.toLowerCase(), id: file.id }))
+      .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  }
+
+  async upload(ref: PackageRef, fileName: string, body: () => Readable, size: number, _options: UploadOptions): Promise<UploadResult> {
+    const url = this.fileUrl(ref, fileName);
+    const response = await this.http.send({
+      method: 'PUT',
+      url,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body,
+    });
+    if (isRetryableStatus(response.status)) {
+      await response.drain();
+      throw retryableStatus(response);
+    }
+    if (response.status === 201) {
+      await response.drain();
+      // Gitea returns no body: the stored SHA-256 is checked from the files listing afterwards.
+      return {};
+    }
+    throw await this.failure('PUT', url, response, { fileName, size });
+  }
+
+  async download(ref: PackageRef, fileName: string, request: DownloadRequest = {}): Promise<HttpResponse> {
+    const url = this.fileUrl(ref, fileName);
+    const headers: Record<string, string> = {};
+    if (request.offset) headers.range = `bytes=${request.offset}-`;
+    const response = await this.http.request({ method: 'GET', url, headers });
+    if (response.status === 200 || response.status === 206) return response;
+    throw await this.failure('GET', url, response, { fileName });
+  }
+
+  async deleteFiles(ref: PackageRef, files: RemoteFile[]): Promise<void> {
+    for (const file of files) {
+      const url = this.fileUrl(ref, file.fileName);
+      const response = await this.http.request({ method: 'DELETE', url });
+      if (response.status !== 204) throw await this.failure('DELETE', url, response, { fileName: file.fileName });
+      await response.drain();
+    }
+  }
+
+  async deleteVersion(ref: PackageRef): Promise<void> {
+    const url = this.versionPath(ref);
+    const response = await this.http.request({ method: 'DELETE', url });
+    if (response.status !== 204) throw await this.failure('DELETE', url, response, {});
+    await response.drain();
+  }
+
+  /** Gitea keeps one file per name: there is never an older copy. */
+  async removeOlderDuplicates(): Promise<'none'> {
+    return 'none';
+  }
+
+  private api(): string {
+    return `${this.instance}/api/v1/packages/${this.owner}`;
+  }
+
+  private versionPath(ref: PackageRef): string {
+    return `${this.instance}/api/packages/${this.owner}/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
+  }
+
+  /**
+   * Gitea closes the v1 API to anonymous callers (401 "token is required") while public packages
+   * stay downloadable. Without a token, the version's SHA256SUMS is the index: it names every
+   * file and its SHA-256; HEAD adds the size where the server supports it (Gitea ≥ 1.25).
+   */
+  private async filesFromManifest(ref: PackageRef): Promise<RemoteFile[]> {
+    const url = this.fileUrl(ref, DEFAULT_MANIFEST);
+    const response = await this.http.request({ method: 'GET', url });
+    if (response.status === 404) {
+      await response.drain();
+      throw new GenpackError('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
+        hint: 'set GENPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
+      });
+    }
+    if (response.status !== 200) throw await this.failure('GET', url, response, { fileName: DEFAULT_MANIFEST });
+    const text = await response.text();
+    const manifest = parseManifest(text, DEFAULT_MANIFEST);
+    const files: RemoteFile[] = [{ fileName: DEFAULT_MANIFEST, sha256: sha256(text), size: Buffer.byteLength(text) }];
+    for (const [fileName, sha256] of manifest) files.push({ fileName, sha256, size: await this.headSize(ref, fileName) });
+    return files;
+  }
+
+  private async headSize(ref: PackageRef, fileName: string): Promise<number | undefined> {
+    const response = await this.http.request({ method: 'HEAD', url: this.fileUrl(ref, fileName) });
+    await response.drain();
+    const length = response.header('content-length');
+    return response.status === 200 && length && /^\d+$/.test(length) ? Number(length) : undefined;
+  }
+
+  private async failure(method: Method, url: string, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<GenpackError> {
+    const message = serverMessage((await response.text().catch(() => '')).slice(0, 500));
+    const request = { method, url: redactUrl(url), status: response.status, body: message || undefined };
+    const what = context.fileName ? ` ${context.fileName}` : '';
+    const writing = method === 'PUT' || method === 'DELETE';
+    switch (response.status) {
+      case 401:
+        if (writing && this.target.jobToken) {
+          return new GenpackError('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
+        }
+        // Gitea answers 401, never 403, both for bad credentials and for missing write access.
+        return new GenpackError('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
+          request,
+          hint: [
+            'Gitea answers 401 both when the token is wrong or expired and when its user may not write the owner\'s packages',
+            writing ? 'publishing needs a token with the write:package scope, of the owner, an organisation owner, or a member of a team with write access to Packages' : 'reading needs the read:package scope (Gitea refuses the package API to anonymous callers)',
+            'pass the token as GENPACK_TOKEN; the Actions job token can only read',
+          ].join('\n'),
+        });
+      case 403:
+        if (/maximum allowed|quota/i.test(message)) return this.tooLarge(request, context);
+        return new GenpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+          request,
+          hint: 'the token may be limited to public resources, or lack the package scope for this owner',
+        });
+      case 413:
+        return this.tooLarge(request, context);
+      case 404:
+        return new GenpackError('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+          request,
+          hint: `check the owner (${this.target.owner}), the package name, version and file name, and the URL (${this.instance})`,
+        });
+      case 409:
+        return new GenpackError('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
+          request,
+          hint: 'Gitea keeps one file per name (compared case-insensitively); another publish may have raced this one. Re-run with --if-exists skip or replace.',
+        });
+      case 400:
+        return new GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+      default:
+        return new GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+    }
+  }
+
+  private tooLarge(request: { method: string; url: string; status?: number; body?: string }, context: { fileName?: string; size?: number }): GenpackError {
+    return new GenpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+      request,
+      hint: 'Gitea limits generic files with [packages] LIMIT_SIZE_GENERIC and owner totals with LIMIT_TOTAL_OWNER_SIZE; Forgejo also has [quota] (413). An administrator can raise them.',
+    });
+  }
+}
