@@ -120,6 +120,13 @@ test('Gitea restart persistence: packages, files, hashes, deletions and variable
   const ids = ((await get(s2, '/api/v1/packages/demo')).json() as { id: number }[]).map((p) => p.id);
   assert.equal(new Set(ids).size, ids.length);
   assert.ok(Math.max(...ids) > 2, 'the deleted version id 2 is not reused');
+  // A second restart (the journal was compacted without the deleted rows) still does not reuse it.
+  assert.equal((await send(s2.url, 'DELETE', '/api/packages/demo/generic/pkg/3.0.0', { headers: tok(s2.tokens.giteaOwner) })).status, 204);
+  await s2.close();
+  const s3 = await serve(t, undefined, { dataDir });
+  assert.equal((await put(s3, P('newer.bin', 'pkg', '4.0.0'), 'n')).status, 201);
+  const v4 = (await get(s3, '/api/v1/packages/demo/generic/pkg/4.0.0')).json();
+  assert.ok(v4.id > Math.max(...ids), `version id ${v4.id} was handed out before`);
 });
 
 test('Gitea owners: org teams (owner/write/read), private and limited visibility, public-only tokens, REQUIRE_SIGNIN_VIEW, org variables', async (t) => {

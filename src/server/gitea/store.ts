@@ -55,7 +55,9 @@ export type GiteaRecord =
   | { op: 'file.create'; row: FileRow }
   | { op: 'file.delete'; id: number }
   | { op: 'variable.put'; row: VariableRow; previousName?: string }
-  | { op: 'variable.delete'; scope: string; name: string };
+  | { op: 'variable.delete'; scope: string; name: string }
+  /** Next ids, kept in the compacted journal so ids of deleted rows are never handed out again. */
+  | { op: 'ids'; next: { package: number; version: number; file: number } };
 
 const lc = (s: string) => s.toLowerCase();
 
@@ -109,11 +111,14 @@ export class GiteaStore {
       case 'variable.delete':
         this.#variables.get(r.scope)?.delete(r.name);
         break;
+      case 'ids':
+        for (const k of ['package', 'version', 'file'] as const) this.#nextId[k] = Math.max(this.#nextId[k], r.next[k] ?? 1);
+        break;
     }
   }
 
   snapshot(): GiteaRecord[] {
-    const out: GiteaRecord[] = [];
+    const out: GiteaRecord[] = [{ op: 'ids', next: { ...this.#nextId } }];
     for (const p of this.packages.values()) out.push({ op: 'package.create', row: { ...p } });
     for (const v of this.versions.values()) out.push({ op: 'version.create', row: { ...v } });
     for (const f of this.files.values()) out.push({ op: 'file.create', row: { ...f } });
