@@ -65,6 +65,11 @@ export class GiteaStore {
   readonly packages = new Map<number, PackageRow>();
   readonly versions = new Map<number, VersionRow>();
   readonly files = new Map<number, FileRow>();
+  // Indexes, kept by apply(): lookups stay O(1) however many files the server holds.
+  readonly #packageByName = new Map<string, PackageRow>(); // owner \0 lower(name)
+  readonly #versionsByPackage = new Map<number, Map<string, VersionRow>>(); // lower(version)
+  readonly #filesByVersion = new Map<number, Map<string, FileRow>>(); // lower(file name)
+  readonly #blobRefs = new Map<string, number>();
   /** scope → upper-case name → row */
   readonly #variables = new Map<string, Map<string, VariableRow>>();
   #nextId = { package: 1, version: 1, file: 1 };
@@ -77,30 +82,59 @@ export class GiteaStore {
 
   apply(r: GiteaRecord): void {
     switch (r.op) {
-      case 'package.create':
-        this.packages.set(r.row.id, { ...r.row });
-        this.#nextId.package = Math.max(this.#nextId.package, r.row.id + 1);
+      case 'package.create': {
+        const row = { ...r.row };
+        this.packages.set(row.id, row);
+        this.#packageByName.set(`${row.owner}\0${lc(row.name)}`, row);
+        this.#nextId.package = Math.max(this.#nextId.package, row.id + 1);
         break;
-      case 'package.delete':
+      }
+      case 'package.delete': {
+        const p = this.packages.get(r.id);
         for (const v of this.packageVersions(r.id)) this.apply({ op: 'version.delete', id: v.id });
         this.packages.delete(r.id);
+        this.#versionsByPackage.delete(r.id);
+        if (p) this.#packageByName.delete(`${p.owner}\0${lc(p.name)}`);
         break;
-      case 'version.create':
-        this.versions.set(r.row.id, { ...r.row });
-        this.#nextId.version = Math.max(this.#nextId.version, r.row.id + 1);
+      }
+      case 'version.create': {
+        const row = { ...r.row };
+        this.versions.set(row.id, row);
+        let m = this.#versionsByPackage.get(row.packageId);
+        if (!m) this.#versionsByPackage.set(row.packageId, (m = new Map()));
+        m.set(lc(row.version), row);
+        this.#nextId.version = Math.max(this.#nextId.version, row.id + 1);
         break;
-      case 'version.delete':
-        for (const f of this.versionFiles(r.id)) this.files.delete(f.id);
+      }
+      case 'version.delete': {
+        const v = this.versions.get(r.id);
+        for (const f of this.versionFiles(r.id)) this.apply({ op: 'file.delete', id: f.id });
         this.versions.delete(r.id);
+        this.#filesByVersion.delete(r.id);
+        if (v) this.#versionsByPackage.get(v.packageId)?.delete(lc(v.version));
         this.downloads.delete(r.id);
         break;
-      case 'file.create':
-        this.files.set(r.row.id, { ...r.row });
-        this.#nextId.file = Math.max(this.#nextId.file, r.row.id + 1);
+      }
+      case 'file.create': {
+        const row = { ...r.row };
+        this.files.set(row.id, row);
+        let m = this.#filesByVersion.get(row.versionId);
+        if (!m) this.#filesByVersion.set(row.versionId, (m = new Map()));
+        m.set(lc(row.name), row);
+        this.#blobRefs.set(row.blob, (this.#blobRefs.get(row.blob) ?? 0) + 1);
+        this.#nextId.file = Math.max(this.#nextId.file, row.id + 1);
         break;
-      case 'file.delete':
+      }
+      case 'file.delete': {
+        const f = this.files.get(r.id);
+        if (!f) break;
         this.files.delete(r.id);
+        this.#filesByVersion.get(f.versionId)?.delete(lc(f.name));
+        const n = (this.#blobRefs.get(f.blob) ?? 1) - 1;
+        if (n > 0) this.#blobRefs.set(f.blob, n);
+        else this.#blobRefs.delete(f.blob);
         break;
+      }
       case 'variable.put': {
         const m = this.#variables.get(r.row.scope) ?? new Map<string, VariableRow>();
         if (r.previousName) m.delete(r.previousName);
@@ -127,33 +161,24 @@ export class GiteaStore {
   }
 
   liveBlobs(): Set<string> {
-    return new Set([...this.files.values()].map((f) => f.blob));
+    return new Set(this.#blobRefs.keys());
   }
 
-  /** True while some file still points at the blob (blobs are shared by sha256). */
+  /** True while some file still points at the blob. */
   blobInUse(blob: string): boolean {
-    for (const f of this.files.values()) if (f.blob === blob) return true;
-    return false;
-  }
-
-  blobBySha256(sha256: string): string | undefined {
-    for (const f of this.files.values()) if (f.sha256 === sha256) return f.blob;
-    return undefined;
+    return this.#blobRefs.has(blob);
   }
 
   findPackage(owner: string, name: string): PackageRow | undefined {
-    for (const p of this.packages.values()) if (p.owner === lc(owner) && lc(p.name) === lc(name)) return p;
-    return undefined;
+    return this.#packageByName.get(`${lc(owner)}\0${lc(name)}`);
   }
 
   findVersion(packageId: number, version: string): VersionRow | undefined {
-    for (const v of this.versions.values()) if (v.packageId === packageId && lc(v.version) === lc(version)) return v;
-    return undefined;
+    return this.#versionsByPackage.get(packageId)?.get(lc(version));
   }
 
   findFile(versionId: number, name: string): FileRow | undefined {
-    for (const f of this.files.values()) if (f.versionId === versionId && lc(f.name) === lc(name)) return f;
-    return undefined;
+    return this.#filesByVersion.get(versionId)?.get(lc(name));
   }
 
   ownerPackages(owner: string): PackageRow[] {
@@ -161,19 +186,19 @@ export class GiteaStore {
   }
 
   packageVersions(packageId: number): VersionRow[] {
-    return [...this.versions.values()].filter((v) => v.packageId === packageId);
+    return [...(this.#versionsByPackage.get(packageId)?.values() ?? [])];
   }
 
   /** Ordered by lower-case name, then creation, then id (gitea-api.md §4). */
   versionFiles(versionId: number): FileRow[] {
-    return [...this.files.values()]
-      .filter((f) => f.versionId === versionId)
-      .sort((a, b) => cmp(lc(a.name), lc(b.name)) || cmp(a.createdAt, b.createdAt) || a.id - b.id);
+    return [...(this.#filesByVersion.get(versionId)?.values() ?? [])].sort(
+      (a, b) => cmp(lc(a.name), lc(b.name)) || cmp(a.createdAt, b.createdAt) || a.id - b.id,
+    );
   }
 
   ownerBytes(owner: string): number {
     let n = 0;
-    for (const p of this.ownerPackages(owner)) for (const v of this.packageVersions(p.id)) for (const f of this.versionFiles(v.id)) n += f.size;
+    for (const p of this.ownerPackages(owner)) for (const v of this.packageVersions(p.id)) for (const f of this.#filesByVersion.get(v.id)?.values() ?? []) n += f.size;
     return n;
   }
 
