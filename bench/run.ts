@@ -5,7 +5,7 @@
 //   npm run bench -- --only small --runs 3
 //
 // Prerequisites (Debian): apt-get install -y nginx time   (curl, openssl; hyperfine optional)
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,8 +40,24 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   --fsync             keep genpack serve's fsync of stored files (default off, like nginx)
   --token <t>         token for genpack serve (default: parsed from its output, else GENPACK_TOKEN)
   --out <file>        markdown report (default docs/benchmarks.md; bench/.work/benchmarks-quick.md with --quick)
+  --work-dir <dir>    where nginx/genpack serve store uploads and downloads land (default bench/.work;
+                      e.g. /dev/shm/genpack-bench to measure without disk noise). Test data stays in bench/.work/data
   --keep              keep uploaded data in bench/.work after the run
   -h, --help`;
+
+/** File-system type of the mount holding `dir` (from /proc/self/mounts), e.g. ext4 or tmpfs. */
+function fsType(dir: string): string {
+  try {
+    let best = { mnt: '', type: 'unknown' };
+    for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
+      const [, mnt, type] = line.split(' ');
+      if (mnt && type && (dir === mnt || dir.startsWith(mnt.endsWith('/') ? mnt : `${mnt}/`)) && mnt.length >= best.mnt.length) best = { mnt, type };
+    }
+    return best.type;
+  } catch {
+    return 'unknown';
+  }
+}
 
 function fail(msg: string, code = 2): never {
   process.stderr.write(`${msg}\n`);
@@ -61,6 +77,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       fsync: { type: 'boolean', default: false },
+      'work-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -114,8 +131,11 @@ async function main(): Promise<void> {
   }
 
   const log = (s: string) => process.stdout.write(`${s}\n`);
-  const workDir = join(repoRoot, 'bench/.work');
-  const dataDir = join(workDir, 'data');
+  // Test data always lives in bench/.work/data; servers' storage and download targets go to the
+  // work dir, which --work-dir can move (e.g. to a tmpfs to take disk noise out of the numbers).
+  const workDir = values['work-dir'] ? resolve(values['work-dir']) : join(repoRoot, 'bench/.work');
+  const dataDir = join(repoRoot, 'bench/.work/data');
+  mkdirSync(workDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true });
 
   // Context for the transfer numbers: how fast can this machine write a file into bench/.work?
@@ -218,8 +238,11 @@ async function main(): Promise<void> {
 
   log(`## Goals\n\n${goalsTable(goals)}\n`);
   const md = renderMarkdown({
-    info: machineInfo(diskInfo ? { 'Buffered write to bench/.work': diskInfo } : {}),
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    info: machineInfo({
+      'Work dir (server storage, downloads)': `${workDir.startsWith(repoRoot) ? workDir.slice(repoRoot.length + 1) : workDir} (${fsType(workDir)})`,
+      ...(diskInfo ? { 'Buffered write to work dir': diskInfo } : {}),
+    }),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}` : ''}`,
     quick,
     runs,
     sections,
