@@ -1,0 +1,297 @@
+#!/usr/bin/env node
+// Generates genpack's interface files from component.yml, the one declaration of its inputs and
+// outputs:
+//   action.yml                          the action's inputs, outputs and runs
+//   templates/<t>.yml                   the `spec:` header above `---` (the job below is hand-written)
+//   src/action/interface.generated.ts   the typed input table the action parses inputs with
+//   README.md                           the tables between `<!-- generated:KEY -->` markers
+// `--check` writes nothing and fails, naming the files, when any of them differs from what
+// component.yml generates (a test runs it).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import YAML from 'yaml';
+
+const root = new URL('..', import.meta.url).pathname;
+const check = process.argv.includes('--check');
+const SOURCE = 'component.yml';
+const TYPES = ['string', 'boolean', 'number', 'array'];
+const SURFACES = ['action', 'component'];
+
+export function loadInterface(text) {
+  const doc = YAML.parse(text);
+  const fail = (where, message) => {
+    throw new Error(`${SOURCE}: ${where}: ${message}`);
+  };
+  const operations = doc.operations;
+  const templates = doc.templates;
+  if (!Array.isArray(operations) || !Array.isArray(templates)) fail('top level', 'needs `operations` and `templates` lists');
+  for (const t of templates) if (!operations.includes(t)) fail('templates', `${t} is not an operation`);
+  const inputs = Object.entries(doc.inputs ?? {}).map(([name, raw]) => {
+    const where = `inputs.${name}`;
+    const known = ['type', 'description', 'default', 'defaults', 'required', 'options', 'regex', 'operations', 'surfaces'];
+    for (const key of Object.keys(raw)) if (!known.includes(key)) fail(where, `unknown key ${key} (known: ${known.join(', ')})`);
+    const input = {
+      name,
+      type: raw.type ?? 'string',
+      description: raw.description,
+      default: raw.default,
+      defaults: raw.defaults ?? {},
+      required: raw.required ?? [],
+      options: raw.options,
+      regex: raw.regex,
+      operations: raw.operations,
+      surfaces: raw.surfaces ?? SURFACES,
+    };
+    if (!TYPES.includes(input.type)) fail(where, `type must be one of ${TYPES.join(', ')}`);
+    if (typeof input.description !== 'string' || !input.description) fail(where, 'needs a description');
+    if (!Array.isArray(input.operations) || input.operations.some((o) => !operations.includes(o))) fail(where, `operations must be a list of ${operations.join(', ')}`);
+    if (input.required.some((o) => !input.operations.includes(o))) fail(where, 'required names an operation the input is not used by');
+    if (input.surfaces.some((s) => !SURFACES.includes(s))) fail(where, `surfaces must be a list of ${SURFACES.join(', ')}`);
+    for (const key of Object.keys(input.defaults)) if (key !== 'action' && !templates.includes(key)) fail(where, `defaults.${key}: not action nor a template`);
+    if (input.options && input.regex) fail(where, 'options and regex exclude each other');
+    if (input.options && (input.type === 'boolean' || !input.options.every((o) => typeof o === 'string'))) fail(where, 'options must be strings, and not on a boolean');
+    if (input.regex && input.type !== 'string') fail(where, 'regex applies to strings only');
+    for (const surface of surfaceNames(input, templates)) {
+      const value = defaultFor(input, surface);
+      if (value === undefined) continue;
+      checkValue(input, value, `${where} (default for ${surface})`, fail);
+    }
+    return input;
+  });
+  const outputs = Object.entries(doc.outputs ?? {}).map(([name, raw]) => {
+    const where = `outputs.${name}`;
+    const output = { name, description: raw.description, operations: raw.operations, dotenv: raw.dotenv, artifact: raw.artifact === true };
+    if (typeof output.description !== 'string') fail(where, 'needs a description');
+    if (!Array.isArray(output.operations) || output.operations.some((o) => !operations.includes(o))) fail(where, `operations must be a list of ${operations.join(', ')}`);
+    if (!output.dotenv === !output.artifact) fail(where, 'needs either `dotenv: NAME` or `artifact: true`');
+    if (output.dotenv && !/^[A-Z_][A-Z0-9_]*$/.test(output.dotenv)) fail(where, 'dotenv must be a variable name');
+    return output;
+  });
+  return { operations, templates, inputs, outputs };
+}
+
+function surfaceNames(input, templates) {
+  const names = [];
+  if (input.surfaces.includes('action')) names.push('action');
+  if (input.surfaces.includes('component')) names.push(...templates.filter((t) => input.operations.includes(t)));
+  return names;
+}
+
+function checkValue(input, value, where, fail) {
+  const ok = { string: typeof value === 'string', boolean: typeof value === 'boolean', number: typeof value === 'number', array: Array.isArray(value) }[input.type];
+  if (!ok) fail(where, `${JSON.stringify(value)} is not a ${input.type}`);
+  if (input.options && !input.options.includes(value)) fail(where, `${JSON.stringify(value)} is not one of the options`);
+  if (input.regex && !new RegExp(input.regex).test(value)) fail(where, `${JSON.stringify(value)} does not match ${input.regex}`);
+}
+
+/** The default on one surface (`action` or a template name); undefined when the input is required there. */
+export function defaultFor(input, surface) {
+  if (Object.hasOwn(input.defaults, surface)) return input.defaults[surface];
+  if (surface === 'action') return input.required.length > 0 && input.operations.every((o) => input.required.includes(o)) ? undefined : input.default;
+  return input.required.includes(surface) ? undefined : input.default;
+}
+
+const actionInputs = (spec) => spec.inputs.filter((i) => i.surfaces.includes('action'));
+const templateInputs = (spec, template) => spec.inputs.filter((i) => i.surfaces.includes('component') && i.operations.includes(template));
+
+/** An action input's default as the runner passes it (a string). */
+function actionDefault(input) {
+  const value = defaultFor(input, 'action');
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.join('\n');
+  return String(value);
+}
+
+function actionDescription(input) {
+  const parts = [input.description];
+  if (input.type === 'array') parts.push('One per line.');
+  if (input.type === 'boolean') parts.push('`true` or `false`.');
+  if (input.options) parts.push(`One of: ${input.options.filter((o) => o !== '').map((o) => `\`${o}\``).join(', ')}.`);
+  if (input.operations.length < 4) parts.push(`Used by: ${input.operations.join(', ')}.`);
+  if (input.required.length && defaultFor(input, 'action') !== undefined) parts.push(`Required for: ${input.required.join(', ')}.`);
+  return parts.join(' ');
+}
+
+const HEADER = '# Generated from component.yml by scripts/generate-interface.mjs: edit component.yml, then run `node scripts/generate-interface.mjs`.\n';
+const YAML_OPTIONS = { lineWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' };
+
+export function renderActionYml(spec) {
+  const inputs = {};
+  for (const input of actionInputs(spec)) {
+    const value = actionDefault(input);
+    inputs[input.name] = { description: actionDescription(input), required: value === undefined, ...(value === undefined ? {} : { default: value }) };
+  }
+  const outputs = {};
+  for (const output of spec.outputs) outputs[output.name] = { description: `${output.description} (${output.operations.join(', ')})` };
+  const doc = {
+    name: 'genpack',
+    description: 'Publish, verify and download release binaries in GitLab and Gitea/Forgejo generic package registries, SHA-256 checked end to end.',
+    author: 'genpack',
+    branding: { icon: 'package', color: 'orange' },
+    inputs,
+    outputs,
+    runs: { using: 'node24', main: 'dist/index.js' },
+  };
+  return HEADER + YAML.stringify(doc, YAML_OPTIONS);
+}
+
+export function renderTemplateSpec(spec, template) {
+  const inputs = {};
+  for (const input of templateInputs(spec, template)) {
+    const entry = { description: input.description };
+    if (input.type !== 'string') entry.type = input.type;
+    const value = defaultFor(input, template);
+    if (value !== undefined) entry.default = value;
+    if (input.options) entry.options = input.options;
+    if (input.regex) entry.regex = input.regex;
+    inputs[input.name] = entry;
+  }
+  const header = '# The spec below is generated from component.yml by scripts/generate-interface.mjs; the job under `---` is written by hand.\n';
+  // `component: [version]` declares the component context the job uses (`$[[ component.version ]]`).
+  return header + YAML.stringify({ spec: { component: ['version'], inputs } }, YAML_OPTIONS) + '---\n';
+}
+
+export function renderInterfaceTs(spec) {
+  const inputs = actionInputs(spec).map((i) => {
+    const fields = [
+      `type: '${i.type}'`,
+      `default: ${JSON.stringify(actionDefault(i))}`,
+      `operations: ${JSON.stringify(i.operations)}`,
+      `required: ${JSON.stringify(i.required)}`,
+      ...(i.options ? [`options: ${JSON.stringify(i.options)}`] : []),
+      ...(i.regex ? [`regex: ${JSON.stringify(i.regex)}`] : []),
+    ];
+    return `  '${i.name}': { ${fields.join(', ')} },`;
+  });
+  const outputs = spec.outputs.map((o) => `  '${o.name}': ${JSON.stringify(o.operations)},`);
+  return `// Generated from component.yml by scripts/generate-interface.mjs: do not edit.
+// The action's inputs as the runner passes them (strings), with what each operation needs.
+export type Operation = ${spec.operations.map((o) => `'${o}'`).join(' | ')};
+
+export interface InputSpec {
+  type: 'string' | 'boolean' | 'number' | 'array';
+  /** The default action.yml declares; undefined for a required input. */
+  default: string | undefined;
+  operations: readonly Operation[];
+  /** Operations that need a value. */
+  required: readonly Operation[];
+  options?: readonly string[];
+  regex?: string;
+}
+
+export const ACTION_INPUTS = {
+${inputs.join('\n')}
+} as const satisfies Record<string, InputSpec>;
+
+export type InputName = keyof typeof ACTION_INPUTS;
+
+/** Each output and the operations that set it. */
+export const ACTION_OUTPUTS = {
+${outputs.join('\n')}
+} as const satisfies Record<string, readonly Operation[]>;
+
+export type OutputName = keyof typeof ACTION_OUTPUTS;
+`;
+}
+
+const cell = (text) => String(text).replace(/\|/g, '\\|');
+const code = (value) => (value === '' ? '`""`' : Array.isArray(value) ? (value.length ? `\`${JSON.stringify(value)}\`` : '`[]`') : `\`${value}\``);
+
+export function renderReadmeTables(spec) {
+  const tables = {};
+  tables['action-inputs'] = [
+    '| input | default | used by | description |',
+    '| --- | --- | --- | --- |',
+    ...actionInputs(spec).map((i) => {
+      const value = actionDefault(i);
+      return `| \`${i.name}\` | ${value === undefined ? '**required**' : code(value)} | ${i.operations.length === spec.operations.length ? 'all' : i.operations.join(', ')} | ${cell(actionDescription(i).replace(/ Used by: [^.]*\./, ''))} |`;
+    }),
+  ].join('\n');
+  tables['action-outputs'] = [
+    '| output | set by | description |',
+    '| --- | --- | --- |',
+    ...spec.outputs.map((o) => `| \`${o.name}\` | ${o.operations.join(', ')} | ${cell(o.description)} |`),
+  ].join('\n');
+  const componentInputs = spec.inputs.filter((i) => i.surfaces.includes('component'));
+  tables['component-inputs'] = [
+    `| input | type | ${spec.templates.join(' | ')} | description |`,
+    `| --- | --- | ${spec.templates.map(() => '---').join(' | ')} | --- |`,
+    ...componentInputs.map((i) => {
+      const cells = spec.templates.map((t) => {
+        if (!i.operations.includes(t)) return '—';
+        const value = defaultFor(i, t);
+        return value === undefined ? '**required**' : code(value);
+      });
+      const constraint = i.options ? ` One of: ${i.options.map((o) => code(o)).join(', ')}.` : i.regex ? ` Must match \`${i.regex}\`.` : '';
+      return `| \`${i.name}\` | ${i.type} | ${cells.map(cell).join(' | ')} | ${cell(i.description + constraint)} |`;
+    }),
+  ].join('\n');
+  tables['component-outputs'] = [
+    '| dotenv variable | set by | description |',
+    '| --- | --- | --- |',
+    ...spec.outputs.filter((o) => o.dotenv).map((o) => `| \`${o.dotenv}\` | ${o.operations.filter((op) => spec.templates.includes(op)).join(', ')} | ${cell(o.description)} |`),
+  ].join('\n');
+  return tables;
+}
+
+export function applyReadmeTables(readme, tables) {
+  let text = readme;
+  const missing = [];
+  for (const [key, table] of Object.entries(tables)) {
+    const pattern = new RegExp(`(<!-- generated:${key} -->\\n)[\\s\\S]*?(<!-- /generated:${key} -->)`);
+    if (!pattern.test(text)) {
+      missing.push(key);
+      continue;
+    }
+    text = text.replace(pattern, (_m, open, close) => `${open}${table}\n${close}`);
+  }
+  return { text, missing };
+}
+
+function replaceSpec(existing, template, header) {
+  if (existing === undefined) return `${header}\n# The ${template} job goes here.\n`;
+  const end = existing.search(/^---[ \t]*$/m);
+  if (end < 0) return `${header}${existing}`;
+  const after = existing.slice(end).replace(/^---[ \t]*\n?/, '');
+  return header + after;
+}
+
+export function generate(rootDir = root) {
+  const spec = loadInterface(readFileSync(join(rootDir, SOURCE), 'utf8'));
+  const read = (path) => (existsSync(join(rootDir, path)) ? readFileSync(join(rootDir, path), 'utf8') : undefined);
+  const files = new Map();
+  files.set('action.yml', renderActionYml(spec));
+  for (const template of spec.templates) {
+    const path = `templates/${template}.yml`;
+    files.set(path, replaceSpec(read(path), template, renderTemplateSpec(spec, template)));
+  }
+  files.set('src/action/interface.generated.ts', renderInterfaceTs(spec));
+  const readme = read('README.md') ?? '';
+  const { text, missing } = applyReadmeTables(readme, renderReadmeTables(spec));
+  files.set('README.md', text);
+  return { spec, files, missing, read };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { files, missing, read } = generate();
+  const stale = [];
+  for (const [path, content] of files) {
+    if (read(path) === content) continue;
+    stale.push(path);
+    if (!check) writeFileSync(join(root, path), content);
+  }
+  if (missing.length) {
+    console.error(`README.md lacks the markers for: ${missing.map((k) => `<!-- generated:${k} -->`).join(', ')}`);
+    process.exitCode = 1;
+  }
+  if (check) {
+    if (stale.length) {
+      console.error(`out of date with ${SOURCE}: ${stale.join(', ')}: run 'node scripts/generate-interface.mjs' and commit`);
+      process.exitCode = 1;
+    } else if (!missing.length) {
+      console.log(`${[...files.keys()].join(', ')} match ${SOURCE}`);
+    }
+  } else {
+    console.log(stale.length ? `wrote ${stale.map((p) => relative('.', join(root, p))).join(', ')}` : `everything matches ${SOURCE}`);
+  }
+}

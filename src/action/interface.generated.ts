@@ -1,0 +1,52 @@
+// Generated from component.yml by scripts/generate-interface.mjs: do not edit.
+// The action's inputs as the runner passes them (strings), with what each operation needs.
+export type Operation = 'publish' | 'download' | 'list' | 'bump';
+
+export interface InputSpec {
+  type: 'string' | 'boolean' | 'number' | 'array';
+  /** The default action.yml declares; undefined for a required input. */
+  default: string | undefined;
+  operations: readonly Operation[];
+  /** Operations that need a value. */
+  required: readonly Operation[];
+  options?: readonly string[];
+  regex?: string;
+}
+
+export const ACTION_INPUTS = {
+  'command': { type: 'string', default: "publish", operations: ["publish","download","list","bump"], required: [], options: ["publish","download","list","bump"] },
+  'files': { type: 'array', default: "", operations: ["publish","download","bump"], required: ["publish","bump"] },
+  'name': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: ["publish","download","list","bump"] },
+  'version': { type: 'string', default: "", operations: ["publish","download","list"], required: ["publish","download"] },
+  'bump': { type: 'string', default: "patch", operations: ["bump"], required: [], options: ["major","minor","patch","premajor","preminor","prepatch","prerelease"] },
+  'version-variable': { type: 'string', default: "GENPACK_RELEASE_VERSION", operations: ["bump"], required: [], regex: "^[A-Za-z_][A-Za-z0-9_]*$" },
+  'registry': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [], options: ["","gitlab","gitea","forgejo"] },
+  'url': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
+  'project': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
+  'owner': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
+  'token': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
+  'if-exists': { type: 'string', default: "skip", operations: ["publish","bump"], required: [], options: ["skip","fail","replace"] },
+  'concurrency': { type: 'number', default: "8", operations: ["publish","download","bump"], required: [] },
+  'checksums': { type: 'string', default: "SHA256SUMS", operations: ["publish","download","bump"], required: [] },
+  'hidden': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
+  'out': { type: 'string', default: "downloads", operations: ["download"], required: [] },
+  'verify': { type: 'boolean', default: "true", operations: ["download"], required: [] },
+  'dry-run': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
+} as const satisfies Record<string, InputSpec>;
+
+export type InputName = keyof typeof ACTION_INPUTS;
+
+/** Each output and the operations that set it. */
+export const ACTION_OUTPUTS = {
+  'version': ["publish","download","bump"],
+  'previous-version': ["bump"],
+  'name': ["publish","download","bump"],
+  'package-url': ["publish","download","bump"],
+  'files': ["publish","download","list","bump"],
+  'versions': ["list"],
+  'uploaded': ["publish","bump"],
+  'skipped': ["publish","download","bump"],
+  'downloaded': ["download"],
+} as const satisfies Record<string, readonly Operation[]>;
+
+export type OutputName = keyof typeof ACTION_OUTPUTS;
