@@ -2,6 +2,8 @@
 // 303, faults on gitea routes, restart persistence, orgs and visibility, config errors,
 // concurrent uploads (gitea-api.md §1–§6).
 import { test } from 'node:test';
+import { request as httpRequest } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/server/index.js';
 import { basic, noTempFilesLeft, rm, send, serve, tempDir, type Reply } from './helpers.js';
@@ -203,4 +205,28 @@ test('Gitea concurrency: racing PUTs of one new file → exactly one 201, the re
   const list = (await get(s, '/api/v1/packages/demo?q=fresh')).json() as unknown[];
   assert.equal(list.length, 1);
   assert.equal(((await get(s, '/api/v1/packages/demo/generic/fresh/2.0.0/files')).json() as unknown[]).length, 8);
+});
+
+test('Gitea streaming upload: chunked body without Content-Length or Content-Type is stored whole (§1 "Body")', async (t) => {
+  const s = await serve(t);
+  const parts = Array.from({ length: 40 }, () => randomBytes(64 << 10));
+  const whole = Buffer.concat(parts);
+  const u = new URL(s.url);
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, method: 'PUT', path: P('stream.bin'), headers: tok(s.tokens.giteaOwner) }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    (async () => {
+      for (const p of parts) {
+        if (!req.write(p)) await new Promise((r) => req.once('drain', r));
+      }
+      req.end();
+    })().catch(reject);
+  });
+  assert.equal(status, 201);
+  const files = (await get(s, '/api/v1/packages/demo/generic/pkg/1.0.0/files')).json() as { size: number; sha256: string }[];
+  assert.equal(files[0]!.size, whole.length);
+  assert.equal(files[0]!.sha256, createHash('sha256').update(whole).digest('hex'));
 });

@@ -21,7 +21,7 @@ export function boundaryOf(contentType: string): string {
   if (!/^multipart\/form-data\s*(;|$)/i.test(ct)) throw new MultipartError("request Content-Type isn't multipart/form-data");
   const m = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(ct);
   const b = m?.[1] ?? m?.[2];
-  if (!b || b.length > 70) throw new MultipartError('no multipart boundary param in Content-Type');
+  if (!b) throw new MultipartError('no multipart boundary param in Content-Type');
   return b;
 }
 
