@@ -4,7 +4,7 @@
 // and blobs no metadata refers to are swept (killed between rename and metadata commit).
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir } from './journal.js';
 
@@ -117,6 +117,20 @@ export class BlobStore {
   /** Streams [start, end] (inclusive) of a blob. */
   read(key: string, start?: number, end?: number): ReadStream {
     return createReadStream(this.path(key), { start, end, highWaterMark: READ_HWM });
+  }
+
+  /** Opens a blob for serving; null when it does not exist. */
+  async openForRead(key: string): Promise<FileHandle | null> {
+    try {
+      return await open(this.path(key), 'r');
+    } catch {
+      return null;
+    }
+  }
+
+  /** Streams [start, end] of an opened blob; the handle is closed when the stream ends. */
+  readHandle(fh: FileHandle, start: number, end: number): ReadStream {
+    return createReadStream('', { fd: fh, start, end, highWaterMark: READ_HWM, autoClose: true });
   }
 
   async remove(key: string): Promise<void> {

@@ -20,38 +20,63 @@ export async function sendBlob(
   headers: OutgoingHttpHeaders,
   opts: { notFound: () => Promise<void> },
 ): Promise<void> {
-  const actual = await blobs.size(blob.key);
-  if (actual === null) return opts.notFound();
-  const size = actual;
-  const lastModified = new Date(Math.floor(blob.lastModified.getTime() / 1000) * 1000);
-  const base: OutgoingHttpHeaders = {
-    'accept-ranges': 'bytes',
-    'last-modified': lastModified.toUTCString(),
-    ...headers,
-  };
-  const ims = ctx.req.headers['if-modified-since'];
-  if (ims && !ctx.req.headers.range) {
-    const t = Date.parse(ims);
-    if (!Number.isNaN(t) && lastModified.getTime() <= t) return sendEmpty(ctx, 304, base);
-  }
-  let range = parseRange(ctx.req.headers.range, size);
-  const ifRange = ctx.req.headers['if-range'] as string | undefined;
-  if (range && ifRange) {
-    const t = Date.parse(ifRange);
-    if (Number.isNaN(t) || t !== lastModified.getTime()) range = null; // entity changed or ETag form: full body
-  }
-  if (range === 'unsatisfiable') {
-    return writeBody(ctx, 416, { ...base, 'content-range': `bytes */${size}`, 'content-type': 'text/plain; charset=utf-8' }, Buffer.from('invalid range: failed to overlap\n'));
-  }
-  if (range) {
-    const { start, end } = range;
-    return writeBody(ctx, 206, { ...base, 'content-range': `bytes ${start}-${end}/${size}` }, {
-      length: end - start + 1,
-      open: () => blobs.read(blob.key, start, end),
+  // One open() per download (blobs are immutable, so the recorded size is the file's size):
+  // no stat, and small bodies go out as one buffer instead of a stream.
+  const fh = await blobs.openForRead(blob.key);
+  if (!fh) return opts.notFound();
+  let handedOff = false;
+  try {
+    const size = Number.isFinite(blob.size) && blob.size >= 0 ? blob.size : (await fh.stat()).size;
+    const lastModified = new Date(Math.floor(blob.lastModified.getTime() / 1000) * 1000);
+    const base: OutgoingHttpHeaders = {
+      'accept-ranges': 'bytes',
+      'last-modified': lastModified.toUTCString(),
+      ...headers,
+    };
+    const ims = ctx.req.headers['if-modified-since'];
+    if (ims && !ctx.req.headers.range) {
+      const t = Date.parse(ims);
+      if (!Number.isNaN(t) && lastModified.getTime() <= t) return await sendEmpty(ctx, 304, base);
+    }
+    let range = parseRange(ctx.req.headers.range, size);
+    const ifRange = ctx.req.headers['if-range'] as string | undefined;
+    if (range && ifRange) {
+      const t = Date.parse(ifRange);
+      if (Number.isNaN(t) || t !== lastModified.getTime()) range = null; // entity changed or ETag form: full body
+    }
+    if (range === 'unsatisfiable') {
+      return await writeBody(ctx, 416, { ...base, 'content-range': `bytes */${size}`, 'content-type': 'text/plain; charset=utf-8' }, Buffer.from('invalid range: failed to overlap\n'));
+    }
+    const start = range ? range.start : 0;
+    const end = range ? range.end : size - 1;
+    const length = Math.max(0, end - start + 1);
+    const status = range ? 206 : 200;
+    const all = range ? { ...base, 'content-range': `bytes ${start}-${end}/${size}` } : base;
+    if (ctx.method === 'HEAD' || length <= SMALL_BODY) {
+      const buf = Buffer.allocUnsafe(ctx.method === 'HEAD' ? 0 : length);
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await fh.read(buf, got, buf.length - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      if (ctx.method === 'HEAD') return await writeBody(ctx, status, { ...all, 'content-length': String(length) }, { length, open: () => { throw new Error('HEAD has no body'); } });
+      return await writeBody(ctx, status, all, buf.subarray(0, got));
+    }
+    return await writeBody(ctx, status, all, {
+      length,
+      open: () => {
+        handedOff = true;
+        return blobs.readHandle(fh, start, end);
+      },
     });
+  } finally {
+    if (!handedOff) await fh.close().catch(() => {});
   }
-  return writeBody(ctx, 200, base, { length: size, open: () => blobs.read(blob.key) });
 }
+
+/** Bodies up to this size are read in one call and sent as one buffer. */
+const SMALL_BODY = 256 * 1024;
 
 /** null = no usable Range (serve everything). */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {

@@ -16,6 +16,8 @@ export interface GitlabContext {
    * to, so concurrent first uploads of one name+version find the same package.
    */
   applyThenCommit(r: GitlabRecord): Promise<void>;
+  /** Records a download time: applied now, journaled in the next lazy flush. */
+  touchDownloaded(packageId: number, at: string): void;
   /** Uploads in flight per `project\0name\0version\0file`, so disallowed duplicates cannot race. */
   pendingFiles: Set<string>;
 }

@@ -15,6 +15,15 @@ export const gitlabFlavour: Flavour<GitlabConfig> = {
   resolveConfig: (raw) => resolveGitlabConfig(raw),
   create(env, cfg): FlavourInstance {
     const store = new GitlabStore();
+    const downloaded = new Map<number, string>();
+    let flushTimer: NodeJS.Timeout | null = null;
+    const flushDownloads = async () => {
+      flushTimer = null;
+      const batch = [...downloaded];
+      downloaded.clear();
+      await Promise.all(batch.map(([id, at]) => env.journal(asRecord({ op: 'package.update', id, lastDownloadedAt: at }))))
+        .catch((e) => env.log(`journal: ${(e as Error).message}`));
+    };
     const g: GitlabContext = {
       cfg,
       auth: new GitlabAuth(cfg),
@@ -28,6 +37,11 @@ export const gitlabFlavour: Flavour<GitlabConfig> = {
       applyThenCommit(r: GitlabRecord) {
         store.apply(r);
         return env.journal(asRecord(r));
+      },
+      touchDownloaded(id: number, at: string) {
+        store.apply({ op: 'package.update', id, lastDownloadedAt: at });
+        downloaded.set(id, at);
+        flushTimer ??= setTimeout(() => void flushDownloads(), 1000).unref();
       },
     };
     registerProjectRoutes(env.router, g);
@@ -44,6 +58,10 @@ export const gitlabFlavour: Flavour<GitlabConfig> = {
         '  tokens:',
         ...cfg.tokens.map((t) => `    ${t.name.padEnd(12)} ${t.value.padEnd(24)} ${describeToken(cfg, t)}`),
       ],
+      close: async () => {
+        if (flushTimer) clearTimeout(flushTimer);
+        await flushDownloads();
+      },
       notFound: async (ctx: RequestContext) => {
         if (!ctx.rawPath.startsWith('/api/v4/')) return false;
         await routeNotFound(ctx);
