@@ -126,6 +126,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   } catch (e) {
     await objectStorage?.close();
     await liveJournal.close();
+    if (ownDir) await rm(dataDir, { recursive: true, force: true });
     throw e;
   }
 
