@@ -60,7 +60,7 @@ export function bumpVersion(current: string, level: ReleaseLevel, preid?: string
       throw inputError(`--preid ${JSON.stringify(preid)} is not a valid prerelease identifier`, 'use letters, digits and hyphens, e.g. rc, beta or alpha');
     }
   }
-  const next = semver.inc(version, level, preid);
+  const next = semver.inc(version, level, undefined, preid);
   if (!next) throw new GenpackError('INVALID_INPUT', `cannot apply a ${level} bump to ${version}`);
   return next;
 }

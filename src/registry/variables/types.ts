@@ -3,7 +3,7 @@
  * repository. One small interface per platform (GitLab project CI/CD variables, Gitea/Forgejo
  * repository Actions variables, GitHub repository variables); core reads and writes only through it.
  */
-import type { HttpClient } from '../../http/client.js';
+import type { HttpClient, HttpResponse } from '../../http/client.js';
 
 export type VersionStoreKind = 'gitlab' | 'gitea' | 'github';
 
@@ -77,3 +77,15 @@ export async function compareAndSet(store: VariableStore, name: string, expected
 
 /** Names every platform accepts: letters, digits and `_`, not starting with a digit. */
 export const PORTABLE_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
+export async function bodyMessage(response: HttpResponse): Promise<string> {
+  const raw = (await response.text().catch(() => '')).slice(0, 500);
+  try {
+    const parsed = JSON.parse(raw) as { message?: unknown; error?: unknown };
+    const value = parsed.message ?? parsed.error;
+    return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
+  } catch {
+    return raw.trim();
+  }
+}
