@@ -28,8 +28,13 @@ export interface PresignOptions {
   lastModified: Date;
   contentType?: string;
   contentDisposition?: string;
-  /** Override the lifetime (tests use negative values to mint expired URLs). */
+  /** Override the lifetime, seconds. */
   expiresSeconds?: number;
+  /**
+   * The API origin the client used (ctx.origin). When the server listens on a wildcard address
+   * (0.0.0.0, ::) its hostname is used for the storage URL, so remote clients can follow it.
+   */
+  clientOrigin?: string;
 }
 
 const FORWARDED_AUTH = ['authorization', 'private-token', 'job-token', 'deploy-token'];
@@ -85,7 +90,17 @@ export class ObjectStorage {
     q.set('X-Genpack-Modified', String(opts.lastModified.getTime()));
     const path = `/${this.#cfg.bucket}/${blobKey}`;
     q.set('X-Amz-Signature', this.#sign(path, q));
-    return `${this.url}${path}?${q.toString()}`;
+    return `${this.#originFor(opts.clientOrigin)}${path}?${q.toString()}`;
+  }
+
+  #originFor(clientOrigin: string | undefined): string {
+    const own = new URL(this.url);
+    if (!clientOrigin || !['0.0.0.0', '[::]'].includes(own.hostname)) return this.url;
+    try {
+      return `http://${new URL(clientOrigin).hostname}:${own.port}`;
+    } catch {
+      return this.url;
+    }
   }
 
   #sign(path: string, q: URLSearchParams): string {

@@ -241,6 +241,7 @@ function redirectToStorage(g: GitlabContext, ctx: RequestContext, file: FileRow,
     size: file.size,
     lastModified: new Date(file.createdAt),
     contentType: 'application/octet-stream',
+    clientOrigin: ctx.origin,
     ...(disposition ? { contentDisposition: disposition } : {}),
   });
   return sendEmpty(ctx, 302, { location, 'cache-control': 'no-cache', 'content-type': 'text/html; charset=utf-8' });
