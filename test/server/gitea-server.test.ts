@@ -230,3 +230,20 @@ test('Gitea streaming upload: chunked body without Content-Length or Content-Typ
   assert.equal(files[0]!.size, whole.length);
   assert.equal(files[0]!.sha256, createHash('sha256').update(whole).digest('hex'));
 });
+
+test('Gitea v1 link/unlink: Package.repository follows the link; wrong methods on package paths → empty 405', async (t) => {
+  const s = await serve(t);
+  assert.equal((await put(s, P('a.bin'), 'x')).status, 201);
+  const post = (path: string, token = s.tokens.giteaOwner) => send(s.url, 'POST', path, { headers: tok(token) });
+  assert.equal((await post('/api/v1/packages/demo/generic/pkg/-/link/app')).status, 201);
+  const linked = (await get(s, '/api/v1/packages/demo/generic/pkg/1.0.0')).json();
+  assert.equal(linked.repository.full_name, 'demo/app');
+  assert.equal((await post('/api/v1/packages/demo/generic/pkg/-/link/nope')).status, 404);
+  assert.equal((await post('/api/v1/packages/demo/generic/pkg/-/link/app', s.tokens.giteaOther)).status, 403);
+  assert.equal((await post('/api/v1/packages/demo/generic/pkg/-/unlink')).status, 204);
+  assert.equal((await get(s, '/api/v1/packages/demo/generic/pkg/1.0.0')).json().repository, null);
+  const wrong = await send(s.url, 'POST', P('a.bin'), { headers: tok(s.tokens.giteaOwner), body: 'x' });
+  assert.equal(wrong.status, 405);
+  assert.equal(wrong.body.length, 0);
+  assert.equal((await get(s, '/api/packages/demo/generic/pkg/1.0.0')).status, 405);
+});

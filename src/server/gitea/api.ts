@@ -21,6 +21,11 @@ export function registerApiRoutes(router: Router, g: GiteaContext): void {
     router.add({ id: 'gitea.packages.versions', method: 'GET', pattern: `${BASE}/:type/:name`, handler: (c) => listVersions(g, c) });
     router.add({ id: 'gitea.packages.delete', method: 'DELETE', pattern: `${BASE}/:type/:name`, handler: (c) => deletePackage(g, c) });
   }
+  // Link/unlink a package to a repository of the same owner (G ≥1.24; Forgejo has them too).
+  if (f.perPackageApi || g.cfg.server === 'forgejo') {
+    router.add({ id: 'gitea.packages.link', method: 'POST', pattern: `${BASE}/:type/:name/-/link/:repo`, handler: (c) => link(g, c, true) });
+    router.add({ id: 'gitea.packages.unlink', method: 'POST', pattern: `${BASE}/:type/:name/-/unlink`, handler: (c) => link(g, c, false) });
+  }
   router.add({ id: 'gitea.packages.get', method: 'GET', pattern: `${BASE}/:type/:name/:version`, handler: (c) => getVersion(g, c) });
   router.add({ id: 'gitea.packages.version.delete', method: 'DELETE', pattern: `${BASE}/:type/:name/:version`, handler: (c) => deleteVersion(g, c) });
   router.add({ id: 'gitea.files.list', method: 'GET', pattern: `${BASE}/:type/:name/:version/files`, handler: (c) => listFiles(g, c) });
@@ -96,13 +101,28 @@ function packageJson(g: GiteaContext, ctx: RequestContext, owner: Owner, pkg: Pa
   return {
     id: v.id,
     owner: userJson(g, ctx, owner),
-    repository: null,
+    repository: repoJson(g, ctx, owner, pkg.repoId),
     creator: userJson(g, ctx, creator(g, v.creatorId)),
     type: pkg.type,
     name: pkg.name,
     version: v.version,
     html_url: `${ctx.origin}/${owner.name}/-/packages/${pkg.type}/${encodeURIComponent(pkg.name)}/${encodeURIComponent(v.version)}`,
     created_at: rfc3339(v.createdAt),
+  };
+}
+
+/** structs.Repository, the fields a client may look at. */
+function repoJson(g: GiteaContext, ctx: RequestContext, owner: Owner, repoId: number | null | undefined): Record<string, unknown> | null {
+  const repo = repoId ? g.cfg.repos.find((r) => r.id === repoId) : undefined;
+  if (!repo) return null;
+  return {
+    id: repo.id,
+    owner: userJson(g, ctx, owner),
+    name: repo.name,
+    full_name: repo.fullName,
+    private: owner.visibility === 'private',
+    html_url: `${ctx.origin}/${repo.fullName}`,
+    clone_url: `${ctx.origin}/${repo.fullName}.git`,
   };
 }
 
@@ -194,4 +214,24 @@ async function deletePackage(g: GiteaContext, ctx: RequestContext): Promise<void
   if (!pkg) return apiNotFound(ctx, 'package does not exist');
   await removePackage(g, pkg);
   return sendEmpty(ctx, 204);
+}
+
+/** POST …/-/link/{repo} → 201, POST …/-/unlink → 204; the repo must belong to the package owner. */
+async function link(g: GiteaContext, ctx: RequestContext, on: boolean): Promise<void> {
+  const r = await v1Access(g, ctx, true);
+  if (!r) return;
+  const pkg = findPackage(g, ctx, r.owner);
+  if (!pkg) return apiNotFound(ctx, 'package does not exist');
+  let repoId: number | null = null;
+  if (on) {
+    const name = decodeSegment(ctx.params.repo);
+    const repo = name === null ? undefined : g.auth.repo(r.owner.name, name);
+    if (!repo) return apiNotFound(ctx, 'repository does not exist');
+    if (!g.auth.isRepoOwner(r.principal, repo) && !(r.owner.kind === 'org' && g.auth.packageAccess(r.principal, r.owner) >= Access.Write)) {
+      return apiError(ctx, 403, 'no permission to link this package and repository');
+    }
+    repoId = repo.id;
+  }
+  await g.commit({ op: 'package.link', id: pkg.id, repoId });
+  return sendEmpty(ctx, on ? 201 : 204);
 }

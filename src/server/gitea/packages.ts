@@ -20,6 +20,10 @@ export function registerPackageRoutes(router: Router, g: GiteaContext): void {
   router.add({ id: 'gitea.upload', method: 'PUT', pattern: `${BASE}/:filename`, handler: (c) => upload(g, c) });
   router.add({ id: 'gitea.delete', method: 'DELETE', pattern: `${BASE}/:filename`, handler: (c) => deleteFile(g, c) });
   router.add({ id: 'gitea.version.delete', method: 'DELETE', pattern: BASE, handler: (c) => deleteVersion(g, c) });
+  // Other methods on these paths: chi's 405 with an empty body (not the framework's JSON one).
+  const notAllowed = (c: RequestContext) => sendEmpty(c, 405);
+  router.add({ id: 'gitea.method-not-allowed', method: ['POST', 'PATCH', 'OPTIONS'], pattern: `${BASE}/:filename`, handler: notAllowed });
+  router.add({ id: 'gitea.method-not-allowed', method: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'OPTIONS'], pattern: BASE, handler: notAllowed });
 }
 
 interface PackageRequest {

@@ -12,6 +12,8 @@ export interface PackageRow {
   type: 'generic';
   name: string;
   createdAt: string;
+  /** Repository the package is linked to (v1 `-/link`), if any. */
+  repoId?: number | null;
 }
 
 export interface VersionRow {
@@ -50,6 +52,7 @@ export interface VariableRow {
 export type GiteaRecord =
   | { op: 'package.create'; row: PackageRow }
   | { op: 'package.delete'; id: number }
+  | { op: 'package.link'; id: number; repoId: number | null }
   | { op: 'version.create'; row: VersionRow }
   | { op: 'version.delete'; id: number }
   | { op: 'file.create'; row: FileRow }
@@ -95,6 +98,11 @@ export class GiteaStore {
         this.packages.delete(r.id);
         this.#versionsByPackage.delete(r.id);
         if (p) this.#packageByName.delete(`${p.owner}\0${lc(p.name)}`);
+        break;
+      }
+      case 'package.link': {
+        const p = this.packages.get(r.id);
+        if (p) p.repoId = r.repoId;
         break;
       }
       case 'version.create': {
