@@ -17,6 +17,9 @@ import { publishFiles, type IfExists } from './core/publish.js';
 import { deletePackage } from './core/remove.js';
 import { maskSecrets, redactUrl } from './http/redact.js';
 import { connect, type ConnectionInput } from './options/connection.js';
+import { commitVersion, nextVersion, publishNextVersion, resolveVersion, showVersion, type VersionOptions } from './core/release.js';
+import { DEFAULT_INITIAL_VERSION, parseBumpLevel, parseVersionSource, type VersionSource } from './core/versioning.js';
+import { pipelineTag, resolveVersionStore, type ResolvedVersionStore } from './options/version-store.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -40,6 +43,14 @@ Usage:
           [--concurrency N] [--no-verify] [--json]
   genpack list --name NAME [--version VERSION] [--json]
   genpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
+  genpack publish <file|dir|glob>... --name NAME --bump LEVEL [--preid ID]
+          [--version-variable VAR] [--version-from variable|tag|registry]
+          [--version-store gitlab|gitea|github] [--initial-version 0.0.0] [--dry-run] [--json]
+  genpack version show|next|commit --name NAME [--version-variable VAR] [--version-from …]
+          [--bump LEVEL] [--preid ID] [--version VERSION --previous-version VERSION|none]
+  (LEVEL: major, minor, patch, premajor, preminor, prepatch, prerelease, auto;
+   download --version also takes ^1.4, ~1.4.2, latest, latest-prerelease;
+   variables token: GENPACK_VARIABLES_TOKEN, else GENPACK_TOKEN)
   genpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
 
 Connection (flag, else environment, else CI default):
@@ -64,7 +75,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const mask = (text: string) => maskSecrets(text, secrets);
   const out = (text: string) => io.stdout(mask(text));
   const err = (text: string) => io.stderr(mask(text));
-  for (const name of ['GENPACK_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
+  for (const name of ['GENPACK_TOKEN', 'GENPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
     const value = io.env[name];
     if (value) secrets.push(value);
   }
@@ -90,6 +101,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await listCommand(rest, io, out, err, secrets);
       case 'delete':
         return await deleteCommand(rest, io, out, err, secrets);
+      case 'version':
+        return await versionCommand(rest, io, out, err, secrets);
       case 'serve': {
         const { runServe } = await import('./server/index.js');
         return await runServe(rest);
@@ -178,10 +191,14 @@ async function publishCommand(args: string[], io: CliIo, out: Out, err: Out, sec
       checksums: { type: 'string', default: DEFAULT_MANIFEST },
       hidden: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
+      ...VERSION_OPTIONS,
     },
     'publish',
   );
   if (values.help) return out(USAGE), 0;
+  if (values.bump !== undefined || values['version-variable'] !== undefined || values['version-from'] !== undefined) {
+    return await releaseCommand(values, positionals, io, out, err, secrets);
+  }
   const ifExists = values['if-exists'] as string;
   if (!['skip', 'fail', 'replace'].includes(ifExists)) throw usageError(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
@@ -222,6 +239,9 @@ async function downloadCommand(args: string[], io: CliIo, out: Out, err: Out, se
   const parallel = concurrency(values.concurrency);
   const { registry } = await open(values, io, err, secrets);
   try {
+    const resolved = await resolveVersion(registry, ref.name, ref.version);
+    if (resolved.resolved && !values.quiet) err(`--version ${resolved.spec} resolved to ${resolved.version}\n`);
+    ref.version = resolved.version;
     const result = await downloadPackage(
       registry,
       { ref, files: positionals, outDir: resolvePath(io.cwd, outDir), concurrency: parallel, verify: !values['no-verify'], checksums: values.checksums as string },
@@ -269,4 +289,161 @@ async function deleteCommand(args: string[], io: CliIo, out: Out, err: Out, secr
 
 function resolvePath(cwd: string, path: string): string {
   return path.startsWith('/') ? path : `${cwd}/${path}`;
+}
+
+// --- versions: `publish --bump …` and `genpack version show|next|commit` -------------------------
+
+const VERSION_OPTIONS = {
+  bump: { type: 'string' },
+  preid: { type: 'string' },
+  'version-variable': { type: 'string' },
+  'version-store': { type: 'string' },
+  'version-from': { type: 'string' },
+  'initial-version': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+interface VersionValues {
+  name?: string;
+  bump?: string;
+  preid?: string;
+  'version-variable'?: string;
+  'version-store'?: string;
+  'version-from'?: string;
+  'initial-version'?: string;
+  quiet?: boolean;
+}
+
+function versionOptions(values: VersionValues, io: CliIo, command: string): VersionOptions {
+  const variable = values['version-variable'];
+  const from: VersionSource = values['version-from'] !== undefined ? parseVersionSource(values['version-from']) : variable ? 'variable' : 'registry';
+  return {
+    name: required(values.name, '--name', command),
+    from,
+    variable,
+    tag: pipelineTag(io.env),
+    initialVersion: values['initial-version'] ?? DEFAULT_INITIAL_VERSION,
+    cwd: io.cwd,
+  };
+}
+
+/** The variable store, when a variable is named; fails (exit 2) before any write when only a job token is there. */
+function openStore(values: VersionValues, connection: Parameters<typeof resolveVersionStore>[0]['connection'], io: CliIo, err: Out, secrets: string[]): ResolvedVersionStore | undefined {
+  if (!values['version-variable']) return undefined;
+  const log = (line: string) => {
+    if (!values.quiet) err(`${line}\n`);
+  };
+  const resolved = resolveVersionStore({ store: values['version-store'], connection }, io.env, { log, userAgent: `genpack/${pkg.version}` });
+  secrets.push(...resolved.secrets);
+  log(`version variable ${values['version-variable']}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
+  return resolved;
+}
+
+async function releaseCommand(
+  values: VersionValues & { version?: string; 'if-exists'?: string; concurrency?: string; checksums?: string; hidden?: boolean; 'dry-run'?: boolean; json?: boolean } & Parameters<typeof open>[0],
+  positionals: string[],
+  io: CliIo,
+  out: Out,
+  err: Out,
+  secrets: string[],
+): Promise<number> {
+  if (values.version !== undefined) {
+    throw usageError('--version cannot be combined with --bump, --version-variable or --version-from', 'the version is computed: drop --version, or drop the versioning flags to publish a fixed version');
+  }
+  if (values['if-exists'] !== undefined && values['if-exists'] !== 'skip' && values['if-exists'] !== 'fail') {
+    throw usageError(`--if-exists ${values['if-exists']} does not apply to a bumped version`, 'a bumped version is always new: its files are published with --if-exists fail');
+  }
+  if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
+  const options = versionOptions(values, io, 'publish');
+  const bump = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
+  const checksums = values.checksums === 'none' ? null : (values.checksums as string);
+  const parallel = concurrency(values.concurrency);
+  const { registry, connection } = await open(values, io, err, secrets);
+  let store: ResolvedVersionStore | undefined;
+  try {
+    store = openStore(values, connection, io, err, secrets);
+    const result = await publishNextVersion(
+      registry,
+      store?.store,
+      { ...options, bump, preid: values.preid, inputs: positionals, concurrency: parallel, checksums, hidden: values.hidden as boolean, dryRun: values['dry-run'] as boolean },
+      cliReporter(err, values.quiet as boolean),
+    );
+    if (values.json) out(JSON.stringify({ command: 'publish', ...result }, null, 2) + '\n');
+    else {
+      const variable = result.variable
+        ? result.variable.outcome === 'planned'
+          ? `\n${result.variable.name} would be set to ${result.version}`
+          : `\n${result.variable.name} ${result.variable.outcome}: ${result.variable.expected ?? '(new)'} -> ${result.version}`
+        : '';
+      out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.version} (previous ${result.previousVersion}): ${result.uploaded} uploaded, ${result.skipped} skipped${variable}\n${result.packageUrl}\n`);
+    }
+    return 0;
+  } finally {
+    await registry.http.close();
+    await store?.store.http.close();
+  }
+}
+
+async function versionCommand(args: string[], io: CliIo, out: Out, err: Out, secrets: string[]): Promise<number> {
+  const [step, ...rest] = args;
+  if (step !== 'show' && step !== 'next' && step !== 'commit') {
+    if (step === '--help' || step === '-h') return out(USAGE), 0;
+    throw usageError(`genpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run genpack --help');
+  }
+  const command = `version ${step}`;
+  const { values } = parse(
+    rest,
+    { name: { type: 'string' }, version: { type: 'string' }, 'previous-version': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, ...VERSION_OPTIONS },
+    command,
+  );
+  if (values.help) return out(USAGE), 0;
+  const options = versionOptions(values, io, command);
+  if (step === 'commit') {
+    if (!values['version-variable']) throw usageError('version commit needs --version-variable NAME');
+    required(values.version, '--version', command);
+    if (values['previous-version'] === undefined) {
+      throw usageError('version commit needs --previous-version (what `genpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
+    }
+  } else if (values.version !== undefined || values['previous-version'] !== undefined) {
+    throw usageError(`--version and --previous-version are for version commit, not ${command}`);
+  }
+  const bump = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
+  if (step === 'next' && !bump && options.from !== 'tag') throw usageError('version next needs --bump LEVEL');
+  const { registry, connection } = await open(values, io, err, secrets);
+  let store: ResolvedVersionStore | undefined;
+  const reporter = cliReporter(err, values.quiet as boolean);
+  try {
+    store = openStore(values, connection, io, err, secrets);
+    if (step === 'show') {
+      const current = await showVersion(registry, store?.store, options);
+      if (values.json) out(JSON.stringify({ command, name: options.name, ...current }, null, 2) + '\n');
+      else out(`${current.version}\n`);
+      return 0;
+    }
+    if (step === 'next') {
+      const next = await nextVersion(registry, store?.store, { ...options, bump, preid: values.preid }, reporter);
+      if (values.json) out(JSON.stringify({ command, name: options.name, version: next.version, previousVersion: next.previousVersion, level: next.level, reasons: next.reasons, from: next.current.from, variable: next.current.variable }, null, 2) + '\n');
+      else out(`${next.version}\n`);
+      return 0;
+    }
+    const previous = values['previous-version'] as string;
+    const result = await commitVersion(
+      registry,
+      store!.store,
+      {
+        name: options.name,
+        variable: values['version-variable'] as string,
+        version: values.version as string,
+        expected: previous === 'none' || previous === '' ? undefined : previous,
+        initialVersion: options.initialVersion,
+        dryRun: values['dry-run'] as boolean,
+      },
+      reporter,
+    );
+    if (values.json) out(JSON.stringify({ command, ...result }, null, 2) + '\n');
+    else out(`${result.variable.outcome === 'planned' ? 'dry run: would set' : `${result.variable.outcome}:`} ${result.variable.name} ${result.previousVersion ?? '(new)'} -> ${result.version}\n`);
+    return 0;
+  } finally {
+    await registry.http.close();
+    await store?.store.http.close();
+  }
 }

@@ -264,6 +264,11 @@ export interface CommitOptions {
   version: string;
   /** What the variable held when the pipeline read it (`version show`); undefined: it did not exist. */
   expected?: string;
+  /**
+   * What `version show` printed for a variable that did not exist yet (default 0.0.0): an
+   * `expected` equal to it also accepts a missing variable, which is then created.
+   */
+  initialVersion?: string;
   dryRun?: boolean;
 }
 
@@ -292,7 +297,10 @@ export async function commitVersion(registry: RegistryAdapter, store: VariableSt
     reporter.info(`would write ${options.variable}=${options.version} if it still holds ${options.expected ?? 'nothing (it would be created)'}`);
     return { ...base, variable: { name: options.variable, store: store.kind, outcome: 'planned', expected: options.expected } };
   }
-  const written = await compareAndSet(store, options.variable, options.expected, options.version);
+  let written = await compareAndSet(store, options.variable, options.expected, options.version);
+  if (written.outcome === 'changed' && written.actual === undefined && options.expected !== undefined && options.expected === cleanVersion(options.initialVersion ?? DEFAULT_INITIAL_VERSION)) {
+    written = await compareAndSet(store, options.variable, undefined, options.version);
+  }
   if (written.outcome === 'changed') throw raceError(store, options.variable, options.expected, written.actual?.value, ref, true);
   reporter.info(`${written.outcome} ${store.describe(options.variable)}: ${options.expected ?? '(new)'} -> ${options.version}`);
   return { ...base, variable: { name: written.previous?.name ?? options.variable, store: store.kind, outcome: written.outcome, expected: options.expected } };

@@ -149,3 +149,13 @@ export function resolveVersionStore(input: VersionStoreInput, env: NodeJS.Proces
   });
   return { store: build(http, `the token in ${label}`), kind, location, detectedBy: by, credentialLabel: label, secrets: [token, ...http.secrets()] };
 }
+
+/**
+ * The tag a pipeline runs for: CI_COMMIT_TAG (GitLab), else GITHUB_REF_NAME when GITHUB_REF_TYPE
+ * is `tag` (GitHub, Gitea and Forgejo Actions); undefined in a branch pipeline.
+ */
+export function pipelineTag(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.CI_COMMIT_TAG) return env.CI_COMMIT_TAG;
+  if (env.GITHUB_REF_NAME && (env.GITHUB_REF_TYPE === 'tag' || (!env.GITHUB_REF_TYPE && env.GITHUB_REF?.startsWith('refs/tags/')))) return env.GITHUB_REF_NAME;
+  return undefined;
+}
