@@ -65,3 +65,12 @@ test('GitLab HTTP: chunked and Expect: 100-continue uploads are stored whole', a
   assert.deepEqual([empty.status, empty.json().size, empty.json().file_sha256], [200, 0, sha256('')]);
   assert.equal((await get(s, generic('empty.bin'))).body.length, 0);
 });
+
+test('GitLab HTTP: DELETE with a stale If-Unmodified-Since → 412, current → 204', async (t) => {
+  const s = await serve(t);
+  await put(s, generic('f.bin'), 'x');
+  const del = (h: Record<string, string>) => send(s.url, 'DELETE', `${API()}/packages/1`, { headers: { 'PRIVATE-TOKEN': s.tokens.maintainer!, ...h } });
+  const stale = await del({ 'if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' });
+  assert.deepEqual([stale.status, stale.json()], [412, { message: '412 Precondition Failed' }]);
+  assert.equal((await del({ 'if-unmodified-since': new Date(Date.now() + 60_000).toUTCString() })).status, 204);
+});

@@ -331,8 +331,9 @@ async function listPackages(g: GitlabContext, ctx: RequestContext): Promise<void
 async function getPackage(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const r = await packagesApiAccess(g, ctx, 'read');
   if (!r) return;
+  // Single GET shows default/deprecated only (§3 "GET /projects/:id/packages/:package_id").
   const pkg = displayablePackage(g, ctx, r.project);
-  if (!pkg) return notFound(ctx, 'Package');
+  if (!pkg || (pkg.status !== 'default' && pkg.status !== 'deprecated')) return notFound(ctx, 'Package');
   const canDelete = projectAccess(r.principal, r.project).destroyPackages;
   const versions = g.store
     .projectPackages(r.project.id)
@@ -348,6 +349,11 @@ async function deletePackage(g: GitlabContext, ctx: RequestContext): Promise<voi
   if (!r) return;
   const pkg = displayablePackage(g, ctx, r.project);
   if (!pkg) return notFound(ctx, 'Package');
+  // destroy_conditionally!: If-Unmodified-Since older than the package's last change → 412.
+  const ius = ctx.req.headers['if-unmodified-since'];
+  if (ius && !Number.isNaN(Date.parse(ius)) && Date.parse(pkg.updatedAt) > Date.parse(ius) + 999) {
+    return sendJson(ctx, 412, { message: '412 Precondition Failed' });
+  }
   await g.commit({ op: 'package.update', id: pkg.id, status: 'pending_destruction', updatedAt: nowIso() });
   // "Removed asynchronously": the row stays pending_destruction, the bytes go now.
   for (const f of g.store.packageFiles(pkg.id)) void g.env.blobs.remove(f.blob);
