@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/server/index.js';
 import { basic, noTempFilesLeft, rm, send, serve, tempDir, type Reply } from './helpers.js';
@@ -246,4 +248,21 @@ test('Gitea v1 link/unlink: Package.repository follows the link; wrong methods o
   assert.equal(wrong.status, 405);
   assert.equal(wrong.body.length, 0);
   assert.equal((await get(s, '/api/packages/demo/generic/pkg/1.0.0')).status, 405);
+});
+
+test('docs/serve-gitea.md: every YAML example starts a server as documented', async (t) => {
+  const md = await readFile(new URL('../../docs/serve-gitea.md', import.meta.url), 'utf8');
+  const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as Record<string, unknown>);
+  assert.ok(blocks.length >= 3);
+  const config = Object.assign({}, ...blocks);
+  const s = await serve(t, config);
+  for (const name of ['release', 'acmeJob', 'bumper', 'readOnly', 'toolJob']) assert.ok(s.tokens[name], name);
+  assert.equal(s.config.gitea?.server, 'forgejo');
+  assert.equal(s.faults.list().length, 2);
+  // The documented faults are live: the first upload gets the 503.
+  assert.equal((await put(s, P('a.bin', 'pkg', '1.0', 'acme'), 'x', tok(s.tokens.release))).status, 503);
+  assert.equal((await put(s, P('a.bin', 'pkg', '1.0', 'acme'), 'x', tok(s.tokens.release))).status, 201);
+  await assert.rejects(get(s, P('a.bin', 'pkg', '1.0', 'acme'), tok(s.tokens.release)), 'the documented reset-response fault');
+  assert.equal((await get(s, P('a.bin', 'pkg', '1.0', 'acme'), tok(s.tokens.release))).text, 'x');
+  assert.equal((await get(s, P('a.bin', 'pkg', '1.0', 'acme'), {})).status, 401, 'acme is private');
 });
