@@ -63,7 +63,7 @@ async function v1Access(g: GiteaContext, ctx: RequestContext, write: boolean): P
     await apiError(ctx, 403, `token does not have at least one of required scope(s), required=[${write ? 'write' : 'read'}:package], token scope=${scopes}`);
     return null;
   }
-  if (publicOnly(p) && owner.visibility !== 'public') {
+  if (publicOnly(p) && owner.visibility === 'private') {
     await apiError(ctx, 403, 'token scope is limited to public packages');
     return null;
   }

@@ -166,6 +166,7 @@ export function resolveGiteaConfig(raw: unknown): GiteaConfig {
   const tokensRaw: Raw = r.tokens === undefined ? defaultTokens(users, repos) : expectObject(r.tokens, 'gitea.tokens');
   const tokens: GiteaToken[] = Object.entries(tokensRaw).map(([name, t]) => {
     const key = `gitea.tokens.${name}`;
+    if (name === 'admin') throw new ConfigError(key, 'the name `admin` is taken by the admin token (RunningServer.tokens.admin); choose another');
     if (!isObject(t)) throw new ConfigError(key, 'a token must be a mapping with `user` (personal) or `type: actions` and `repo`');
     const type = optEnum(t.type, `${key}.type`, ['personal', 'actions'] as const, 'personal');
     const value = optString(t.value, `${key}.value`, devTokenValue(name));

@@ -52,7 +52,7 @@ async function packageRequest(g: GiteaContext, ctx: RequestContext, need: Access
     await packageUnauthorized(ctx);
     return null;
   }
-  if (publicOnly(p) && owner.visibility !== 'public') {
+  if (publicOnly(p) && owner.visibility === 'private') {
     await plain(ctx, 403, 'token scope is limited to public packages');
     return null;
   }

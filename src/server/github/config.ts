@@ -33,6 +33,7 @@ export function resolveGithubConfig(raw: unknown): GithubConfig {
   const tokensRaw: Raw = r.tokens === undefined ? defaultTokens(repos[0]) : expectObject(r.tokens, 'github.tokens');
   const tokens: GithubToken[] = Object.entries(tokensRaw).map(([name, t]) => {
     const key = `github.tokens.${name}`;
+    if (name === 'admin') throw new ConfigError(key, 'the name `admin` is taken by the admin token (RunningServer.tokens.admin); choose another');
     if (!isObject(t)) throw new ConfigError(key, 'a token must be a mapping (`variables: write|read|none`, or `type: actions` with `repo`)');
     const type = optEnum(t.type, `${key}.type`, ['pat', 'actions'] as const, 'pat');
     if (type === 'actions') {
