@@ -65,21 +65,21 @@ const JOB_TOKENS: Record<VersionStoreKind, string[]> = {
 function variablesToken(kind: VersionStoreKind, input: VersionStoreInput, env: NodeJS.ProcessEnv, what: string): { token: string; label: string } {
   if (env.GENPACK_VARIABLES_TOKEN) return { token: env.GENPACK_VARIABLES_TOKEN, label: 'GENPACK_VARIABLES_TOKEN' };
   const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
-  const needed = `${what} can only be read and written with ${VARIABLE_TOKEN_NEEDED[kind]}`;
+  const needed = `need ${VARIABLE_TOKEN_NEEDED[kind]}`;
   const fix = 'put that token in GENPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
   if (env.GENPACK_TOKEN && type !== 'job' && type !== 'deploy') {
     const token = type === 'basic' && env.GENPACK_TOKEN.includes(':') ? env.GENPACK_TOKEN.slice(env.GENPACK_TOKEN.indexOf(':') + 1) : env.GENPACK_TOKEN;
     return { token, label: 'GENPACK_TOKEN' };
   }
   if (env.GENPACK_TOKEN && type === 'deploy') {
-    throw usageError(`${needed}; GENPACK_TOKEN is a deploy token, which cannot`, fix);
+    throw usageError(`GENPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
   }
   const job = (env.GENPACK_TOKEN && type === 'job' ? ['GENPACK_TOKEN'] : []).concat(JOB_TOKENS[kind].filter((name) => env[name]));
   if (job.length > 0 || input.connection?.jobToken) {
     const which = job[0] ?? input.connection!.credentialLabel;
-    throw usageError(`${needed}; the only token here is the CI job token (${which}), which cannot. Nothing was published.`, fix);
+    throw usageError(`the only token here is the CI job token (${which}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
   }
-  throw usageError(`${needed}; no token was given`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
+  throw usageError(`no token was given for ${what}: they ${needed}`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
 }
 
 function urlOf(raw: string, setting: string): URL {
