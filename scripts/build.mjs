@@ -4,7 +4,7 @@
 // Output is reproducible; `--check` builds into a temporary folder and fails when the committed
 // dist/ differs from what the sources build to (a test and CI run it).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -22,7 +22,7 @@ try {
     if (bundle.optional && !existsSync(join(root, bundle.entry))) continue;
     // ncc empties its output folder, so each bundle is built apart and copied into place.
     const scratch = mkdtempSync(join(tmpdir(), 'genpack-ncc-'));
-    execFileSync(ncc, ['build', join(root, bundle.entry), '-o', scratch, '--minify', '--transpile-only', '--no-source-map-register', '--quiet', '--target', 'es2022'], { stdio: 'inherit', cwd: root });
+    execFileSync(ncc, ['build', esmEntry(bundle.entry), '-o', scratch, '--minify', '--transpile-only', '--no-source-map-register', '--quiet', '--target', 'es2022'], { stdio: 'inherit', cwd: root });
     const file = join(scratch, 'index.js');
     if (bundle.executable) {
       const code = readFileSync(file, 'utf8');
@@ -47,6 +47,22 @@ try {
   }
 } finally {
   if (check) rmSync(target, { recursive: true, force: true });
+}
+
+/**
+ * ncc transpiles TypeScript with the nearest tsconfig.json above the entry, and with the
+ * project's `module: NodeNext` it emits CommonJS, which resolves ESM-only packages
+ * (@actions/core, @actions/exec) under the `require` condition and fails. So each entry is reached
+ * through a one-line stub in .tmp/ncc/ whose tsconfig asks for ES modules (the type check still
+ * uses the root tsconfig).
+ */
+function esmEntry(entry) {
+  const dir = join(root, '.tmp/ncc');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ES2022', moduleResolution: 'bundler', esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true } }, null, 2) + '\n');
+  const stub = join(dir, entry.replace(/[/\\]/g, '-'));
+  writeFileSync(stub, `import '../../${entry.replace(/\.ts$/, '.js')}';\n`);
+  return stub;
 }
 
 function files(dir, base = dir) {

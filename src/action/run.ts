@@ -1,0 +1,109 @@
+/**
+ * The GitHub-style action (GitHub, Gitea and Forgejo Actions): inputs + environment -> typed
+ * options (src/action/inputs.ts) -> the same connection and core as the CLI -> outputs, a job
+ * summary and masks. Every token is masked before the first line is logged; failures go through
+ * setFailed with the CLI's messages.
+ */
+import * as core from '@actions/core';
+import pkg from '../../package.json' with { type: 'json' };
+import { downloadPackage } from '../core/download.js';
+import { GenpackError } from '../core/errors.js';
+import { listPackage } from '../core/list.js';
+import type { Reporter } from '../core/progress.js';
+import { publishFiles } from '../core/publish.js';
+import { maskSecrets, redactUrl } from '../http/redact.js';
+import { connect } from '../options/connection.js';
+import type { RegistryAdapter } from '../registry/types.js';
+import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
+import { actionReporter } from './reporter.js';
+import { writeSummary, type FileRow, type SummaryData } from './summary.js';
+
+/** Environment variables that may hold a token, masked whether or not genpack uses them. */
+const TOKEN_VARIABLES = ['GENPACK_TOKEN', 'GENPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN'];
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const secrets: string[] = [];
+  const addSecret = (value: string | undefined) => {
+    if (!value || secrets.includes(value)) return;
+    secrets.push(value);
+    core.setSecret(value);
+  };
+  const read = envInputReader(env);
+  addSecret(read('token'));
+  addSecret(read('variables-token'));
+  for (const name of TOKEN_VARIABLES) addSecret(env[name]);
+  const mask = (text: string) => maskSecrets(text, secrets);
+  const log = (line: string) => core.info(mask(line));
+
+  try {
+    const options = readActionInputs(read, env);
+    const { registry, connection } = await connect(options.connection, env, { log, userAgent: `genpack-action/${pkg.version}` });
+    for (const secret of [...connection.secrets, ...registry.http.secrets()]) addSecret(secret);
+    log(`${connection.flavour} registry at ${redactUrl(connection.url)} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
+    const reporter = actionReporter(mask);
+    try {
+      const data = await runCommand(registry, options, env, reporter, addSecret);
+      setOutputs(data);
+      if (env.GITHUB_STEP_SUMMARY) await writeSummary(data);
+    } finally {
+      await registry.http.close();
+    }
+  } catch (error) {
+    core.setFailed(mask(describeError(error)));
+  }
+}
+
+async function runCommand(registry: RegistryAdapter, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
+  const ref = { name: options.name, version: options.version };
+  const cwd = env.GITHUB_WORKSPACE || process.cwd();
+  switch (options.command) {
+    case 'publish': {
+      const result = await publishFiles(
+        registry,
+        { ref, inputs: options.files, cwd, ifExists: options.ifExists, concurrency: options.concurrency, checksums: options.checksums, hidden: options.hidden, dryRun: options.dryRun },
+        reporter,
+      );
+      return { command: 'publish', name: ref.name, version: ref.version, packageUrl: result.packageUrl, files: result.files, uploaded: result.uploaded, skipped: result.skipped, dryRun: result.dryRun };
+    }
+    case 'download': {
+      const outDir = options.out.startsWith('/') ? options.out : `${cwd}/${options.out}`;
+      const result = await downloadPackage(
+        registry,
+        { ref, files: options.files, outDir, concurrency: options.concurrency, verify: options.verify, checksums: options.checksums ?? undefined },
+        reporter,
+      );
+      return { command: 'download', name: ref.name, version: ref.version, packageUrl: result.packageUrl, files: result.files, downloaded: result.downloaded, skipped: result.skipped, outDir: result.outDir };
+    }
+    case 'list': {
+      const result = await listPackage(registry, { name: options.name, version: options.version || undefined });
+      const files = (result.files ?? []).map((file): FileRow => ({ name: file.fileName, size: file.size ?? 0, sha256: file.sha256 ?? '', url: file.url, status: 'listed' }));
+      return { command: 'list', name: options.name, version: options.version, files, versions: result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt })) };
+    }
+    case 'bump':
+      return runBump(registry, options, env, reporter, addSecret);
+  }
+}
+
+async function runBump(_registry: RegistryAdapter, _options: ActionOptions, _env: NodeJS.ProcessEnv, _reporter: Reporter, _addSecret: (value: string | undefined) => void): Promise<SummaryData> {
+  throw new GenpackError('USAGE', 'command bump is not available in this build of the action yet', { hint: 'publish with an explicit version: command: publish' });
+}
+
+function setOutputs(data: SummaryData): void {
+  core.setOutput('name', data.name);
+  if (data.version) core.setOutput('version', data.version);
+  if (data.command === 'bump') core.setOutput('previous-version', data.previousVersion ?? '');
+  if (data.packageUrl) core.setOutput('package-url', data.packageUrl);
+  core.setOutput('files', JSON.stringify(data.files.map((f) => ({ name: f.name, path: f.path ?? null, size: f.size, sha256: f.sha256, url: f.url, status: f.status }))));
+  if (data.versions) core.setOutput('versions', JSON.stringify(data.versions));
+  if (data.uploaded !== undefined) core.setOutput('uploaded', String(data.uploaded));
+  if (data.skipped !== undefined) core.setOutput('skipped', String(data.skipped));
+  if (data.downloaded !== undefined) core.setOutput('downloaded', String(data.downloaded));
+}
+
+/** The CLI's message (code, request, hints); each error of a parallel batch on its own. */
+function describeError(error: unknown): string {
+  if (error instanceof GenpackError) return error.describe();
+  const pool = error as { errors?: unknown[] };
+  if (Array.isArray(pool.errors)) return pool.errors.map((e) => (e instanceof GenpackError ? e.describe() : (e as Error).message)).join('\n');
+  return (error as Error).stack ?? String(error);
+}

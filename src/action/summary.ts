@@ -1,0 +1,68 @@
+/** The job summary: the version line, then a table of the files with size, short SHA-256, status and link. */
+import * as core from '@actions/core';
+import { formatBytes } from '../core/format.js';
+import type { Operation } from './interface.generated.js';
+
+export interface FileRow {
+  name: string;
+  path?: string;
+  size: number;
+  sha256: string;
+  url: string;
+  status: string;
+}
+
+/** What a command produced: the outputs and the summary are both made from this. */
+export interface SummaryData {
+  command: Operation;
+  name: string;
+  version: string;
+  previousVersion?: string;
+  packageUrl?: string;
+  files: FileRow[];
+  versions?: { version: string; createdAt?: string }[];
+  uploaded?: number;
+  skipped?: number;
+  downloaded?: number;
+  outDir?: string;
+  dryRun?: boolean;
+}
+
+export function versionLine(data: SummaryData): string {
+  const pkg = data.packageUrl ? `<a href="${escape(data.packageUrl)}">${escape(data.name)} ${escape(data.version)}</a>` : `${escape(data.name)} ${escape(data.version)}`;
+  switch (data.command) {
+    case 'publish':
+      return `${data.dryRun ? 'Dry run: would publish' : 'Published'} ${pkg}: ${data.uploaded ?? 0} uploaded, ${data.skipped ?? 0} skipped.`;
+    case 'bump':
+      return `${data.dryRun ? 'Dry run: would bump' : 'Bumped'} ${escape(data.name)} from ${escape(data.previousVersion || 'nothing')} to ${pkg}: ${data.uploaded ?? 0} uploaded, ${data.skipped ?? 0} skipped.`;
+    case 'download':
+      return `Downloaded ${pkg} to <code>${escape(data.outDir ?? '')}</code>: ${data.downloaded ?? 0} downloaded, ${data.skipped ?? 0} already present.`;
+    case 'list':
+      return data.versions ? `${escape(data.name)}: ${data.versions.length} version(s).` : `Files of ${pkg}.`;
+  }
+}
+
+export async function writeSummary(data: SummaryData): Promise<void> {
+  const summary = core.summary.addHeading(`genpack ${data.command}`, 3).addRaw(`<p>${versionLine(data)}</p>`, true);
+  if (data.versions) {
+    summary.addTable([
+      [{ data: 'version', header: true }, { data: 'created', header: true }],
+      ...data.versions.map((v) => [escape(v.version), escape(v.createdAt ?? '')]),
+    ]);
+  } else if (data.files.length) {
+    summary.addTable([
+      [{ data: 'file', header: true }, { data: 'size', header: true }, { data: 'SHA-256', header: true }, { data: 'status', header: true }],
+      ...data.files.map((f) => [
+        f.url ? `<a href="${escape(f.url)}">${escape(f.name)}</a>` : escape(f.name),
+        formatBytes(f.size),
+        f.sha256 ? `<code>${f.sha256.slice(0, 12)}</code>` : '',
+        f.status,
+      ]),
+    ]);
+  }
+  await summary.write();
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
