@@ -55,6 +55,8 @@ export class BlobStore {
     let batch: Buffer[] = [];
     let batchBytes = 0;
     let tooLarge = false;
+    // One write in flight while the next batch is read and hashed: disk and CPU overlap.
+    let inFlight: Promise<unknown> = Promise.resolve();
     try {
       for await (const chunk of body) {
         size += chunk.length;
@@ -72,12 +74,15 @@ export class BlobStore {
           const out = batch;
           batch = [];
           batchBytes = 0;
-          await fh.writev(out);
+          await inFlight;
+          inFlight = fh.writev(out);
         }
       }
+      await inFlight;
       if (batch.length && !tooLarge) await fh.writev(batch);
       if (this.#fsync && !tooLarge) await fh.sync();
     } catch (e) {
+      await inFlight.catch(() => {});
       await fh.close().catch(() => {});
       await unlink(tmpPath).catch(() => {});
       throw e;
