@@ -89,6 +89,8 @@ async function writeFaulted(ctx: RequestContext, body: Buffer | StreamBody, leng
   if (corrupt) record(corrupt.sel, `flipped bytes ${corrupt.from}..${corrupt.to - 1}`);
   if (slow) record(slow.sel, `${slow.bps} B/s`);
 
+  // Headers go out first, so even a cut at byte 0 is "reset in the middle of the response".
+  res.flushHeaders();
   const source: AsyncIterable<Buffer> = Buffer.isBuffer(body) ? toIterable(body) : body.open();
   let pos = 0;
   const started = Date.now();

@@ -12,7 +12,10 @@ export async function* bodyChunks(ctx: RequestContext): AsyncGenerator<Buffer> {
   const reset = ctx.faults.find((f) => f.spec.kind === 'reset-request');
   const slow = ctx.faults.find((f) => f.spec.kind === 'slow-request');
   const declared = ctx.req.headers['content-length'] !== undefined ? Number(ctx.req.headers['content-length']) : undefined;
-  const resetAt = reset ? Math.max(0, Math.min(reset.spec.afterBytes ?? Math.floor((declared ?? 0) / 2), Math.max(0, (declared ?? 1) - 1))) : -1;
+  // Clamp the cut inside a declared body so a selected fault always fires; chunked bodies
+  // (no Content-Length) are cut where asked, or at once by default.
+  const want = reset ? (reset.spec.afterBytes ?? Math.floor((declared ?? 0) / 2)) : -1;
+  const resetAt = !reset ? -1 : declared === undefined ? want : Math.max(0, Math.min(want, declared - 1));
   if (slow) ctx.controller.record(slow, ctx.routeId, ctx.method, ctx.rawPath, `${slow.spec.bytesPerSecond} B/s`);
   const doReset = (got: number) => {
     ctx.controller.record(reset!, ctx.routeId, ctx.method, ctx.rawPath, `reset after receiving ${got} bytes`);

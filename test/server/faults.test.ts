@@ -223,3 +223,23 @@ test('faults from YAML config and over the admin HTTP endpoint', async (t) => {
   assert.deepEqual((await send(s.url, 'GET', '/-/genpack/faults', { headers: admin })).json(), { faults: [], fired: [] });
   assert.equal((await send(s.url, 'GET', '/-/genpack/health')).status, 200);
 });
+
+test('fault reset-response at byte 0: status and headers arrive, then the reset', async (t) => {
+  const s = await serve(t);
+  await put(s, generic('f.bin'), BIG);
+  s.faults.add({ route: 'gitlab.download', kind: 'reset-response', afterBytes: 0, count: 1 });
+  const r = await attempt(s, 'GET', generic('f.bin'));
+  assert.equal(r.status, 200);
+  assert.equal(r.body.length, 0);
+  assert.ok(r.error);
+});
+
+test('fault on a JSON POST body: reset-request on gitlab.variables.create stores nothing', async (t) => {
+  const s = await serve(t);
+  s.faults.add({ id: 'v', route: 'gitlab.variables.create', kind: 'reset-request', afterBytes: 5, count: 1 });
+  const body = Buffer.from(JSON.stringify({ key: 'K', value: 'v' }));
+  const r = await attempt(s, 'POST', `${API()}/variables`, body, { 'content-type': 'application/json' });
+  assert.ok(r.error);
+  assert.equal(s.faults.fired('v').length, 1);
+  assert.equal((await get(s, `${API()}/variables/K`)).status, 404);
+});
