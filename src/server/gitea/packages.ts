@@ -201,6 +201,7 @@ async function download(g: GiteaContext, ctx: RequestContext): Promise<void> {
       lastModified: new Date(file.createdAt),
       contentType: 'application/octet-stream',
       ...(disposition ? { contentDisposition: disposition } : {}),
+      clientOrigin: ctx.origin,
     });
     return sendEmpty(ctx, 303, { location });
   }
