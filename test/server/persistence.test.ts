@@ -53,3 +53,38 @@ test('restart: torn journal tail ignored, temp files removed, unreferenced blobs
   assert.ok(journal.endsWith('\n'));
   assert.ok(!journal.includes('"id":9'), 'compacted without the torn record');
 });
+
+test('a server killed (SIGKILL) mid-upload shows no half-written file after restart', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { request } = await import('node:http');
+  const { fileURLToPath } = await import('node:url');
+  const dataDir = await tempDir();
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const main = fileURLToPath(new URL('../../src/server/main.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0', '--data-dir', dataDir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => child.on('exit', r));
+  let out = '';
+  const url = await new Promise<string>((resolve) => child.stdout!.on('data', (d) => {
+    out += d;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m && /admin token/.test(out)) resolve(m[1]!);
+  }));
+  const s0 = { url, tokens: { maintainer: 'glpat-dev-maintainer' } } as never;
+  assert.equal((await put(s0, generic('whole.bin'), 'complete')).status, 201);
+  const u = new URL(url);
+  const req = request({ host: u.hostname, port: u.port, method: 'PUT', path: generic('half.bin'), headers: { 'PRIVATE-TOKEN': 'glpat-dev-maintainer', 'content-length': String(4 << 20) } });
+  req.on('error', () => {});
+  await new Promise<void>((r) => req.write(Buffer.alloc(1 << 20, 3), () => r()));
+  // wait until the server has started staging the body
+  for (let i = 0; i < 100 && (await readdir(join(dataDir, 'tmp')).catch(() => [])).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await readdir(join(dataDir, 'tmp'))).length, 1, 'upload in progress');
+  child.kill('SIGKILL');
+  await exited;
+  req.destroy();
+  const s = await startServer({ port: 0, dataDir });
+  t.after(() => s.close());
+  assert.equal((await get(s, generic('whole.bin'))).text, 'complete');
+  assert.equal((await get(s, generic('half.bin'))).status, 404);
+  assert.deepEqual((await get(s, `${API()}/packages/1/package_files`)).json().map((f: any) => f.file_name), ['whole.bin']);
+  assert.deepEqual(await readdir(join(dataDir, 'tmp')), []);
+});
