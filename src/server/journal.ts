@@ -25,6 +25,8 @@ export class Journal {
   #queue: { line: string; resolve: () => void; reject: (e: Error) => void }[] = [];
   #flushing: Promise<void> | null = null;
   #closed = false;
+  /** Records and write+sync batches so far: batches ≪ records under concurrency (group commit). */
+  readonly stats = { records: 0, batches: 0 };
 
   private constructor(fh: FileHandle, fsync: boolean) {
     this.#fh = fh;
@@ -89,6 +91,8 @@ export class Journal {
       const batch = this.#queue;
       this.#queue = [];
       try {
+        this.stats.batches++;
+        this.stats.records += batch.length;
         await this.#fh.write(batch.map((b) => b.line).join(''));
         if (this.#fsync) await this.#fh.datasync();
         for (const b of batch) b.resolve();
