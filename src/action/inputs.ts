@@ -19,6 +19,8 @@ export interface ActionOptions {
   files: string[];
   bump: string;
   versionVariable: string;
+  /** The token for the version variable (bump), when given. */
+  variablesToken?: string;
   ifExists: IfExists;
   concurrency: number;
   /** Manifest name, or null for none. */
@@ -100,6 +102,7 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     files,
     bump: string('bump'),
     versionVariable: string('version-variable'),
+    variablesToken: optional(read('variables-token')),
     ifExists: string('if-exists') as IfExists,
     concurrency,
     checksums: checksums === 'none' ? null : checksums || DEFAULT_MANIFEST,

@@ -26,7 +26,7 @@ export const ACTION_INPUTS = {
   'owner': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
   'token': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
   'variables-token': { type: 'string', default: "", operations: ["bump"], required: [] },
-  'if-exists': { type: 'string', default: "skip", operations: ["publish","bump"], required: [], options: ["skip","fail","replace"] },
+  'if-exists': { type: 'string', default: "skip", operations: ["publish"], required: [], options: ["skip","fail","replace"] },
   'concurrency': { type: 'number', default: "8", operations: ["publish","download","bump"], required: [] },
   'checksums': { type: 'string', default: "SHA256SUMS", operations: ["publish","download","bump"], required: [] },
   'hidden': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },

@@ -11,8 +11,11 @@ import { GenpackError } from '../core/errors.js';
 import { listPackage } from '../core/list.js';
 import type { Reporter } from '../core/progress.js';
 import { publishFiles } from '../core/publish.js';
+import { publishNextVersion } from '../core/release.js';
+import { parseBumpLevel } from '../core/versioning.js';
 import { maskSecrets, redactUrl } from '../http/redact.js';
-import { connect } from '../options/connection.js';
+import { connect, type Connection } from '../options/connection.js';
+import { pipelineTag, resolveVersionStore } from '../options/version-store.js';
 import type { RegistryAdapter } from '../registry/types.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
 import { actionReporter } from './reporter.js';
@@ -24,7 +27,8 @@ const TOKEN_VARIABLES = ['GENPACK_TOKEN', 'GENPACK_VARIABLES_TOKEN', 'CI_JOB_TOK
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const secrets: string[] = [];
   const addSecret = (value: string | undefined) => {
-    if (!value || secrets.includes(value)) return;
+    // A value that contains a masked secret ("token abc", "Bearer abc") is masked with it already.
+    if (!value || secrets.some((secret) => value.includes(secret))) return;
     secrets.push(value);
     core.setSecret(value);
   };
@@ -42,7 +46,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     log(`${connection.flavour} registry at ${redactUrl(connection.url)} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
     const reporter = actionReporter(mask);
     try {
-      const data = await runCommand(registry, options, env, reporter, addSecret);
+      const data = await runCommand(registry, connection, options, env, reporter, addSecret);
       setOutputs(data);
       if (env.GITHUB_STEP_SUMMARY) await writeSummary(data);
     } finally {
@@ -53,9 +57,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-async function runCommand(registry: RegistryAdapter, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
+async function runCommand(registry: RegistryAdapter, connection: Connection, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
   const ref = { name: options.name, version: options.version };
-  const cwd = env.GITHUB_WORKSPACE || process.cwd();
+  const cwd = workspace(env);
   switch (options.command) {
     case 'publish': {
       const result = await publishFiles(
@@ -80,12 +84,59 @@ async function runCommand(registry: RegistryAdapter, options: ActionOptions, env
       return { command: 'list', name: options.name, version: options.version, files, versions: result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt })) };
     }
     case 'bump':
-      return runBump(registry, options, env, reporter, addSecret);
+      return runBump(registry, connection, options, env, reporter, addSecret);
   }
 }
 
-async function runBump(_registry: RegistryAdapter, _options: ActionOptions, _env: NodeJS.ProcessEnv, _reporter: Reporter, _addSecret: (value: string | undefined) => void): Promise<SummaryData> {
-  throw new GenpackError('USAGE', 'command bump is not available in this build of the action yet', { hint: 'publish with an explicit version: command: publish' });
+/**
+ * The next version from the version variable, published and verified, then written back: the
+ * same flow as `genpack publish --bump` (core/release.ts). The variable's token is
+ * `variables-token`, else GENPACK_VARIABLES_TOKEN, else the registry token.
+ */
+async function runBump(registry: RegistryAdapter, connection: Connection, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
+  const variablesToken = options.variablesToken || env.GENPACK_VARIABLES_TOKEN || options.connection.token || env.GENPACK_TOKEN;
+  const storeEnv = { ...env, GENPACK_VARIABLES_TOKEN: variablesToken };
+  const log = (line: string) => reporter.info(line);
+  const resolved = resolveVersionStore({ connection }, storeEnv, { log, userAgent: `genpack-action/${pkg.version}` });
+  for (const secret of resolved.secrets) addSecret(secret);
+  log(`version variable ${options.versionVariable}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
+  try {
+    const result = await publishNextVersion(
+      registry,
+      resolved.store,
+      {
+        name: options.name,
+        from: 'variable',
+        variable: options.versionVariable,
+        tag: pipelineTag(env),
+        cwd: workspace(env),
+        bump: parseBumpLevel(options.bump),
+        inputs: options.files,
+        concurrency: options.concurrency,
+        checksums: options.checksums,
+        hidden: options.hidden,
+        dryRun: options.dryRun,
+      },
+      reporter,
+    );
+    return {
+      command: 'bump',
+      name: options.name,
+      version: result.version,
+      previousVersion: result.previousVersion,
+      packageUrl: result.packageUrl,
+      files: result.files,
+      uploaded: result.uploaded,
+      skipped: result.skipped,
+      dryRun: result.dryRun,
+    };
+  } finally {
+    await resolved.store.http.close();
+  }
+}
+
+function workspace(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_WORKSPACE || process.cwd();
 }
 
 function setOutputs(data: SummaryData): void {
