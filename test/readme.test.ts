@@ -3,7 +3,7 @@
  * executed by bash with `genpack` on PATH (the built bundle) against `genpack serve`.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,8 +16,21 @@ export async function readmeBlocks(): Promise<Map<string, string>> {
   return blocks;
 }
 
+/** Runs a script with bash, asynchronously: the registry it talks to runs in this process. */
+export function bash(script: string, options: { cwd: string; env: Record<string, string | undefined> }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** A folder with a `genpack` executable that runs the bundle, as `npm install -g` would give. */
-async function genpackOnPath(): Promise<string> {
+export async function genpackOnPath(): Promise<string> {
   const bin = await tempDir('genpack-bin-');
   await writeFile(join(bin, 'genpack'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/cli/index.js')}" "$@"\n`);
   await chmod(join(bin, 'genpack'), 0o755);
@@ -37,11 +50,23 @@ test('README CLI examples: publish, re-publish, download and sha256sum -c', asyn
   for (const name of ['cli-publish', 'cli-download']) {
     const script = blocks.get(name);
     assert.ok(script, `README has the ${name} example`);
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work, env, encoding: 'utf8' });
+    const run = await bash(script, { cwd: work, env });
     assert.equal(run.status, 0, `${name}:\n${run.stdout}\n${run.stderr}`);
   }
   const publish = JSON.parse(await readFile(join(work, 'publish.json'), 'utf8'));
   assert.equal(publish.uploaded, 0, 'the second publish skipped everything');
   assert.equal(await readFile(join(work, 'my-tool/linux/amd64/my-tool'), 'utf8'), 'elf');
   assert.equal(await readFile(join(work, 'bin/linux/amd64/my-tool'), 'utf8'), 'elf');
+});
+
+test('README Gitea example: publish and download against the Gitea shape', async () => {
+  const script = (await readmeBlocks()).get('cli-gitea');
+  assert.ok(script, 'README has the cli-gitea example');
+  const server = await serve();
+  const bin = await genpackOnPath();
+  const work = await writeTree(await tempDir(), { 'dist/linux/amd64/my-tool': 'elf', 'dist/my-tool.exe': 'pe' });
+  const env = { PATH: `${bin}:${process.env.PATH}`, GENPACK_URL: server.url, GENPACK_OWNER: 'demo', GENPACK_TOKEN: server.tokens.giteaOwner };
+  const run = await bash(script, { cwd: work, env });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.equal(await readFile(join(work, 'my-tool/linux/amd64/my-tool'), 'utf8'), 'elf');
 });
