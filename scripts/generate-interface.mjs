@@ -108,7 +108,7 @@ function actionDescription(input) {
   if (input.type === 'boolean') parts.push('`true` or `false`.');
   if (input.options) parts.push(`One of: ${input.options.filter((o) => o !== '').map((o) => `\`${o}\``).join(', ')}.`);
   if (input.operations.length < 4) parts.push(`Used by: ${input.operations.join(', ')}.`);
-  if (input.required.length && defaultFor(input, 'action') !== undefined) parts.push(`Required for: ${input.required.join(', ')}.`);
+  if (input.required.length && input.required.length < input.operations.length && defaultFor(input, 'action') !== undefined) parts.push(`Required for: ${input.required.join(', ')}.`);
   return parts.join(' ');
 }
 
