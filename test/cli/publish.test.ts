@@ -147,13 +147,16 @@ test('publish: the first upload into a new version goes alone, the rest in paral
   const files: Record<string, string> = {};
   for (let i = 0; i < 12; i++) files[`many/f${String(i).padStart(2, '0')}.bin`] = `file ${i}`;
   const work = await writeTree(await tempDir(), files);
-  // Slow every upload a little so overlaps are visible in the server's request order.
-  server.faults.add({ route: 'gitlab.upload', kind: 'slow', bytesPerSecond: 200 });
+  // Hold the first upload back: were the others not waiting for it, they would finish first.
+  server.faults.add({ route: 'gitlab.upload', kind: 'delay', ms: 400, times: [1] });
   const run = await cli(['publish', 'many', '--name', 'app', '--version', '6.0.0', '--checksums', 'none', '--concurrency', '4'], {
     env: gitlabEnv(server, server.tokens.maintainer),
     cwd: work,
   });
   assert.equal(run.code, 0, run.stderr);
+  const puts = server.lines.filter((line) => line.startsWith('PUT '));
+  assert.equal(puts.length, 12);
+  assert.match(puts[0], /\/f00\.bin\?/, `the delayed first upload finished before any other started:\n${puts.join('\n')}`);
   const packages = await apiJson<{ id: number }[]>(server, server.tokens.maintainer, '/projects/1/packages?package_name=app');
   assert.equal(packages.length, 1, 'exactly one package was created');
   assert.equal((await packageFiles(server, server.tokens.maintainer, 'app', '6.0.0')).length, 12);
