@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { haveCommand, installCleanupHandlers, killAll, run, splitCommand } from './lib/proc.js';
+import { haveCommand, installCleanupHandlers, killAll, loadAvg, run, splitCommand } from './lib/proc.js';
+import { availableParallelism } from 'node:os';
 import { startNginx, type NginxServer } from './lib/nginx.js';
 import { genpackCli, startGenpackServer, type GenpackServer } from './lib/genpack.js';
 import { largeFile, nginxTarget, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
@@ -34,6 +35,9 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   --only <list>       comma-separated scenarios to run, e.g. --only small,startup
   --quick             smoke run: 64 MiB / 256 MiB / 50 files, 1 run, 5 start-up runs
   --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick)
+  --warmup N          uncounted warm-up runs per transfer scenario (default 1; 0 with --quick)
+  --quiet-wait S      before each measured command, wait up to S seconds for other processes to leave
+                      the CPUs idle (default 30; 5 with --quick; 0 = don't wait)
   --runs-huge N       runs for the 4 GiB scenario (default: --runs)
   --genpack <cmd>     genpack command line (default: "node dist/cli/index.js")
   --server <mode>     auto | cli (genpack serve) | module (node --import tsx src/server/main.ts); default auto
@@ -78,6 +82,8 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       fsync: { type: 'boolean', default: false },
       'work-dir': { type: 'string' },
+      warmup: { type: 'string' },
+      'quiet-wait': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -95,6 +101,11 @@ async function main(): Promise<void> {
     return n;
   };
   const runs = intArg(values.runs, 'runs', quick ? 1 : 5);
+  const warmup = values.warmup === undefined ? (quick ? 0 : 1) : Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0 || warmup > 10) fail('--warmup must be an integer between 0 and 10');
+  const quietWait = values['quiet-wait'] === undefined ? (quick ? 5 : 30) : Number(values['quiet-wait']);
+  if (!Number.isFinite(quietWait) || quietWait < 0 || quietWait > 600) fail('--quiet-wait must be a number of seconds between 0 and 600');
+  const quietMs = quietWait * 1000;
   const runsHuge = intArg(values['runs-huge'], 'runs-huge', runs);
   const startupRuns = quick ? 5 : Math.max(20, values.runs ? runs : 20);
   let only: Set<Scenario> = new Set(SCENARIOS);
@@ -131,6 +142,7 @@ async function main(): Promise<void> {
   }
 
   const log = (s: string) => process.stdout.write(`${s}\n`);
+  const loadStart = loadAvg();
   // Test data always lives in bench/.work/data; servers' storage and download targets go to the
   // work dir, which --work-dir can move (e.g. to a tmpfs to take disk noise out of the numbers).
   const workDir = values['work-dir'] ? resolve(values['work-dir']) : join(repoRoot, 'bench/.work');
@@ -162,7 +174,10 @@ async function main(): Promise<void> {
     workDir,
     dataDir,
     runs,
+    warmup,
     quick,
+    quietMs,
+    nproc: availableParallelism(),
     stamp: `b${Date.now().toString(36)}`,
     log,
   };
@@ -241,10 +256,12 @@ async function main(): Promise<void> {
     info: machineInfo({
       'Work dir (server storage, downloads)': `${workDir.startsWith(repoRoot) ? workDir.slice(repoRoot.length + 1) : workDir} (${fsType(workDir)})`,
       ...(diskInfo ? { 'Buffered write to work dir': diskInfo } : {}),
+      'Load average (start → end)': `${loadStart} → ${loadAvg()}`,
     }),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}` : ''}`,
     quick,
     runs,
+    warmup,
     sections,
     goals,
     notes,

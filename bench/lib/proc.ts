@@ -282,3 +282,47 @@ export function splitCommand(cmd: string): string[] {
   while ((m = re.exec(cmd)) !== null) out.push(m[1] ?? m[2] ?? m[3] ?? '');
   return out;
 }
+
+/** CPU time (jiffies) of the whole machine: [busy, total], from /proc/stat. */
+function cpuTimes(): [number, number] {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0); // idle + iowait
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return [total - idle, total];
+}
+
+/** Busy CPU cores (0…nproc) over the next `ms` milliseconds. */
+export async function busyCores(ms: number, nproc: number): Promise<number> {
+  try {
+    const [b0, t0] = cpuTimes();
+    await new Promise((r) => setTimeout(r, ms));
+    const [b1, t1] = cpuTimes();
+    return t1 > t0 ? ((b1 - b0) / (t1 - t0)) * nproc : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Other work on a shared machine (test suites, builds) distorts timings. Wait until the machine
+ * is quiet (< thresholdCores busy over 500 ms), at most maxWaitMs. Returns whether it was quiet.
+ */
+export async function waitForQuiet(maxWaitMs: number, nproc: number, thresholdCores = 0.3): Promise<{ quiet: boolean; waitedMs: number; busy: number }> {
+  const start = Date.now();
+  let busy = 0;
+  do {
+    busy = await busyCores(500, nproc);
+    if (busy < thresholdCores) return { quiet: true, waitedMs: Date.now() - start, busy };
+  } while (Date.now() - start < maxWaitMs);
+  return { quiet: false, waitedMs: Date.now() - start, busy };
+}
+
+/** 1-minute load average. */
+export function loadAvg(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}

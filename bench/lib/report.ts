@@ -14,7 +14,12 @@ export interface Row {
   /** Peak RSS of the server during the sample (KiB). */
   serverRss: number[];
   note?: string;
+  /** Set when the row was given up on (first failure message). */
   error?: string;
+  /** Failed runs (command error, timeout, wrong output). */
+  failures: string[];
+  /** Samples taken while other processes kept the machine busy. */
+  contended: number;
 }
 
 export interface Section {
@@ -35,7 +40,7 @@ export interface Goal {
 }
 
 export function newRow(op: string, target: string, bytes?: number): Row {
-  return { op, target, bytes, samples: [], clientRss: [], serverRss: [] };
+  return { op, target, bytes, samples: [], clientRss: [], serverRss: [], failures: [], contended: 0 };
 }
 
 export function median(row: Row | undefined): number | undefined {
@@ -59,13 +64,13 @@ export function sectionTable(sec: Section): string {
     const base = [cell(r.op + (r.note ? ` (${r.note})` : '')), cell(r.target)];
     if (!s) {
       const msg = r.error ? `not measured: ${r.error.split('\n')[0]!.slice(0, 160)}` : 'not measured';
-      lines.push(`| ${[...base, '0', cell(msg), '', '', ...(showRate ? [''] : []), '', ''].join(' | ')} |`);
+      lines.push(`| ${[...base, r.failures.length ? `0 (+${r.failures.length} failed)` : '0', cell(msg), '', '', ...(showRate ? [''] : []), '', ''].join(' | ')} |`);
       continue;
     }
     lines.push(
       `| ${[
         ...base,
-        String(s.n),
+        `${s.n}${r.failures.length ? ` (+${r.failures.length} failed)` : ''}`,
         fmtMs(s.min),
         fmtMs(s.median),
         fmtMs(s.max),
@@ -76,6 +81,16 @@ export function sectionTable(sec: Section): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Notes about failed runs and contended samples of a section's rows. */
+export function rowNotes(sec: Section): string[] {
+  const out: string[] = [];
+  for (const r of sec.rows) {
+    if (r.failures.length) out.push(`${r.op} → ${r.target}: ${r.failures.length} run(s) failed${r.error ? ' (gave up on this row)' : ''}; first error: ${r.failures[0]!.slice(0, 400)}`);
+    if (r.contended) out.push(`${r.op} → ${r.target}: ${r.contended} sample(s) taken while other processes kept the machine busy.`);
+  }
+  return out;
 }
 
 export function goalsTable(goals: Goal[]): string {
@@ -111,6 +126,7 @@ export function renderMarkdown(opts: {
   command: string;
   quick: boolean;
   runs: number;
+  warmup: number;
   sections: Section[];
   goals: Goal[];
   notes: string[];
@@ -133,15 +149,33 @@ export function renderMarkdown(opts: {
   out.push('');
   out.push(goalsTable(opts.goals));
   out.push('');
+  out.push('## How to run');
+  out.push('');
+  out.push(
+    [
+      '```sh',
+      'apt-get install -y nginx time        # prerequisites (plus curl, openssl; hyperfine optional)',
+      'npm run build                        # genpack under test: dist/cli/index.js',
+      'npm run bench                        # everything, 5 runs each; rewrites docs/benchmarks.md',
+      'npm run bench -- --quick             # smoke run; writes bench/.work/benchmarks-quick.md',
+      'npm run bench -- --only small,startup --runs 3',
+      'npm run bench -- --work-dir /dev/shm/genpack-bench   # server storage + downloads on tmpfs',
+      '```',
+      '',
+      'Other flags: `--runs-huge N` (4 GiB runs), `--genpack "<cmd>"` (default `node dist/cli/index.js`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
+    ].join('\n'),
+  );
+  out.push('');
   out.push('## Method');
   out.push('');
   out.push(
     [
-      `- Every scenario runs ${opts.runs} time(s) per tool unless noted; tables show min / median / max wall-clock time.`,
+      `- Every scenario runs ${opts.runs} time(s) per tool unless noted, after ${opts.warmup} uncounted warm-up run(s) of the transfer scenarios; tables show min / median / max wall-clock time. Runs interleave the tools (curl → nginx, curl → genpack serve, genpack) so that slow phases of the machine hit all of them.`,
       '- Everything runs on 127.0.0.1. Reference server: Debian\'s nginx with the DAV module (`dav_methods PUT DELETE; create_full_put_path on; client_max_body_size 0;` under `location /api/v4/projects/`, see `bench/nginx.conf.template`), run in the foreground with its prefix, temp dirs and root under `bench/.work/nginx`.',
       '- genpack\'s registry (`genpack serve`) runs in its own process, so client and server memory are measured separately. curl is timed against both servers to show whether the server is the bottleneck.',
       '- Test data is random bytes (`openssl rand`) under `bench/.work/data`, read once before timing so it sits in the page cache. Each run publishes into a fresh package version; stored copies are deleted between runs where the server allows it.',
       '- `sync` runs (untimed) before every measured command so that writeback of the previous command\'s data does not land inside the next measurement.',
+      '- The machine may be shared (test suites, builds): before each measured command the harness waits (bounded by `--quiet-wait`) until other processes leave the CPUs idle; samples taken anyway while the machine was busy are listed under their table. The load average at start and end is in the machine table.',
       '- Client peak RSS is `/usr/bin/time -f %M` around the command (max over runs). Server peak RSS is the server process\'s `VmHWM` from `/proc`, reset before each measured command via `/proc/PID/clear_refs` (for nginx: max over worker processes).',
       '- Downloads are written to disk (`curl -o FILE`, `genpack download --out DIR`) and verified for size/content outside the timed region. genpack verifies checksums while downloading, so its target is max(curl transfer, `openssl dgst -sha256`), i.e. transfer and hashing overlapped.',
       '- Goal ratios use the fastest curl measurement across both servers as the curl baseline (the strictest comparison).',
