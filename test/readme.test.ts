@@ -70,3 +70,13 @@ test('README Gitea example: publish and download against the Gitea shape', async
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   assert.equal(await readFile(join(work, 'my-tool/linux/amd64/my-tool'), 'utf8'), 'elf');
 });
+
+test('README serve example: a config file, a fault that fires once, genpack retrying through it', async () => {
+  const script = (await readmeBlocks()).get('serve');
+  assert.ok(script, 'README has the serve example');
+  const bin = await genpackOnPath();
+  const work = await tempDir();
+  const run = await bash(script, { cwd: work, env: { PATH: `${bin}:${process.env.PATH}` } });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, /retrying PUT .*hello\.txt.*HTTP 503/);
+});
