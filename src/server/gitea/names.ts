@@ -1,10 +1,11 @@
 // Validation rules copied from Gitea/Forgejo (gitea-api.md §1 "Checks, in this order", §5 "Naming rules").
 import type { GiteaFeatures } from './config.js';
 
-/** routers/api/packages/generic: `\A[-_+.\w]+\z` (`\w` is ASCII), not `..`, one character must be alphanumeric. */
-const PACKAGE_NAME = /^[-_+.\w]+$/;
-/** `\A[-_+=:;.()\[\]{}~!@#$%^& \w]+\z`, no surrounding whitespace, not `.` or `..`. */
-const FILE_NAME = /^[-_+=:;.()[\]{}~!@#$%^& \w]+$/;
+// routers/api/packages/generic: the same rules genpack's client checks before sending (one
+// definition in src/registry/gitea-names.ts): name `\A[-_+.\w]+\z` (`\w` ASCII), not `..`, one
+// character must be alphanumeric; file name `\A[-_+=:;.()\[\]{}~!@#$%^& \w]+\z`, no surrounding
+// whitespace, not `.` or `..`.
+import { GITEA_FILE_NAME as FILE_NAME, GITEA_PACKAGE_NAME as PACKAGE_NAME } from '../../registry/gitea-names.js';
 /** G ≤1.21: one regex for both. */
 const LEGACY = /^[A-Za-z0-9._+-]+$/;
 

@@ -1,11 +1,8 @@
 // Validation copied from GitLab (gitlab-api.md §1 "Validation regexes", §4 "Validation rules").
 
-/** generic_package_name_regex = maven_file_name_regex (`+` allowed although DOC omits it). */
-export const PACKAGE_NAME = /^[A-Za-z0-9._+-]+$/;
-/** generic_package_version_regex = maven_version_regex, current ReDoS-safe form; `\w` is ASCII in Ruby. */
-export const PACKAGE_VERSION = /^(?!.*\.\.)[A-Za-z0-9_+.-]+$/;
-/** Newest file-name form: `~` and `@` allowed, not at either end (inferred, §1). */
-export const FILE_NAME = /^(?![~@])[A-Za-z0-9._+~@-]+(?<![~@])$/;
+// The name, version and file-name rules are the ones genpack's client checks before sending: one
+// definition (src/registry/gitlab-names.ts) serves both, and the conformance tests pin it.
+export { GITLAB_FILE_NAME as FILE_NAME, GITLAB_PACKAGE_NAME as PACKAGE_NAME, GITLAB_VERSION as PACKAGE_VERSION } from '../../registry/gitlab-names.js';
 
 /**
  * Gitlab::PathTraversal.check_path_traversal! (the `file_path: true` Grape validator): `.`/`..`
