@@ -18,6 +18,7 @@ import { connect, type Connection } from '../options/connection.js';
 import { pipelineTag, resolveVersionStore } from '../options/version-store.js';
 import type { RegistryAdapter } from '../registry/types.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
+import { inActionTerms } from './terms.js';
 import { actionReporter } from './reporter.js';
 import { writeSummary, type FileRow, type SummaryData } from './summary.js';
 
@@ -36,7 +37,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   addSecret(read('token'));
   addSecret(read('variables-token'));
   for (const name of TOKEN_VARIABLES) addSecret(env[name]);
-  const mask = (text: string) => maskSecrets(text, secrets);
+  const mask = (text: string) => maskSecrets(inActionTerms(text), secrets);
   const log = (line: string) => core.info(mask(line));
 
   try {

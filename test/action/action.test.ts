@@ -240,3 +240,30 @@ test('failures: exit status 1, the CLI message through ::error::, input errors n
   const listed = await fetch(`${server.url}/api/v4/projects/1/packages`, { headers: { 'PRIVATE-TOKEN': server.tokens.maintainer! } });
   assert.deepEqual(await listed.json(), []);
 });
+
+test('messages name inputs, not CLI flags; command lines in hints stay runnable', async () => {
+  const { inActionTerms } = await import('../../src/action/terms.js');
+  assert.equal(inActionTerms('no GitLab project given\n  hint: pass --project (numeric id) or set GENPACK_PROJECT'), 'no GitLab project given\n  hint: pass `project:` (numeric id) or set GENPACK_PROJECT');
+  assert.equal(inActionTerms('hint: use --if-exists replace, or --no-verify'), 'hint: use `if-exists:` replace, or `verify: false`');
+  assert.equal(inActionTerms('hint: list what exists with: genpack list --name my-tool'), 'hint: list what exists with: genpack list --name my-tool');
+  assert.equal(inActionTerms('using an access token (GENPACK_TOKEN)'), 'using an access token (the token input, else GENPACK_TOKEN)');
+});
+
+test('Forgejo Actions: FORGEJO_TOKEN masked, list of versions and of files', async () => {
+  const server = await serve({ config: { gitea: { server: 'forgejo', version: '11.0.1' } } });
+  const pat = server.tokens.giteaOwner!;
+  const env = giteaRunner(server, { FORGEJO_ACTIONS: 'true', FORGEJO_TOKEN: 'forgejo-job-token-value', GITHUB_TOKEN: 'forgejo-job-token-value' });
+  const workspace = await writeTree(await tempDir(), { 'a.bin': 'a', 'b.bin': 'bb' });
+  const publish = await runAction({ name: 'tool', files: 'a.bin\nb.bin', token: pat }, { env, workspace });
+  ok(publish);
+  assertMasked(publish, [pat, 'forgejo-job-token-value']);
+  assert.match(publish.stdout, /gitea registry at .* \(FORGEJO_ACTIONS\), owner demo/);
+
+  const versions = await runAction({ command: 'list', name: 'tool', token: pat }, { env: { ...env, GITHUB_REF_TYPE: 'branch' } });
+  ok(versions);
+  assert.deepEqual((JSON.parse(versions.outputs.versions!) as { version: string }[]).map((v) => v.version), ['2.0.0']);
+  const files = await runAction({ command: 'list', name: 'tool', version: '2.0.0', token: pat }, { env });
+  ok(files);
+  assert.deepEqual((JSON.parse(files.outputs.files!) as { name: string; size: number }[]).map((f) => `${f.name} ${f.size}`), ['SHA256SUMS 144', 'a.bin 1', 'b.bin 2']);
+  assert.match(files.summary, /Files of <a [^>]+>tool 2\.0\.0<\/a>\./);
+});
