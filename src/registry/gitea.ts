@@ -6,12 +6,12 @@
 import type { Readable } from 'node:stream';
 import { GenpackError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
-import { sha256 } from '../core/hashing.js';
-import { DEFAULT_MANIFEST, parseManifest } from '../core/manifest.js';
+import { DEFAULT_MANIFEST } from '../core/manifest.js';
 import type { HttpClient, HttpResponse, Method } from '../http/client.js';
 import { isRetryableStatus, retryableStatus } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaRef } from './gitea-names.js';
+import { filesFromManifest } from './manifest-index.js';
 import { serverMessage } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
@@ -172,23 +172,17 @@ export class GiteaRegistry implements RegistryAdapter {
 
   /**
    * Gitea closes the v1 API to anonymous callers (401 "token is required") while public packages
-   * stay downloadable. Without a token, the version's SHA256SUMS is the index: it names every
-   * file and its SHA-256; HEAD adds the size where the server supports it (Gitea ≥ 1.25).
+   * stay downloadable: without a token the version's SHA256SUMS is the index, and HEAD adds the
+   * sizes where the server supports it (Gitea ≥ 1.25).
    */
   private async filesFromManifest(ref: PackageRef): Promise<RemoteFile[]> {
-    const url = this.fileUrl(ref, DEFAULT_MANIFEST);
-    const response = await this.http.request({ method: 'GET', url });
-    if (response.status === 404) {
-      await response.drain();
+    const files = await filesFromManifest(this, ref);
+    if (!files) {
       throw new GenpackError('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
         hint: 'set GENPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
       });
     }
-    if (response.status !== 200) throw await this.failure('GET', url, response, { fileName: DEFAULT_MANIFEST });
-    const text = await response.text();
-    const manifest = parseManifest(text, DEFAULT_MANIFEST);
-    const files: RemoteFile[] = [{ fileName: DEFAULT_MANIFEST, sha256: sha256(text), size: Buffer.byteLength(text) }];
-    for (const [fileName, sha256] of manifest) files.push({ fileName, sha256, size: await this.headSize(ref, fileName) });
+    for (const file of files) file.size ??= await this.headSize(ref, file.fileName);
     return files;
   }
 

@@ -9,6 +9,7 @@ import type { HttpClient, HttpResponse, Method } from '../http/client.js';
 import { isRetryableStatus, retryableStatus } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabRef } from './gitlab-names.js';
+import { filesFromManifest } from './manifest-index.js';
 import { serverMessage } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
@@ -83,9 +84,11 @@ export class GitlabRegistry implements RegistryAdapter {
   }
 
   async listFiles(ref: PackageRef): Promise<RemoteFile[]> {
+    const rows = await this.listRows(ref);
+    if (rows.length === 0) return (await this.hiddenFiles(ref)) ?? [];
     const served = new Map<string, RemoteFile>();
     // GitLab serves the newest row of a file name (highest id, gitlab-api.md §2 "Lookup").
-    for (const row of await this.listRows(ref)) {
+    for (const row of rows) {
       const current = served.get(row.fileName);
       if (!current || (row.id ?? 0) > (current.id ?? 0)) served.set(row.fileName, row);
     }
@@ -157,6 +160,15 @@ export class GitlabRegistry implements RegistryAdapter {
     return 'removed';
   }
 
+  /**
+   * A hidden package is left out of the packages list and its package_files answer 404, but its
+   * files download (gitlab-api.md §2, edge case 12): its SHA256SUMS tells what it holds.
+   */
+  private async hiddenFiles(ref: PackageRef): Promise<RemoteFile[] | undefined> {
+    const hidden = (await this.findPackages(ref.name, 'hidden')).filter((p) => p.version === ref.version);
+    return hidden.length > 0 ? filesFromManifest(this, ref) : undefined;
+  }
+
   /** Every stored row of the version, duplicates included. */
   async listRows(ref: PackageRef): Promise<RemoteFile[]> {
     const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
@@ -183,8 +195,8 @@ export class GitlabRegistry implements RegistryAdapter {
    * Packages with exactly this name. `package_name` is a fuzzy substring match (gitlab-api.md §3),
    * so the answer is filtered again here.
    */
-  private async findPackages(name: string): Promise<PackageJson[]> {
-    const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc`;
+  private async findPackages(name: string, status?: 'hidden'): Promise<PackageJson[]> {
+    const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc${status ? `&status=${status}` : ''}`;
     const packages = await fetchAllPages<PackageJson>(this.http, url, (response) => this.failure('GET', url, response, {}));
     return packages.filter((p) => p.name === name);
   }

@@ -182,3 +182,24 @@ async function download(server: { url: string; tokens: Record<string, string> },
   assert.equal(response.status, 200);
   return response.text();
 }
+
+test('publish --hidden: not listed by GitLab, yet re-runs skip and downloads work through its SHA256SUMS', async () => {
+  const server = await serve();
+  const work = await writeTree(await tempDir(), { 'rel/a.bin': 'alpha', 'rel/sub/b.bin': 'beta' });
+  const env = gitlabEnv(server, server.tokens.maintainer);
+  const args = ['publish', 'rel', '--name', 'app', '--version', '8.0.0', '--hidden', '--json'];
+  const first = await cli(args, { env, cwd: work });
+  assert.equal(first.code, 0, first.stderr);
+  // GitLab leaves hidden packages out of the list (gitlab-api.md edge cases 12 and 14).
+  assert.deepEqual(await apiJson(server, server.tokens.maintainer, '/projects/1/packages?package_name=app'), []);
+  const again = await cli(args, { env, cwd: work });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).uploaded, 0, 'the re-run saw the hidden files and skipped them');
+  const out = await tempDir();
+  const download = await cli(['download', '--name', 'app', '--version', '8.0.0', '--out', out, '--json'], { env });
+  assert.equal(download.code, 0, download.stderr);
+  assert.deepEqual(JSON.parse(download.stdout).files.map((f: { name: string }) => f.name).sort(), ['SHA256SUMS', 'a.bin', 'sub/b.bin']);
+  const hidden = await apiJson<{ id: number }[]>(server, server.tokens.maintainer, '/projects/1/packages?package_name=app&status=hidden');
+  const files = await fetch(`${server.url}/api/v4/projects/1/packages/${hidden[0].id}/package_files`, { headers: { 'PRIVATE-TOKEN': server.tokens.maintainer } });
+  assert.equal(files.status, 404, 'its files cannot be listed: the manifest was the index');
+});

@@ -1,0 +1,23 @@
+/**
+ * When a registry will not list a version's files but still serves them (a hidden GitLab package,
+ * gitlab-api.md §2 "hidden packages can be downloaded"; Gitea's v1 API closed to anonymous callers,
+ * gitea-api.md §4), the version's SHA256SUMS is the index: it names every file with its SHA-256.
+ */
+import { GenpackError } from '../core/errors.js';
+import { sha256 } from '../core/hashing.js';
+import { DEFAULT_MANIFEST, parseManifest } from '../core/manifest.js';
+import type { PackageRef, RegistryAdapter, RemoteFile } from './types.js';
+
+/** Files named by the version's SHA256SUMS, or undefined when it has none. */
+export async function filesFromManifest(registry: RegistryAdapter, ref: PackageRef): Promise<RemoteFile[] | undefined> {
+  let text: string;
+  try {
+    text = await (await registry.download(ref, DEFAULT_MANIFEST)).text();
+  } catch (error) {
+    if (error instanceof GenpackError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
+  const files: RemoteFile[] = [{ fileName: DEFAULT_MANIFEST, sha256: sha256(text), size: Buffer.byteLength(text) }];
+  for (const [fileName, digest] of parseManifest(text, DEFAULT_MANIFEST)) files.push({ fileName, sha256: digest });
+  return files;
+}
