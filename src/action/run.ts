@@ -82,7 +82,7 @@ async function runCommand(registry: RegistryAdapter, connection: Connection, opt
     case 'list': {
       const result = await listPackage(registry, { name: options.name, version: options.version || undefined });
       const files = (result.files ?? []).map((file): FileRow => ({ name: file.fileName, size: file.size ?? 0, sha256: file.sha256 ?? '', url: file.url, status: 'listed' }));
-      return { command: 'list', name: options.name, version: options.version, files, versions: result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt })) };
+      return { command: 'list', name: options.name, version: options.version, packageUrl: options.version ? registry.packageUrl(ref) : undefined, files, versions: result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt })) };
     }
     case 'bump':
       return runBump(registry, connection, options, env, reporter, addSecret);
