@@ -45,3 +45,24 @@ test('Retry-After: seconds or an HTTP date; backoff grows and stays within the c
 test('redactUrl drops user-info and credential or signature query values', () => {
   assert.equal(redactUrl('https://u:p@h/x?job_token=abc&page=2&X-Amz-Signature=s'), 'https://h/x?job_token=REDACTED&page=2&X-Amz-Signature=REDACTED');
 });
+
+test('progress: large files report bytes, rate and ETA at most every 5 s; small files stay quiet', async () => {
+  const { progressTracker } = await import('../../src/core/progress.js');
+  const lines: string[] = [];
+  const reporter = { info() {}, warn() {}, start() {}, done() {}, progress: (_name: string, line: string) => lines.push(line) };
+  let clock = 0;
+  const size = 1024 * 1024 * 1024;
+  const track = progressTracker(reporter, 'big.bin', size, () => clock);
+  for (const [t, bytes] of [[1000, 100e6], [5000, 400e6], [6000, 450e6], [10_000, 800e6], [12_000, size]] as const) {
+    clock = t;
+    track(bytes);
+  }
+  assert.deepEqual(lines, [
+    'big.bin: 381.5 MiB of 1.0 GiB (37%), 76.3 MiB/s, ETA 9s',
+    'big.bin: 762.9 MiB of 1.0 GiB (75%), 76.3 MiB/s, ETA 4s',
+  ]);
+  const quiet: string[] = [];
+  const small = progressTracker({ ...reporter, progress: (_n: string, line: string) => quiet.push(line) }, 'small.bin', 1024, () => (clock += 10_000));
+  small(512);
+  assert.deepEqual(quiet, []);
+});
