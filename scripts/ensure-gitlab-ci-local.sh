@@ -11,6 +11,13 @@ VERSION=4.73.0
 PREFIX=.tmp/tools
 BIN="$PWD/$PREFIX/node_modules/.bin/gitlab-ci-local"
 
+# Test files run in parallel and each may call this: one install at a time.
+mkdir -p "$PREFIX"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$PREFIX/.install.lock"
+  flock 9
+fi
+
 if ! command -v rsync >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
@@ -26,7 +33,6 @@ if [ -f "$PREFIX/node_modules/gitlab-ci-local/package.json" ]; then
   installed=$(node -p "require('./$PREFIX/node_modules/gitlab-ci-local/package.json').version" 2>/dev/null || true)
 fi
 if [ "$installed" != "$VERSION" ] || [ ! -x "$BIN" ]; then
-  mkdir -p "$PREFIX"
   npm install --prefix "$PREFIX" --no-audit --no-fund --no-save --loglevel=error "gitlab-ci-local@$VERSION" >&2
 fi
 echo "$BIN"
