@@ -111,17 +111,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         throw usageError(`unknown command ${JSON.stringify(command)}`, 'run genpack --help for the commands');
     }
   } catch (error) {
-    if (error instanceof GenpackError) {
-      err(`genpack: error: ${error.describe()}\n`);
-      return error.exitCode;
+    const errors = Array.isArray((error as { errors?: unknown[] }).errors) ? (error as { errors: unknown[] }).errors : [error];
+    for (const e of errors) err(`genpack: error: ${e instanceof GenpackError ? e.describe() : ((e as Error).stack ?? String(e))}\n`);
+    // With --json, a failure is machine-readable too: scripts read stdout, people read stderr.
+    if (rest.includes('--json')) {
+      const described = errors.map((e) =>
+        e instanceof GenpackError ? { code: e.code, message: e.message, hint: e.hint, request: e.request } : { code: 'INTERNAL', message: (e as Error).message ?? String(e) },
+      );
+      out(JSON.stringify({ command, ok: false, errors: described }, null, 2) + '\n');
     }
-    const pool = error as { errors?: unknown[] };
-    if (Array.isArray(pool.errors)) {
-      for (const e of pool.errors) err(`genpack: error: ${e instanceof GenpackError ? e.describe() : (e as Error).message}\n`);
-      return Math.max(...pool.errors.map((e) => (e instanceof GenpackError ? e.exitCode : 1)));
-    }
-    err(`genpack: error: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    return Math.max(...errors.map((e) => (e instanceof GenpackError ? e.exitCode : 1)));
   }
 }
 
@@ -157,7 +156,7 @@ async function open(values: { url?: string; project?: string; owner?: string; re
   };
   const { registry, connection } = await connect(connectionInput(values), io.env, { log, userAgent: `genpack/${pkg.version}` });
   secrets.push(...connection.secrets, ...registry.http.secrets());
-  log(`${connection.flavour} registry at ${redactUrl(connection.url)} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
+  log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
   return { registry, connection };
 }
 

@@ -104,3 +104,19 @@ test('delete: without --yes nothing is deleted; with it, files or the whole vers
   const versions = await cli(['list', '--name', 'app', '--json'], { env });
   assert.deepEqual(JSON.parse(versions.stdout).versions, []);
 });
+
+test('--json failures print a machine-readable error on stdout, with the same exit status', async () => {
+  const server = await serve();
+  const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
+  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--json'], { env: gitlabEnv(server, server.tokens.guest), cwd: work });
+  assert.equal(run.code, 1);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.ok, false);
+  assert.equal(result.errors[0].code, 'FORBIDDEN');
+  assert.equal(result.errors[0].request.status, 403);
+  assert.match(result.errors[0].hint, /Developer role/);
+  assertNoToken(run, server.tokens.guest);
+  const usage = await cli(['download', '--name', 'app', '--json'], { env: gitlabEnv(server, server.tokens.guest) });
+  assert.equal(usage.code, 2);
+  assert.equal(JSON.parse(usage.stdout).errors[0].code, 'USAGE');
+});
