@@ -18,6 +18,8 @@ export interface ActionOptions {
   version: string;
   files: string[];
   bump: string;
+  /** Prerelease identifier for the pre* levels; empty for none. */
+  preid: string;
   versionVariable: string;
   /** The token for the version variable (bump), when given. */
   variablesToken?: string;
@@ -101,6 +103,7 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     version,
     files,
     bump: string('bump'),
+    preid: string('preid'),
     versionVariable: string('version-variable'),
     variablesToken: optional(read('variables-token')),
     ifExists: string('if-exists') as IfExists,

@@ -112,6 +112,7 @@ async function runBump(registry: RegistryAdapter, connection: Connection, option
         tag: pipelineTag(env),
         cwd: workspace(env),
         bump: parseBumpLevel(options.bump),
+        preid: options.preid || undefined,
         inputs: options.files,
         concurrency: options.concurrency,
         checksums: options.checksums,

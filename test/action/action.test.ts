@@ -196,6 +196,11 @@ test('bump on Gitea Actions: version variable in the Gitea repository', async ()
   const response = await fetch(`${server.url}/api/v1/repos/demo/app/actions/variables/TOOL_VERSION`, { headers: { Authorization: `token ${pat}` } });
   assert.equal(response.status, 200);
   assert.equal(((await response.json()) as { data: string }).data, '0.0.1');
+
+  const rc = await runAction({ command: 'bump', name: 'tool', files: 'tool.bin', token: pat, 'version-variable': 'TOOL_VERSION', bump: 'prerelease', preid: 'rc' }, { env, workspace });
+  ok(rc);
+  assert.equal(rc.outputs['previous-version'], '0.0.1');
+  assert.equal(rc.outputs.version, '0.0.2-rc.0');
 });
 
 async function githubVariable(server: Server, token: string, name: string): Promise<string> {
