@@ -61,15 +61,22 @@ const JOB_TOKENS: Record<VersionStoreKind, string[]> = {
   gitea: ['FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN'],
   github: ['GITHUB_TOKEN'],
 };
+const ALL_JOB_TOKENS = ['CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN'];
 
 function variablesToken(kind: VersionStoreKind, input: VersionStoreInput, env: NodeJS.ProcessEnv, what: string): { token: string; label: string } {
-  if (env.GENPACK_VARIABLES_TOKEN) return { token: env.GENPACK_VARIABLES_TOKEN, label: 'GENPACK_VARIABLES_TOKEN' };
-  const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
   const needed = `need ${VARIABLE_TOKEN_NEEDED[kind]}`;
   const fix = 'put that token in GENPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
+  // A job token passed on under another name (e.g. an action's `token: ${{ github.token }}`) is still a job token.
+  const notJobToken = (token: string, label: string) => {
+    const same = ALL_JOB_TOKENS.find((name) => env[name] === token);
+    if (same) throw usageError(`${label} holds the CI job token (${same}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
+    return { token, label };
+  };
+  if (env.GENPACK_VARIABLES_TOKEN) return notJobToken(env.GENPACK_VARIABLES_TOKEN, 'GENPACK_VARIABLES_TOKEN');
+  const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
   if (env.GENPACK_TOKEN && type !== 'job' && type !== 'deploy') {
     const token = type === 'basic' && env.GENPACK_TOKEN.includes(':') ? env.GENPACK_TOKEN.slice(env.GENPACK_TOKEN.indexOf(':') + 1) : env.GENPACK_TOKEN;
-    return { token, label: 'GENPACK_TOKEN' };
+    return notJobToken(token, 'GENPACK_TOKEN');
   }
   if (env.GENPACK_TOKEN && type === 'deploy') {
     throw usageError(`GENPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);

@@ -138,6 +138,8 @@ test('store selection: from the CI environment, --version-store, then the regist
     [{ GITEA_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://gitea.example.com', GITHUB_REPOSITORY: 'o/r', GITEA_TOKEN: 't' }, /CI job token \(GITEA_TOKEN\)[\s\S]*repository's owner/],
     [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 't' }, /CI job token \(GITHUB_TOKEN\)[\s\S]*"Variables" repository permission/],
     [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r' }, /no token was given/],
+    [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 'ghs_same', GENPACK_VARIABLES_TOKEN: 'ghs_same' }, /GENPACK_VARIABLES_TOKEN holds the CI job token \(GITHUB_TOKEN\)[\s\S]*"Variables" repository permission/],
+    [{ ...gitlab, CI_JOB_TOKEN: 'glcbt-x', GENPACK_TOKEN: 'glcbt-x' }, /GENPACK_TOKEN holds the CI job token \(CI_JOB_TOKEN\)/],
   ] as const) {
     assert.throws(() => resolveVersionStore({}, env as NodeJS.ProcessEnv), (error: unknown) => {
       assert.ok(error instanceof GenpackError);
