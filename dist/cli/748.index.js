@@ -1,8 +1,8 @@
-export const id = 196;
-export const ids = [196];
+export const id = 748;
+export const ids = [748];
 export const modules = {
 
-/***/ 6196:
+/***/ 1748:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -23,7 +23,7 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(713);
+var core_errors = __webpack_require__(713);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -109,7 +109,7 @@ function parseManifest(text, source = 'SHA256SUMS') {
             return;
         const match = /^([0-9a-fA-F]{64}) [ *](.+?)\r?$/.exec(line);
         if (!match) {
-            throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${source} line ${index + 1} is not in sha256sum format: ${JSON.stringify(line.slice(0, 120))}`);
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${source} line ${index + 1} is not in sha256sum format: ${JSON.stringify(line.slice(0, 120))}`);
         }
         entries.set(match[2].replace(/^\.\//, ''), match[1].toLowerCase());
     });
@@ -345,9 +345,9 @@ async function uploadFile(registry, ref, source, options) {
     });
     const localSha256 = result.localSha256 ?? attempt?.digest();
     if (!localSha256)
-        throw new errors/* GenpackError */.yh('NETWORK', `${source.name}: the upload ended before the whole file was read`);
+        throw new core_errors/* GenpackError */.yh('NETWORK', `${source.name}: the upload ended before the whole file was read`);
     if (result.sha256 && result.sha256.toLowerCase() !== localSha256) {
-        throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
+        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
             hint: `sent sha256 ${localSha256}, the registry recorded ${result.sha256}; a proxy or the storage altered the upload. Delete the file and publish again.`,
         });
     }
@@ -407,13 +407,13 @@ async function downloadFile(registry, ref, target, reporter) {
                 ['SHA256SUMS', target.expected.manifest],
             ];
             if (!checks.some(([, expected]) => expected)) {
-                throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
+                throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
                     hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
                 });
             }
             for (const [source, expected] of checks) {
                 if (expected && expected.toLowerCase() !== sha256) {
-                    throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
+                    throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
                         hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
                     });
                 }
@@ -472,7 +472,7 @@ async function downloadPackage(registry, options, reporter) {
         const path = await safeTarget(outDir, file.fileName);
         const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
         if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
-            throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
                 hint: `the registry lists ${file.sha256}, ${manifestName} says ${fromManifest}; the package was changed after it was published. Nothing was written for this file.`,
             });
         }
@@ -501,7 +501,7 @@ async function downloadPackage(registry, options, reporter) {
 function selectFiles(registry, ref, listed, names) {
     if (names.length === 0) {
         if (listed.length === 0) {
-            throw new errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+            throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
                 hint: `list what exists with: genpack list --name ${ref.name}`,
             });
         }
@@ -515,7 +515,7 @@ function selectFiles(registry, ref, listed, names) {
         const file = listed.find((r) => registry.sameFileName(r.fileName, name));
         if (!file) {
             const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
-            throw new errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
+            throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
         }
         return file;
     });
@@ -531,7 +531,7 @@ function lookup(registry, manifest, name) {
 }
 async function readManifest(registry, ref, file) {
     if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
-        throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
+        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
     }
     const response = await registry.download(ref, file.fileName);
     const chunks = [];
@@ -539,14 +539,14 @@ async function readManifest(registry, ref, file) {
     for await (const chunk of response.body) {
         total += chunk.length;
         if (total > MAX_MANIFEST_BYTES)
-            throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName} is too large to be a checksum manifest`);
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName} is too large to be a checksum manifest`);
         chunks.push(chunk);
     }
     const data = Buffer.concat(chunks);
     const digest = sha256(data);
     const expected = file.sha256 ?? response.header('x-checksum-sha256');
     if (expected && expected.toLowerCase() !== digest) {
-        throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
+        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
     }
     return parseManifest(data.toString('utf8'), file.fileName);
 }
@@ -562,14 +562,14 @@ function targetPath(outDir, name) {
         name.includes('\\') ||
         name.includes('\0') ||
         segments.some((s) => s === '' || s === '.' || s === '..')) {
-        throw new errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
+        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
             hint: 'package file names must be relative paths without "." or ".." segments',
         });
     }
     const root = (0,external_node_path_.resolve)(outDir);
     const target = (0,external_node_path_.resolve)(root, ...segments);
     if (!target.startsWith(root + external_node_path_.sep)) {
-        throw new errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
+        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
     }
     return target;
 }
@@ -580,11 +580,11 @@ async function safeTarget(outDir, name) {
     const realRoot = await (0,promises_.realpath)(outDir);
     const realParent = await (0,promises_.realpath)((0,external_node_path_.dirname)(target));
     if (realParent !== realRoot && !realParent.startsWith(realRoot + external_node_path_.sep)) {
-        throw new errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${(0,external_node_path_.dirname)(target)} is a link to ${realParent}, outside the output directory`);
+        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${(0,external_node_path_.dirname)(target)} is a link to ${realParent}, outside the output directory`);
     }
     const existing = await (0,promises_.lstat)(target).catch(() => undefined);
     if (existing?.isSymbolicLink()) {
-        throw new errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
+        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
     }
     return target;
 }
@@ -604,7 +604,7 @@ async function listPackage(registry, options) {
     const ref = { name: options.name, version: options.version };
     const files = await registry.listFiles(ref);
     if (files.length === 0) {
-        throw new errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+        throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
             hint: `list the versions with: genpack list --name ${ref.name}`,
         });
     }
@@ -640,21 +640,21 @@ async function expandInputs(inputs, cwd) {
     const includes = inputs.filter((input) => !input.startsWith('!')).map((input) => input.trim()).filter(Boolean);
     const excludes = inputs.filter((input) => input.startsWith('!')).map((input) => input.slice(1));
     if (includes.length === 0)
-        throw (0,errors/* inputError */.Xu)('nothing to publish', 'name at least one file, directory or glob');
+        throw (0,core_errors/* inputError */.Xu)('nothing to publish', 'name at least one file, directory or glob');
     const byName = new Map();
     const excluded = excludes.length ? new Set((await (0,dist/* glob */.TI)(excludes, { cwd, dot: true, absolute: true })).map((p) => (0,external_node_path_.resolve)(p))) : new Set();
     for (const input of includes) {
         const found = await expandOne(input, cwd, excludes);
         const kept = found.filter((file) => !excluded.has(file.path));
         if (kept.length === 0) {
-            throw new errors/* GenpackError */.yh('NO_MATCH', `${JSON.stringify(input)} matches no file${found.length ? ' once the exclusions are applied' : ''}`, {
+            throw new core_errors/* GenpackError */.yh('NO_MATCH', `${JSON.stringify(input)} matches no file${found.length ? ' once the exclusions are applied' : ''}`, {
                 hint: `paths and globs are relative to ${cwd}; check the spelling, or build the files first`,
             });
         }
         for (const file of kept) {
             const other = byName.get(file.name);
             if (other && other.path !== file.path) {
-                throw (0,errors/* inputError */.Xu)(`two files would be published as ${JSON.stringify(file.name)}: ${other.path} and ${file.path}`, 'publish them from a common directory so that their relative paths differ, or rename one');
+                throw (0,core_errors/* inputError */.Xu)(`two files would be published as ${JSON.stringify(file.name)}: ${other.path} and ${file.path}`, 'publish them from a common directory so that their relative paths differ, or rename one');
             }
             byName.set(file.name, file);
         }
@@ -707,7 +707,7 @@ async function publishFiles(registry, options, reporter) {
         registry.validateFileName(options.checksums);
         const clash = locals.find((file) => registry.sameFileName(file.name, options.checksums));
         if (clash) {
-            throw (0,errors/* inputError */.Xu)(`${clash.path} would be published as ${options.checksums}, the name of the checksum manifest`, 'rename the file, pick another manifest name with --checksums NAME, or pass --checksums none');
+            throw (0,core_errors/* inputError */.Xu)(`${clash.path} would be published as ${options.checksums}, the name of the checksum manifest`, 'rename the file, pick another manifest name with --checksums NAME, or pass --checksums none');
         }
     }
     const remote = await registry.listFiles(ref);
@@ -805,11 +805,11 @@ async function planUploads(registry, locals, remote, ifExists) {
     if (conflicts.length > 0) {
         const list = conflicts.map((p) => `  ${p.local.name}${p.sha256 ? ` (published sha256 ${p.existing.sha256 ?? 'unknown'}, local ${p.sha256})` : ''}`).join('\n');
         if (ifExists === 'fail') {
-            throw new errors/* GenpackError */.yh('EXISTS', `${conflicts.length} file(s) already exist in this version and --if-exists is fail:\n${list}`, {
+            throw new core_errors/* GenpackError */.yh('EXISTS', `${conflicts.length} file(s) already exist in this version and --if-exists is fail:\n${list}`, {
                 hint: 'publish a new version, or use --if-exists skip (leave identical files) or --if-exists replace',
             });
         }
-        throw new errors/* GenpackError */.yh('EXISTS_DIFFERENT', `${conflicts.length} file(s) already exist in this version with different content:\n${list}`, {
+        throw new core_errors/* GenpackError */.yh('EXISTS_DIFFERENT', `${conflicts.length} file(s) already exist in this version with different content:\n${list}`, {
             hint: 'a published version should not change: publish a new version, or use --if-exists replace to overwrite these files',
         });
     }
@@ -850,10 +850,10 @@ async function verifyFromListing(registry, ref, sent) {
     for (const file of sent) {
         const stored = listed.find((r) => registry.sameFileName(r.fileName, file.name));
         if (!stored?.sha256) {
-            throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: uploaded, but the registry does not list it with a SHA-256 to verify`);
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: uploaded, but the registry does not list it with a SHA-256 to verify`);
         }
         if (stored.sha256.toLowerCase() !== file.sha256) {
-            throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: the registry stored different bytes than were sent`, {
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: the registry stored different bytes than were sent`, {
                 hint: `sent sha256 ${file.sha256}, the registry lists ${stored.sha256}. Delete the file and publish again.`,
             });
         }
@@ -869,7 +869,7 @@ async function deletePackage(registry, options, reporter) {
         registry.validateFileName(name);
     const listed = await registry.listFiles(ref);
     if (listed.length === 0) {
-        throw new errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+        throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
             hint: `list what exists with: genpack list --name ${ref.name}`,
         });
     }
@@ -878,7 +878,7 @@ async function deletePackage(registry, options, reporter) {
         : options.files.map((name) => {
             const file = listed.find((r) => registry.sameFileName(r.fileName, name));
             if (!file)
-                throw new errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${listed.map((r) => r.fileName).join(', ')}` });
+                throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${listed.map((r) => r.fileName).join(', ')}` });
             return file;
         });
     const results = chosen.map((file) => ({
@@ -1019,11 +1019,11 @@ class HttpClient {
         this.log(`retrying ${req.method} ${redactUrl(req.url)} in ${(info.delayMs / 1000).toFixed(1)}s (attempt ${info.attempt + 1} of ${this.retryPolicy.attempts}: ${info.reason})`);
     }
     networkError(req, error) {
-        if (error instanceof errors/* GenpackError */.yh || error instanceof RetryableFailure || !(error instanceof Error))
+        if (error instanceof core_errors/* GenpackError */.yh || error instanceof RetryableFailure || !(error instanceof Error))
             return error;
         if (error.code === 'ENOENT' || error.code === 'EACCES')
             return error;
-        return new errors/* GenpackError */.yh('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
+        return new core_errors/* GenpackError */.yh('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
             request: { method: req.method, url: redactUrl(req.url) },
             hint: 'check that the URL is right and the server is reachable (proxy: HTTPS_PROXY/NO_PROXY; custom CA: NODE_EXTRA_CA_CERTS or CI_SERVER_TLS_CA_FILE)',
             cause: error,
@@ -1056,7 +1056,7 @@ class HttpClient {
             if (response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
                 await response.body.dump();
                 if (hop >= maxRedirects) {
-                    throw new errors/* GenpackError */.yh('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
+                    throw new core_errors/* GenpackError */.yh('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
                         request: { method: req.method, url: redactUrl(url), status: response.statusCode },
                     });
                 }
@@ -1118,7 +1118,7 @@ function customCa(env) {
         return [...external_node_tls_.rootCertificates, (0,external_node_fs_.readFileSync)(file, 'utf8'), ...(extra ? [(0,external_node_fs_.readFileSync)(extra, 'utf8')] : [])];
     }
     catch (error) {
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `cannot read the CA file ${file}: ${error.message}`, {
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot read the CA file ${file}: ${error.message}`, {
             hint: 'CI_SERVER_TLS_CA_FILE must name a readable PEM file',
         });
     }
@@ -1126,6 +1126,32 @@ function customCa(env) {
 
 // EXTERNAL MODULE: ./src/registry/gitea-names.ts
 var gitea_names = __webpack_require__(963);
+;// CONCATENATED MODULE: ./src/registry/manifest-index.ts
+/**
+ * When a registry will not list a version's files but still serves them (a hidden GitLab package,
+ * gitlab-api.md §2 "hidden packages can be downloaded"; Gitea's v1 API closed to anonymous callers,
+ * gitea-api.md §4), the version's SHA256SUMS is the index: it names every file with its SHA-256.
+ */
+
+
+
+/** Files named by the version's SHA256SUMS, or undefined when it has none. */
+async function filesFromManifest(registry, ref) {
+    let text;
+    try {
+        text = await (await registry.download(ref, DEFAULT_MANIFEST)).text();
+    }
+    catch (error) {
+        if (error instanceof core_errors/* GenpackError */.yh && error.code === 'NOT_FOUND')
+            return undefined;
+        throw error;
+    }
+    const files = [{ fileName: DEFAULT_MANIFEST, sha256: sha256(text), size: Buffer.byteLength(text) }];
+    for (const [fileName, digest] of parseManifest(text, DEFAULT_MANIFEST))
+        files.push({ fileName, sha256: digest });
+    return files;
+}
+
 ;// CONCATENATED MODULE: ./src/registry/messages.ts
 /**
  * The human part of a registry's error body: GitLab's `{"message": …}` / Grape's `{"error": …}`,
@@ -1314,25 +1340,18 @@ class GiteaRegistry {
     }
     /**
      * Gitea closes the v1 API to anonymous callers (401 "token is required") while public packages
-     * stay downloadable. Without a token, the version's SHA256SUMS is the index: it names every
-     * file and its SHA-256; HEAD adds the size where the server supports it (Gitea ≥ 1.25).
+     * stay downloadable: without a token the version's SHA256SUMS is the index, and HEAD adds the
+     * sizes where the server supports it (Gitea ≥ 1.25).
      */
     async filesFromManifest(ref) {
-        const url = this.fileUrl(ref, DEFAULT_MANIFEST);
-        const response = await this.http.request({ method: 'GET', url });
-        if (response.status === 404) {
-            await response.drain();
-            throw new errors/* GenpackError */.yh('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
+        const files = await filesFromManifest(this, ref);
+        if (!files) {
+            throw new core_errors/* GenpackError */.yh('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
                 hint: 'set GENPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
             });
         }
-        if (response.status !== 200)
-            throw await this.failure('GET', url, response, { fileName: DEFAULT_MANIFEST });
-        const text = await response.text();
-        const manifest = parseManifest(text, DEFAULT_MANIFEST);
-        const files = [{ fileName: DEFAULT_MANIFEST, sha256: sha256(text), size: Buffer.byteLength(text) }];
-        for (const [fileName, sha256] of manifest)
-            files.push({ fileName, sha256, size: await this.headSize(ref, fileName) });
+        for (const file of files)
+            file.size ??= await this.headSize(ref, file.fileName);
         return files;
     }
     async headSize(ref, fileName) {
@@ -1349,10 +1368,10 @@ class GiteaRegistry {
         switch (response.status) {
             case 401:
                 if (writing && this.target.jobToken) {
-                    return new errors/* GenpackError */.yh('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
+                    return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
                 }
                 // Gitea answers 401, never 403, both for bad credentials and for missing write access.
-                return new errors/* GenpackError */.yh('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
                     request,
                     hint: [
                         'Gitea answers 401 both when the token is wrong or expired and when its user may not write the owner\'s packages',
@@ -1363,30 +1382,30 @@ class GiteaRegistry {
             case 403:
                 if (/maximum allowed|quota/i.test(message))
                     return this.tooLarge(request, context);
-                return new errors/* GenpackError */.yh('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                return new core_errors/* GenpackError */.yh('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
                     request,
                     hint: 'the token may be limited to public resources, or lack the package scope for this owner',
                 });
             case 413:
                 return this.tooLarge(request, context);
             case 404:
-                return new errors/* GenpackError */.yh('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+                return new core_errors/* GenpackError */.yh('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
                     request,
                     hint: `check the owner (${this.target.owner}), the package name, version and file name, and the URL (${this.instance})`,
                 });
             case 409:
-                return new errors/* GenpackError */.yh('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
+                return new core_errors/* GenpackError */.yh('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
                     request,
                     hint: 'Gitea keeps one file per name (compared case-insensitively); another publish may have raced this one. Re-run with --if-exists skip or replace.',
                 });
             case 400:
-                return new errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+                return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
-                return new errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+                return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
         }
     }
     tooLarge(request, context) {
-        return new errors/* GenpackError */.yh('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+        return new core_errors/* GenpackError */.yh('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
             request,
             hint: 'Gitea limits generic files with [packages] LIMIT_SIZE_GENERIC and owner totals with LIMIT_TOTAL_OWNER_SIZE; Forgejo also has [quota] (413). An administrator can raise them.',
         });
@@ -1396,6 +1415,7 @@ class GiteaRegistry {
 // EXTERNAL MODULE: ./src/registry/gitlab-names.ts
 var gitlab_names = __webpack_require__(6204);
 ;// CONCATENATED MODULE: ./src/registry/gitlab.ts
+
 
 
 
@@ -1439,9 +1459,12 @@ class GitlabRegistry {
         return packages.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at, status: p.status }));
     }
     async listFiles(ref) {
+        const rows = await this.listRows(ref);
+        if (rows.length === 0)
+            return (await this.hiddenFiles(ref)) ?? [];
         const served = new Map();
         // GitLab serves the newest row of a file name (highest id, gitlab-api.md §2 "Lookup").
-        for (const row of await this.listRows(ref)) {
+        for (const row of rows) {
             const current = served.get(row.fileName);
             if (!current || (row.id ?? 0) > (current.id ?? 0))
                 served.set(row.fileName, row);
@@ -1489,7 +1512,7 @@ class GitlabRegistry {
         for (const file of files) {
             const matching = rows.filter((row) => row.fileName === file.fileName);
             if (matching.length === 0)
-                throw new errors/* GenpackError */.yh('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
+                throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
             for (const row of matching)
                 await this.deleteOrFail(`${this.projectApi}/packages/${row.packageId}/package_files/${row.id}`);
         }
@@ -1497,7 +1520,7 @@ class GitlabRegistry {
     async deleteVersion(ref) {
         const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
         if (packages.length === 0) {
-            throw new errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
+            throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
         }
         for (const pkg of packages)
             await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
@@ -1516,6 +1539,14 @@ class GitlabRegistry {
                 throw await this.failure('DELETE', url, response, {});
         }
         return 'removed';
+    }
+    /**
+     * A hidden package is left out of the packages list and its package_files answer 404, but its
+     * files download (gitlab-api.md §2, edge case 12): its SHA256SUMS tells what it holds.
+     */
+    async hiddenFiles(ref) {
+        const hidden = (await this.findPackages(ref.name, 'hidden')).filter((p) => p.version === ref.version);
+        return hidden.length > 0 ? filesFromManifest(this, ref) : undefined;
     }
     /** Every stored row of the version, duplicates included. */
     async listRows(ref) {
@@ -1542,8 +1573,8 @@ class GitlabRegistry {
      * Packages with exactly this name. `package_name` is a fuzzy substring match (gitlab-api.md §3),
      * so the answer is filtered again here.
      */
-    async findPackages(name) {
-        const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc`;
+    async findPackages(name, status) {
+        const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc${status ? `&status=${status}` : ''}`;
         const packages = await fetchAllPages(this.http, url, (response) => this.failure('GET', url, response, {}));
         return packages.filter((p) => p.name === name);
     }
@@ -1563,14 +1594,14 @@ class GitlabRegistry {
         const what = context.fileName ? ` ${context.fileName}` : '';
         switch (response.status) {
             case 401:
-                return new errors/* GenpackError */.yh('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
                     request,
                     hint: 'use one of: GENPACK_TOKEN with a personal, project or group access token that has the api scope (sent as PRIVATE-TOKEN); ' +
                         'GENPACK_TOKEN with a deploy token and GENPACK_TOKEN_TYPE=deploy (read_package_registry to download, write_package_registry to publish); ' +
                         'or CI_JOB_TOKEN inside a GitLab CI job. Check that the token has not expired.',
                 });
             case 403:
-                return new errors/* GenpackError */.yh('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                return new core_errors/* GenpackError */.yh('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
                     request,
                     hint: [
                         method === 'DELETE'
@@ -1581,7 +1612,7 @@ class GitlabRegistry {
                     ].join('\n'),
                 });
             case 404:
-                return new errors/* GenpackError */.yh('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+                return new core_errors/* GenpackError */.yh('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
                     request,
                     hint: context.fileName
                         ? 'check the package name, version and file name (GitLab names are case-sensitive); private projects also answer 404 to tokens without access'
@@ -1589,21 +1620,21 @@ class GitlabRegistry {
                 });
             case 400:
                 if (/duplicate package is not allowed/i.test(message)) {
-                    return new errors/* GenpackError */.yh('DUPLICATE', `the project does not allow a second${what} in this version`, {
+                    return new core_errors/* GenpackError */.yh('DUPLICATE', `the project does not allow a second${what} in this version`, {
                         request,
                         hint: 'the project or group setting "Allow duplicates" for generic packages is off (Settings > Packages and registries), and no exception regex matches. ' +
                             'Publish a new version, delete the existing file first (genpack delete), or use --if-exists skip to leave identical files alone.',
                     });
                 }
                 if (/file is too large/i.test(message)) {
-                    return new errors/* GenpackError */.yh('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+                    return new core_errors/* GenpackError */.yh('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
                         request,
                         hint: 'GitLab limits generic package files to generic_packages_max_file_size, 5 GiB by default (5 GB on GitLab.com); an administrator can raise it in the plan limits',
                     });
                 }
-                return new errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+                return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
-                return new errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+                return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
         }
     }
 }
@@ -1625,7 +1656,7 @@ function flavourFromEnvironment(input, env) {
     const explicit = input.registry ?? env.GENPACK_REGISTRY;
     if (explicit) {
         if (explicit !== 'gitlab' && explicit !== 'gitea' && explicit !== 'forgejo') {
-            throw (0,errors/* usageError */.Wp)(`--registry must be gitlab or gitea, not ${JSON.stringify(explicit)}`, 'Forgejo uses the gitea flavour');
+            throw (0,core_errors/* usageError */.Wp)(`--registry must be gitlab or gitea, not ${JSON.stringify(explicit)}`, 'Forgejo uses the gitea flavour');
         }
         return { flavour: explicit === 'forgejo' ? 'gitea' : explicit, by: input.registry ? '--registry' : 'GENPACK_REGISTRY' };
     }
@@ -1647,40 +1678,40 @@ function resolveConnection(input, env, flavour, detectedBy) {
     if (flavour === 'gitlab') {
         const project = input.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
         if (!project)
-            throw (0,errors/* usageError */.Wp)('no GitLab project given', 'pass --project (numeric id or group/project path) or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+            throw (0,core_errors/* usageError */.Wp)('no GitLab project given', 'pass --project (numeric id or group/project path) or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
         return { flavour, url, project, ...connection, detectedBy };
     }
     const owner = input.owner ?? env.GENPACK_OWNER ?? env.GITHUB_REPOSITORY_OWNER;
     if (!owner)
-        throw (0,errors/* usageError */.Wp)('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set GENPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
+        throw (0,core_errors/* usageError */.Wp)('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set GENPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
     return { flavour, url, owner, ...connection, detectedBy };
 }
 function baseUrl(input, env, flavour) {
     const raw = input.url ?? env.GENPACK_URL ?? (flavour === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_SERVER_URL);
     if (!raw) {
-        throw (0,errors/* usageError */.Wp)('no registry URL given', flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set GENPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
+        throw (0,core_errors/* usageError */.Wp)('no registry URL given', flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set GENPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
     }
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw (0,errors/* usageError */.Wp)(`--url ${JSON.stringify(raw)} is not a URL`, 'give the instance URL with its scheme, e.g. https://gitlab.example.com');
+        throw (0,core_errors/* usageError */.Wp)(`--url ${JSON.stringify(raw)} is not a URL`, 'give the instance URL with its scheme, e.g. https://gitlab.example.com');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw (0,errors/* usageError */.Wp)(`--url must be http or https, not ${url.protocol}`);
+        throw (0,core_errors/* usageError */.Wp)(`--url must be http or https, not ${url.protocol}`);
     if (url.username || url.password) {
-        throw (0,errors/* usageError */.Wp)('the URL contains credentials', 'put the token in GENPACK_TOKEN instead: URLs end up in logs');
+        throw (0,core_errors/* usageError */.Wp)('the URL contains credentials', 'put the token in GENPACK_TOKEN instead: URLs end up in logs');
     }
     if (url.search || url.hash)
-        throw (0,errors/* usageError */.Wp)(`--url must not have a query or fragment: ${url.origin}${url.pathname}`);
+        throw (0,core_errors/* usageError */.Wp)(`--url must not have a query or fragment: ${url.origin}${url.pathname}`);
     return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/api\/v1$/, '');
 }
 function gitlabCredentials(input, env) {
     const token = input.token ?? env.GENPACK_TOKEN;
     const type = (input.tokenType ?? env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
     if (!TOKEN_TYPES.includes(type)) {
-        throw (0,errors/* usageError */.Wp)(`GENPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
+        throw (0,core_errors/* usageError */.Wp)(`GENPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
     }
     if (token) {
         switch (type) {
@@ -1730,7 +1761,7 @@ function retryPolicyFromEnv(env) {
             return fallback;
         const n = Number(raw);
         if (!Number.isInteger(n) || n < min || n > max)
-            throw (0,errors/* usageError */.Wp)(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+            throw (0,core_errors/* usageError */.Wp)(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
         return n;
     };
     const attempts = number('GENPACK_RETRIES', 1, 20, DEFAULT_RETRY_POLICY.attempts);
@@ -1844,7 +1875,7 @@ async function git(args, cwd) {
         return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
     }
     catch (error) {
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
             hint: 'install git, or give the bump level (--bump patch|minor|major)',
             cause: error,
         });
@@ -1857,7 +1888,7 @@ async function git(args, cwd) {
 async function commitsSince(version, cwd) {
     const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
     if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
             hint: 'run genpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
         });
     }
@@ -1874,7 +1905,7 @@ async function commitsSince(version, cwd) {
         // A repository without commits has no HEAD: nothing to analyse.
         if (/does not have any commits|unknown revision|bad revision/i.test(log.stderr))
             return { tag, messages: [], shallow: false };
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
     }
     const shallow = !tag && (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
     const messages = log.stdout
@@ -1902,12 +1933,12 @@ const DEFAULT_INITIAL_VERSION = '0.0.0';
 function parseBumpLevel(value) {
     if (BUMP_LEVELS.includes(value))
         return value;
-    throw (0,errors/* inputError */.Xu)(`--bump must be one of ${BUMP_LEVELS.join(', ')}, not ${JSON.stringify(value)}`);
+    throw (0,core_errors/* inputError */.Xu)(`--bump must be one of ${BUMP_LEVELS.join(', ')}, not ${JSON.stringify(value)}`);
 }
 function parseVersionSource(value) {
     if (VERSION_SOURCES.includes(value))
         return value;
-    throw (0,errors/* inputError */.Xu)(`--version-from must be one of ${VERSION_SOURCES.join(', ')}, not ${JSON.stringify(value)}`);
+    throw (0,core_errors/* inputError */.Xu)(`--version-from must be one of ${VERSION_SOURCES.join(', ')}, not ${JSON.stringify(value)}`);
 }
 /**
  * A strict semantic version with an optional leading `v` removed (`v1.4.2` -> `1.4.2`), or
@@ -1922,7 +1953,7 @@ function cleanVersion(value) {
 function requireVersion(value, from) {
     const version = cleanVersion(value);
     if (!version) {
-        throw (0,errors/* inputError */.Xu)(`${from} holds ${JSON.stringify(value)}, which is not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE])`, 'set it to a version such as 1.0.0');
+        throw (0,core_errors/* inputError */.Xu)(`${from} holds ${JSON.stringify(value)}, which is not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE])`, 'set it to a version such as 1.0.0');
     }
     return version;
 }
@@ -1935,14 +1966,14 @@ function bumpVersion(current, level, preid) {
     const version = requireVersion(current, 'the current version');
     if (preid !== undefined) {
         if (!PRE_LEVELS.has(level))
-            throw (0,errors/* inputError */.Xu)(`--preid only applies to premajor, preminor, prepatch and prerelease, not ${level}`);
+            throw (0,core_errors/* inputError */.Xu)(`--preid only applies to premajor, preminor, prepatch and prerelease, not ${level}`);
         if (!/^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(preid) || /^\d+$/.test(preid)) {
-            throw (0,errors/* inputError */.Xu)(`--preid ${JSON.stringify(preid)} is not a valid prerelease identifier`, 'use letters, digits and hyphens, e.g. rc, beta or alpha');
+            throw (0,core_errors/* inputError */.Xu)(`--preid ${JSON.stringify(preid)} is not a valid prerelease identifier`, 'use letters, digits and hyphens, e.g. rc, beta or alpha');
         }
     }
     const next = semver_default().inc(version, level, undefined, preid);
     if (!next)
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `cannot apply a ${level} bump to ${version}`);
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot apply a ${level} bump to ${version}`);
     return next;
 }
 const HEADER = /^(?<type>[A-Za-z]+)(?:\((?<scope>[^()\r\n]*)\))?(?<bang>!)?:[ \t]/;
@@ -2033,7 +2064,7 @@ async function showVersion(registry, store, options) {
     let variable;
     if (options.variable) {
         if (!store)
-            throw (0,errors/* usageError */.Wp)(`reading ${options.variable} needs a version store`, 'pass --version-store gitlab|gitea|github');
+            throw (0,core_errors/* usageError */.Wp)(`reading ${options.variable} needs a version store`, 'pass --version-store gitlab|gitea|github');
         store.validateName(options.variable);
         const read = await store.read(options.variable);
         variable = { name: read?.name ?? options.variable, exists: read !== undefined, value: read?.value, store: store.kind };
@@ -2041,20 +2072,20 @@ async function showVersion(registry, store, options) {
     switch (options.from) {
         case 'variable': {
             if (!variable)
-                throw (0,errors/* usageError */.Wp)('--version-from variable needs --version-variable NAME');
+                throw (0,core_errors/* usageError */.Wp)('--version-from variable needs --version-variable NAME');
             if (variable.value === undefined)
                 return { version: initialVersion, source: 'variable', from: `${variable.name} (not set yet)`, variable, initial: true };
             return { version: requireVersion(variable.value, store.describe(variable.name)), source: 'variable', from: variable.name, variable, initial: false };
         }
         case 'tag': {
             if (!options.tag) {
-                throw (0,errors/* usageError */.Wp)('--version-from tag, but this is not a tag pipeline', 'the tag is read from CI_COMMIT_TAG (GitLab) or GITHUB_REF_NAME when GITHUB_REF_TYPE is tag');
+                throw (0,core_errors/* usageError */.Wp)('--version-from tag, but this is not a tag pipeline', 'the tag is read from CI_COMMIT_TAG (GitLab) or GITHUB_REF_NAME when GITHUB_REF_TYPE is tag');
             }
             return { version: requireVersion(options.tag, `the tag ${options.tag}`), source: 'tag', from: `tag ${options.tag}`, variable, initial: false };
         }
         case 'registry': {
             if (!registry)
-                throw (0,errors/* usageError */.Wp)('--version-from registry needs a registry connection');
+                throw (0,core_errors/* usageError */.Wp)('--version-from registry needs a registry connection');
             const published = await publishedVersions(registry, options.name);
             const highest = highestVersion(published, { includePrerelease: true });
             if (!highest)
@@ -2074,14 +2105,14 @@ async function nextVersion(registry, store, options, reporter, current) {
     const previousVersion = current.version;
     if (!options.bump) {
         if (current.source !== 'tag')
-            throw (0,errors/* usageError */.Wp)(`publishing the version read from ${current.from} again needs a bump`, 'pass --bump patch|minor|major|…|auto');
+            throw (0,core_errors/* usageError */.Wp)(`publishing the version read from ${current.from} again needs a bump`, 'pass --bump patch|minor|major|…|auto');
         return { current, previousVersion, version: current.version, reasons: [] };
     }
     let level;
     const reasons = [];
     if (options.bump === 'auto') {
         if (options.preid !== undefined)
-            throw (0,errors/* inputError */.Xu)('--preid does not apply to --bump auto', 'auto picks major, minor or patch from the commits');
+            throw (0,core_errors/* inputError */.Xu)('--preid does not apply to --bump auto', 'auto picks major, minor or patch from the commits');
         const range = await commitsSince(current.initial ? undefined : current.version, options.cwd);
         if (!range.tag && !current.initial)
             reporter.warn(`no tag v${current.version} or ${current.version} in the repository: every commit up to HEAD counts`);
@@ -2114,7 +2145,7 @@ async function nextVersion(registry, store, options, reporter, current) {
 async function publishNextVersion(registry, store, options, reporter) {
     registry.validateRef({ name: options.name, version: '0.0.0' });
     if (options.variable && !store)
-        throw (0,errors/* usageError */.Wp)(`writing ${options.variable} needs a version store`, 'pass --version-store gitlab|gitea|github');
+        throw (0,core_errors/* usageError */.Wp)(`writing ${options.variable} needs a version store`, 'pass --version-store gitlab|gitea|github');
     const current = await showVersion(registry, store, options);
     reporter.info(`current version ${current.version} from ${current.from}${current.variable && current.source !== 'variable' ? `; ${current.variable.name} holds ${current.variable.value ?? 'nothing yet'}` : ''}`);
     await options.hooks?.afterRead?.(current);
@@ -2136,11 +2167,11 @@ async function publishNextVersion(registry, store, options, reporter) {
         published = await publishFiles(registry, { ...options, ref, ifExists: 'fail' }, reporter);
     }
     catch (error) {
-        if (variable && error instanceof errors/* GenpackError */.yh && error.code === 'EXISTS') {
+        if (variable && error instanceof core_errors/* GenpackError */.yh && error.code === 'EXISTS') {
             const now = await store.read(variable.name);
             if (now?.value !== variable.value)
                 throw race(now, false);
-            throw new errors/* GenpackError */.yh('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
+            throw new core_errors/* GenpackError */.yh('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
                 hint: `a bumped version must be new: set ${variable.name} to the highest published version (genpack version show --name ${ref.name} --version-from registry), then publish again`,
                 cause: error,
             });
@@ -2163,7 +2194,7 @@ async function publishNextVersion(registry, store, options, reporter) {
         await verifyPublished(registry, ref, published.files);
     }
     catch (error) {
-        if (variable && error instanceof errors/* GenpackError */.yh) {
+        if (variable && error instanceof core_errors/* GenpackError */.yh) {
             const now = await store.read(variable.name);
             if (now?.value !== variable.value)
                 throw race(now, true);
@@ -2214,7 +2245,7 @@ async function commitVersion(registry, store, options, reporter) {
 async function verifyPublished(registry, ref, sent) {
     const listed = await registry.listFiles(ref);
     if (listed.length === 0) {
-        throw new errors/* GenpackError */.yh('NOT_FOUND', `${ref.name} ${ref.version} is not published (the registry lists no files)`, {
+        throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${ref.name} ${ref.version} is not published (the registry lists no files)`, {
             hint: `publish it first; list what exists with: genpack list --name ${ref.name}`,
         });
     }
@@ -2223,14 +2254,14 @@ async function verifyPublished(registry, ref, sent) {
         for (const file of sent) {
             const stored = find(file.name);
             if (!stored?.sha256 || stored.sha256.toLowerCase() !== file.sha256.toLowerCase()) {
-                throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: the registry lists ${stored ? `sha256 ${stored.sha256 ?? 'none'}` : 'no such file'}, but sha256 ${file.sha256} was published`, {
+                throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: the registry lists ${stored ? `sha256 ${stored.sha256 ?? 'none'}` : 'no such file'}, but sha256 ${file.sha256} was published`, {
                     hint: `${ref.name} ${ref.version} changed after this publish (another run publishing the same version?); the version variable was not written`,
                 });
             }
         }
         const extra = listed.filter((file) => !sent.some((s) => registry.sameFileName(s.name, file.fileName)));
         if (extra.length > 0) {
-            throw new errors/* GenpackError */.yh('CONFLICT', `${ref.name} ${ref.version} holds file(s) this run did not publish: ${extra.map((f) => f.fileName).join(', ')}`, {
+            throw new core_errors/* GenpackError */.yh('CONFLICT', `${ref.name} ${ref.version} holds file(s) this run did not publish: ${extra.map((f) => f.fileName).join(', ')}`, {
                 hint: 'another run published into the same version at the same time; the version variable was not written',
             });
         }
@@ -2238,19 +2269,19 @@ async function verifyPublished(registry, ref, sent) {
     }
     const unhashed = listed.filter((file) => !file.sha256);
     if (unhashed.length > 0) {
-        throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${ref.name} ${ref.version}: the registry lists no SHA-256 for ${unhashed.map((f) => f.fileName).join(', ')}`);
+        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${ref.name} ${ref.version}: the registry lists no SHA-256 for ${unhashed.map((f) => f.fileName).join(', ')}`);
     }
     const manifestFile = find(DEFAULT_MANIFEST);
     if (manifestFile) {
         const response = await registry.download(ref, manifestFile.fileName);
         const data = Buffer.from(await response.body.arrayBuffer());
         if (sha256(data) !== manifestFile.sha256.toLowerCase()) {
-            throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
         }
         for (const [name, digest] of parseManifest(data.toString('utf8'), manifestFile.fileName)) {
             const stored = find(name);
             if (!stored || stored.sha256.toLowerCase() !== digest) {
-                throw new errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${name}: ${manifestFile.fileName} says sha256 ${digest}, the registry lists ${stored ? stored.sha256 : 'no such file'}`, {
+                throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${name}: ${manifestFile.fileName} says sha256 ${digest}, the registry lists ${stored ? stored.sha256 : 'no such file'}`, {
                     hint: `${ref.name} ${ref.version} was changed after it was published; the version variable was not written`,
                 });
             }
@@ -2261,7 +2292,7 @@ async function verifyPublished(registry, ref, sent) {
 function raceError(store, name, expected, actual, ref, published) {
     const was = expected === undefined ? 'did not exist' : `held ${expected}`;
     const now = actual === undefined ? 'does not exist' : `holds ${actual}`;
-    return new errors/* GenpackError */.yh('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, {
+    return new core_errors/* GenpackError */.yh('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, {
         hint: published
             ? `${ref.name} ${ref.version} was published and verified but is not recorded in ${store.describe(name)}; run the pipeline again to bump from ${actual ?? 'the start'}, and delete ${ref.version} if it should not stay (genpack delete --name ${ref.name} --version ${ref.version} --yes)`
             : `nothing was published; run the pipeline again to bump from ${actual ?? 'the start'}`,
@@ -2283,7 +2314,7 @@ async function resolveVersion(registry, name, spec) {
     const semverOnes = sortBySemver(published);
     const others = published.filter((v) => !semverOnes.includes(v));
     const shown = semverOnes.slice(0, 30).join(', ') + (semverOnes.length > 30 ? ', …' : '');
-    throw new errors/* GenpackError */.yh('NOT_FOUND', `no published version of ${name} matches ${JSON.stringify(spec)}`, {
+    throw new core_errors/* GenpackError */.yh('NOT_FOUND', `no published version of ${name} matches ${JSON.stringify(spec)}`, {
         hint: published.length === 0
             ? `${name} has no published versions`
             : `published semantic versions, highest first: ${shown || 'none'}` + (others.length ? `\nnot semantic versions (ignored for ranges): ${others.slice(0, 10).join(', ')}` : '') +
@@ -2317,7 +2348,7 @@ class GiteaVariableStore {
     validateName(name) {
         const up = name.toUpperCase();
         if (!/^[A-Z_][A-Z0-9_]*$/.test(up) || up.startsWith('GITEA_') || up.startsWith('GITHUB_') || up.startsWith('FORGEJO_') || up === 'CI') {
-            throw (0,errors/* inputError */.Xu)(`invalid variable name ${JSON.stringify(name)}: Gitea/Forgejo variable names have letters, digits and "_", do not start with a digit, and do not start with GITEA_, GITHUB_ or FORGEJO_`);
+            throw (0,core_errors/* inputError */.Xu)(`invalid variable name ${JSON.stringify(name)}: Gitea/Forgejo variable names have letters, digits and "_", do not start with a digit, and do not start with GITEA_, GITHUB_ or FORGEJO_`);
         }
     }
     async read(name) {
@@ -2361,22 +2392,22 @@ class GiteaVariableStore {
         const request = { method, url: redactUrl(url), status, body: message || undefined };
         switch (status) {
             case 401:
-                return new errors/* GenpackError */.yh('UNAUTHORIZED', `the Gitea/Forgejo variables API did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the Gitea/Forgejo variables API did not accept the credentials (${this.target.credential})`, {
                     request,
                     hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitea}; put it in GENPACK_VARIABLES_TOKEN`,
                 });
             case 403:
-                return new errors/* GenpackError */.yh('FORBIDDEN', `Gitea/Forgejo refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+                return new core_errors/* GenpackError */.yh('FORBIDDEN', `Gitea/Forgejo refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
                     request,
                     hint: `Actions variables are the repository owner's: use ${VARIABLE_TOKEN_NEEDED.gitea}`,
                 });
             case 404:
-                return new errors/* GenpackError */.yh('NOT_FOUND', `repository ${this.target.repository} was not found (or its Actions are disabled)`, {
+                return new core_errors/* GenpackError */.yh('NOT_FOUND', `repository ${this.target.repository} was not found (or its Actions are disabled)`, {
                     request,
                     hint: 'check GITHUB_REPOSITORY (owner/repo) and the URL; the Actions variables API needs Gitea 1.22 or Forgejo 8 or later',
                 });
             default:
-                return new errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+                return new core_errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
         }
     }
 }
@@ -2407,7 +2438,7 @@ class GithubVariableStore {
     }
     validateName(name) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name.toUpperCase().startsWith('GITHUB_')) {
-            throw (0,errors/* inputError */.Xu)(`invalid variable name ${JSON.stringify(name)}: GitHub variable names have letters, digits and "_", do not start with a digit or GITHUB_`);
+            throw (0,core_errors/* inputError */.Xu)(`invalid variable name ${JSON.stringify(name)}: GitHub variable names have letters, digits and "_", do not start with a digit or GITHUB_`);
         }
     }
     async read(name) {
@@ -2454,22 +2485,22 @@ class GithubVariableStore {
         const request = { method, url: redactUrl(url), status, body: message || undefined };
         switch (status) {
             case 401:
-                return new errors/* GenpackError */.yh('UNAUTHORIZED', `the GitHub variables API did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the GitHub variables API did not accept the credentials (${this.target.credential})`, {
                     request,
                     hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.github}; put it in GENPACK_VARIABLES_TOKEN`,
                 });
             case 403:
-                return new errors/* GenpackError */.yh('FORBIDDEN', `GitHub refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+                return new core_errors/* GenpackError */.yh('FORBIDDEN', `GitHub refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
                     request,
                     hint: `use ${VARIABLE_TOKEN_NEEDED.github}`,
                 });
             case 404:
-                return new errors/* GenpackError */.yh('NOT_FOUND', `GitHub repository ${this.target.repository} was not found at ${this.target.apiUrl}`, {
+                return new core_errors/* GenpackError */.yh('NOT_FOUND', `GitHub repository ${this.target.repository} was not found at ${this.target.apiUrl}`, {
                     request,
                     hint: 'check GITHUB_REPOSITORY (owner/repo) and GITHUB_API_URL; private repositories answer 404 to tokens without access',
                 });
             default:
-                return new errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+                return new core_errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
         }
     }
 }
@@ -2498,7 +2529,7 @@ class GitlabVariableStore {
     validateName(name) {
         // Ci::HasVariable: \A[a-zA-Z0-9_]+\z, at most 255 characters (gitlab-api.md §4).
         if (!/^[A-Za-z0-9_]{1,255}$/.test(name)) {
-            throw (0,errors/* inputError */.Xu)(`invalid variable name ${JSON.stringify(name)}: GitLab variable keys have letters, digits and "_" only (at most 255)`);
+            throw (0,core_errors/* inputError */.Xu)(`invalid variable name ${JSON.stringify(name)}: GitLab variable keys have letters, digits and "_" only (at most 255)`);
         }
     }
     async read(name) {
@@ -2514,7 +2545,7 @@ class GitlabVariableStore {
             throw this.failure('GET', url, response.status, await bodyMessage(response), name);
         const v = await response.json();
         if (v.value === null || v.hidden) {
-            throw new errors/* GenpackError */.yh('INVALID_INPUT', `${this.describe(name)} is masked and hidden: its value cannot be read through the API`, {
+            throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `${this.describe(name)} is masked and hidden: its value cannot be read through the API`, {
                 hint: 'keep the version in a variable that is not hidden (masking is not needed: a version is not a secret)',
             });
         }
@@ -2557,7 +2588,7 @@ class GitlabVariableStore {
             return response.drain();
         const message = await bodyMessage(response);
         if (response.status === 400 && /value/.test(message) && current.flags.masked) {
-            throw new errors/* GenpackError */.yh('INVALID_INPUT', `GitLab refused ${JSON.stringify(value)} for the masked variable ${current.name}: a masked value needs at least 8 characters from the Base64 alphabet`, {
+            throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `GitLab refused ${JSON.stringify(value)} for the masked variable ${current.name}: a masked value needs at least 8 characters from the Base64 alphabet`, {
                 request: { method: 'PUT', url: redactUrl(url), status: 400, body: message },
                 hint: `unmask ${current.name} (a version is not a secret)`,
             });
@@ -2568,27 +2599,27 @@ class GitlabVariableStore {
         const request = { method, url: redactUrl(url), status, body: message || undefined };
         switch (status) {
             case 401:
-                return new errors/* GenpackError */.yh('UNAUTHORIZED', `the GitLab variables API did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the GitLab variables API did not accept the credentials (${this.target.credential})`, {
                     request,
                     hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitlab}; put it in GENPACK_VARIABLES_TOKEN`,
                 });
             case 403:
-                return new errors/* GenpackError */.yh('FORBIDDEN', `GitLab refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+                return new core_errors/* GenpackError */.yh('FORBIDDEN', `GitLab refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
                     request,
                     hint: `the CI/CD variables API needs the Maintainer role and the api scope: use ${VARIABLE_TOKEN_NEEDED.gitlab}`,
                 });
             case 404:
-                return new errors/* GenpackError */.yh('NOT_FOUND', `GitLab project ${this.target.project} was not found`, {
+                return new core_errors/* GenpackError */.yh('NOT_FOUND', `GitLab project ${this.target.project} was not found`, {
                     request,
                     hint: 'check the project and the URL; private projects answer 404 to tokens without access',
                 });
             case 409:
-                return new errors/* GenpackError */.yh('CONFLICT', `${this.describe(name)} exists in several environment scopes`, {
+                return new core_errors/* GenpackError */.yh('CONFLICT', `${this.describe(name)} exists in several environment scopes`, {
                     request,
                     hint: `keep one ${name} (environment scope *) for the package version`,
                 });
             default:
-                return new errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+                return new core_errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
         }
     }
 }
@@ -2617,7 +2648,7 @@ function versionStoreKind(input, env) {
     if (explicit) {
         const kind = explicit === 'forgejo' ? 'gitea' : explicit;
         if (!VERSION_STORE_KINDS.includes(kind)) {
-            throw (0,errors/* usageError */.Wp)(`--version-store must be gitlab, gitea or github, not ${JSON.stringify(explicit)}`, 'Forgejo uses gitea');
+            throw (0,core_errors/* usageError */.Wp)(`--version-store must be gitlab, gitea or github, not ${JSON.stringify(explicit)}`, 'Forgejo uses gitea');
         }
         return { kind: kind, by: input.store ? '--version-store' : 'GENPACK_VERSION_STORE' };
     }
@@ -2630,7 +2661,7 @@ function versionStoreKind(input, env) {
         return { kind: 'github', by: 'GITHUB_ACTIONS' };
     if (input.connection)
         return { kind: input.connection.flavour, by: `the ${input.connection.flavour} registry` };
-    throw (0,errors/* usageError */.Wp)('cannot tell where the version variable is kept', 'pass --version-store gitlab|gitea|github (or set GENPACK_VERSION_STORE)');
+    throw (0,core_errors/* usageError */.Wp)('cannot tell where the version variable is kept', 'pass --version-store gitlab|gitea|github (or set GENPACK_VERSION_STORE)');
 }
 /** The job tokens of each platform, which cannot reach its variables API. */
 const JOB_TOKENS = {
@@ -2638,25 +2669,33 @@ const JOB_TOKENS = {
     gitea: ['FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN'],
     github: ['GITHUB_TOKEN'],
 };
+const ALL_JOB_TOKENS = ['CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN'];
 function variablesToken(kind, input, env, what) {
-    if (env.GENPACK_VARIABLES_TOKEN)
-        return { token: env.GENPACK_VARIABLES_TOKEN, label: 'GENPACK_VARIABLES_TOKEN' };
-    const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
     const needed = `need ${VARIABLE_TOKEN_NEEDED[kind]}`;
     const fix = 'put that token in GENPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
+    // A job token passed on under another name (e.g. an action's `token: ${{ github.token }}`) is still a job token.
+    const notJobToken = (token, label) => {
+        const same = ALL_JOB_TOKENS.find((name) => env[name] === token);
+        if (same)
+            throw (0,core_errors/* usageError */.Wp)(`${label} holds the CI job token (${same}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
+        return { token, label };
+    };
+    if (env.GENPACK_VARIABLES_TOKEN)
+        return notJobToken(env.GENPACK_VARIABLES_TOKEN, 'GENPACK_VARIABLES_TOKEN');
+    const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
     if (env.GENPACK_TOKEN && type !== 'job' && type !== 'deploy') {
         const token = type === 'basic' && env.GENPACK_TOKEN.includes(':') ? env.GENPACK_TOKEN.slice(env.GENPACK_TOKEN.indexOf(':') + 1) : env.GENPACK_TOKEN;
-        return { token, label: 'GENPACK_TOKEN' };
+        return notJobToken(token, 'GENPACK_TOKEN');
     }
     if (env.GENPACK_TOKEN && type === 'deploy') {
-        throw (0,errors/* usageError */.Wp)(`GENPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
+        throw (0,core_errors/* usageError */.Wp)(`GENPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
     }
     const job = (env.GENPACK_TOKEN && type === 'job' ? ['GENPACK_TOKEN'] : []).concat(JOB_TOKENS[kind].filter((name) => env[name]));
     if (job.length > 0 || input.connection?.jobToken) {
         const which = job[0] ?? input.connection.credentialLabel;
-        throw (0,errors/* usageError */.Wp)(`the only token here is the CI job token (${which}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
+        throw (0,core_errors/* usageError */.Wp)(`the only token here is the CI job token (${which}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
     }
-    throw (0,errors/* usageError */.Wp)(`no token was given for ${what}: they ${needed}`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
+    throw (0,core_errors/* usageError */.Wp)(`no token was given for ${what}: they ${needed}`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
 }
 function urlOf(raw, setting) {
     try {
@@ -2664,19 +2703,19 @@ function urlOf(raw, setting) {
         if (url.protocol !== 'http:' && url.protocol !== 'https:')
             throw new Error('not http');
         if (url.username || url.password)
-            throw (0,errors/* usageError */.Wp)(`${setting} contains credentials`, 'put the token in GENPACK_VARIABLES_TOKEN instead: URLs end up in logs');
+            throw (0,core_errors/* usageError */.Wp)(`${setting} contains credentials`, 'put the token in GENPACK_VARIABLES_TOKEN instead: URLs end up in logs');
         return url;
     }
     catch (error) {
-        if (error instanceof errors/* GenpackError */.yh)
+        if (error instanceof core_errors/* GenpackError */.yh)
             throw error;
-        throw (0,errors/* usageError */.Wp)(`${setting} ${JSON.stringify(raw)} is not an http(s) URL`);
+        throw (0,core_errors/* usageError */.Wp)(`${setting} ${JSON.stringify(raw)} is not an http(s) URL`);
     }
 }
 function repository(env) {
     const repo = env.GENPACK_REPOSITORY ?? env.GITHUB_REPOSITORY;
     if (!repo || !/^[^/\s]+\/[^/\s]+$/.test(repo)) {
-        throw (0,errors/* usageError */.Wp)(repo ? `GITHUB_REPOSITORY must be owner/repo, not ${JSON.stringify(repo)}` : 'no repository given for the version variable', 'set GENPACK_REPOSITORY=owner/repo; in Actions it defaults to GITHUB_REPOSITORY');
+        throw (0,core_errors/* usageError */.Wp)(repo ? `GITHUB_REPOSITORY must be owner/repo, not ${JSON.stringify(repo)}` : 'no repository given for the version variable', 'set GENPACK_REPOSITORY=owner/repo; in Actions it defaults to GITHUB_REPOSITORY');
     }
     return repo;
 }
@@ -2692,9 +2731,9 @@ function resolveVersionStore(input, env, settings = {}) {
         const raw = same?.url ?? env.CI_API_V4_URL ?? env.CI_SERVER_URL ?? env.GENPACK_URL;
         const project = same?.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
         if (!raw)
-            throw (0,errors/* usageError */.Wp)('no GitLab URL for the version variable', 'pass --url or set GENPACK_URL; in GitLab CI it defaults to CI_API_V4_URL');
+            throw (0,core_errors/* usageError */.Wp)('no GitLab URL for the version variable', 'pass --url or set GENPACK_URL; in GitLab CI it defaults to CI_API_V4_URL');
         if (!project)
-            throw (0,errors/* usageError */.Wp)('no GitLab project for the version variable', 'pass --project or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+            throw (0,core_errors/* usageError */.Wp)('no GitLab project for the version variable', 'pass --project or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
         apiUrl = urlOf(raw, 'the GitLab URL');
         const url = raw.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
         location = `project ${project} at ${url}`;
@@ -2704,7 +2743,7 @@ function resolveVersionStore(input, env, settings = {}) {
     else if (kind === 'gitea') {
         const raw = same?.url ?? env.GITHUB_SERVER_URL ?? env.GENPACK_URL;
         if (!raw)
-            throw (0,errors/* usageError */.Wp)('no Gitea/Forgejo URL for the version variable', 'pass --url or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
+            throw (0,core_errors/* usageError */.Wp)('no Gitea/Forgejo URL for the version variable', 'pass --url or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
         const repo = repository(env);
         apiUrl = urlOf(raw, 'the Gitea URL');
         const url = raw.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
@@ -2843,22 +2882,19 @@ async function main(argv, io) {
                 return await runServe(rest);
             }
             default:
-                throw (0,errors/* usageError */.Wp)(`unknown command ${JSON.stringify(command)}`, 'run genpack --help for the commands');
+                throw (0,core_errors/* usageError */.Wp)(`unknown command ${JSON.stringify(command)}`, 'run genpack --help for the commands');
         }
     }
     catch (error) {
-        if (error instanceof errors/* GenpackError */.yh) {
-            err(`genpack: error: ${error.describe()}\n`);
-            return error.exitCode;
+        const errors = Array.isArray(error.errors) ? error.errors : [error];
+        for (const e of errors)
+            err(`genpack: error: ${e instanceof core_errors/* GenpackError */.yh ? e.describe() : (e.stack ?? String(e))}\n`);
+        // With --json, a failure is machine-readable too: scripts read stdout, people read stderr.
+        if (rest.includes('--json')) {
+            const described = errors.map((e) => e instanceof core_errors/* GenpackError */.yh ? { code: e.code, message: e.message, hint: e.hint, request: e.request } : { code: 'INTERNAL', message: e.message ?? String(e) });
+            out(JSON.stringify({ command, ok: false, errors: described }, null, 2) + '\n');
         }
-        const pool = error;
-        if (Array.isArray(pool.errors)) {
-            for (const e of pool.errors)
-                err(`genpack: error: ${e instanceof errors/* GenpackError */.yh ? e.describe() : e.message}\n`);
-            return Math.max(...pool.errors.map((e) => (e instanceof errors/* GenpackError */.yh ? e.exitCode : 1)));
-        }
-        err(`genpack: error: ${error.stack ?? String(error)}\n`);
-        return 1;
+        return Math.max(...errors.map((e) => (e instanceof core_errors/* GenpackError */.yh ? e.exitCode : 1)));
     }
 }
 function parse(args, options, command) {
@@ -2866,12 +2902,12 @@ function parse(args, options, command) {
         return (0,external_node_util_.parseArgs)({ args, options: { ...CONNECTION_OPTIONS, ...options }, allowPositionals: true, strict: true });
     }
     catch (error) {
-        throw (0,errors/* usageError */.Wp)(`${command}: ${error.message}`, `run genpack --help for the options of ${command}`);
+        throw (0,core_errors/* usageError */.Wp)(`${command}: ${error.message}`, `run genpack --help for the options of ${command}`);
     }
 }
 function required(value, flag, command) {
     if (value === undefined || value === '')
-        throw (0,errors/* usageError */.Wp)(`${command} needs ${flag}`);
+        throw (0,core_errors/* usageError */.Wp)(`${command} needs ${flag}`);
     return value;
 }
 function concurrency(value) {
@@ -2879,7 +2915,7 @@ function concurrency(value) {
         return DEFAULT_CONCURRENCY;
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1 || n > 64)
-        throw (0,errors/* usageError */.Wp)(`--concurrency must be a whole number from 1 to 64, not ${JSON.stringify(value)}`);
+        throw (0,core_errors/* usageError */.Wp)(`--concurrency must be a whole number from 1 to 64, not ${JSON.stringify(value)}`);
     return n;
 }
 function connectionInput(values) {
@@ -2892,7 +2928,7 @@ async function cli_open(values, io, err, secrets) {
     };
     const { registry, connection } = await connect(connectionInput(values), io.env, { log, userAgent: `genpack/${package_0/* version */.rE}` });
     secrets.push(...connection.secrets, ...registry.http.secrets());
-    log(`${connection.flavour} registry at ${redactUrl(connection.url)} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
+    log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
     return { registry, connection };
 }
 function cliReporter(err, quiet) {
@@ -2931,9 +2967,9 @@ async function publishCommand(args, io, out, err, secrets) {
     }
     const ifExists = values['if-exists'];
     if (!['skip', 'fail', 'replace'].includes(ifExists))
-        throw (0,errors/* usageError */.Wp)(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
+        throw (0,core_errors/* usageError */.Wp)(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
     if (positionals.length === 0)
-        throw (0,errors/* usageError */.Wp)('publish needs at least one file, directory or glob');
+        throw (0,core_errors/* usageError */.Wp)('publish needs at least one file, directory or glob');
     const checksums = values.checksums === 'none' ? null : values.checksums;
     const ref = { name: required(values.name, '--name', 'publish'), version: required(values.version, '--version', 'publish') };
     const parallel = concurrency(values.concurrency);
@@ -3060,13 +3096,13 @@ function openStore(values, connection, io, err, secrets) {
 }
 async function releaseCommand(values, positionals, io, out, err, secrets) {
     if (values.version !== undefined) {
-        throw (0,errors/* usageError */.Wp)('--version cannot be combined with --bump, --version-variable or --version-from', 'the version is computed: drop --version, or drop the versioning flags to publish a fixed version');
+        throw (0,core_errors/* usageError */.Wp)('--version cannot be combined with --bump, --version-variable or --version-from', 'the version is computed: drop --version, or drop the versioning flags to publish a fixed version');
     }
     if (values['if-exists'] !== undefined && values['if-exists'] !== 'skip' && values['if-exists'] !== 'fail') {
-        throw (0,errors/* usageError */.Wp)(`--if-exists ${values['if-exists']} does not apply to a bumped version`, 'a bumped version is always new: its files are published with --if-exists fail');
+        throw (0,core_errors/* usageError */.Wp)(`--if-exists ${values['if-exists']} does not apply to a bumped version`, 'a bumped version is always new: its files are published with --if-exists fail');
     }
     if (positionals.length === 0)
-        throw (0,errors/* usageError */.Wp)('publish needs at least one file, directory or glob');
+        throw (0,core_errors/* usageError */.Wp)('publish needs at least one file, directory or glob');
     const options = versionOptions(values, io, 'publish');
     const bump = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
     const checksums = values.checksums === 'none' ? null : values.checksums;
@@ -3098,7 +3134,7 @@ async function versionCommand(args, io, out, err, secrets) {
     if (step !== 'show' && step !== 'next' && step !== 'commit') {
         if (step === '--help' || step === '-h')
             return out(USAGE), 0;
-        throw (0,errors/* usageError */.Wp)(`genpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run genpack --help');
+        throw (0,core_errors/* usageError */.Wp)(`genpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run genpack --help');
     }
     const command = `version ${step}`;
     const { values } = parse(rest, { name: { type: 'string' }, version: { type: 'string' }, 'previous-version': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, ...VERSION_OPTIONS }, command);
@@ -3107,18 +3143,18 @@ async function versionCommand(args, io, out, err, secrets) {
     const options = versionOptions(values, io, command);
     if (step === 'commit') {
         if (!values['version-variable'])
-            throw (0,errors/* usageError */.Wp)('version commit needs --version-variable NAME');
+            throw (0,core_errors/* usageError */.Wp)('version commit needs --version-variable NAME');
         required(values.version, '--version', command);
         if (values['previous-version'] === undefined) {
-            throw (0,errors/* usageError */.Wp)('version commit needs --previous-version (what `genpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
+            throw (0,core_errors/* usageError */.Wp)('version commit needs --previous-version (what `genpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
         }
     }
     else if (values.version !== undefined || values['previous-version'] !== undefined) {
-        throw (0,errors/* usageError */.Wp)(`--version and --previous-version are for version commit, not ${command}`);
+        throw (0,core_errors/* usageError */.Wp)(`--version and --previous-version are for version commit, not ${command}`);
     }
     const bump = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
     if (step === 'next' && !bump && options.from !== 'tag')
-        throw (0,errors/* usageError */.Wp)('version next needs --bump LEVEL');
+        throw (0,core_errors/* usageError */.Wp)('version next needs --bump LEVEL');
     const { registry, connection } = await cli_open(values, io, err, secrets);
     let store;
     const reporter = cliReporter(err, values.quiet);
