@@ -92,6 +92,24 @@ for (const kind of ['gitlab', 'gitea', 'github'] as const) {
   });
 }
 
+test('forgejo: the repository variable is created (204) and bumped; an older Gitea without the variables API is explained', async () => {
+  const server = await serve({ config: { gitea: { server: 'forgejo' } } });
+  const env = { ...pipelines.gitea(server), FORGEJO_ACTIONS: 'true', GITEA_ACTIONS: '' };
+  const work = await writeTree(await tempDir(), { 'tool.bin': 'forgejo build' });
+  const args = ['publish', 'tool.bin', '--name', 'tool', '--bump', 'patch', '--version-variable', 'PKG_VERSION', '--json'];
+  for (const expected of ['0.0.1', '0.0.2']) {
+    const run = await cli(args, { env, cwd: work });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).version, expected);
+    assert.match(run.stderr, /version variable PKG_VERSION: gitea repository demo\/app at .* \(FORGEJO_ACTIONS\)/);
+    assert.equal(await variables.gitea.get(server, 'PKG_VERSION'), expected);
+  }
+  const old = await serve({ config: { gitea: { version: '1.21.0' } } });
+  const refused = await cli(args, { env: pipelines.gitea(old), cwd: work });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /repository demo\/app was not found[\s\S]*needs Gitea 1\.22 or Forgejo 8 or later/);
+});
+
 test('race, same bump: two pipelines read 1.0.0 at once; exactly one publishes and writes 1.0.1, the other fails and writes nothing', async () => {
   const server = await serve();
   await variables.gitlab.set(server, 'PKG_VERSION', '1.0.0');
