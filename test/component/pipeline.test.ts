@@ -5,6 +5,8 @@
  * to this checkout's CLI bundle.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { serve } from '../helpers/harness.js';
 import { gitlabCiLocal, LOCAL_CLI, pipelineRepo, runPipeline } from './gcl.js';
@@ -132,4 +134,17 @@ test('invalid inputs fail the pipeline with GitLab\'s message before any job run
     assert.doesNotMatch(run.output, /genpack-publish starting/);
   }
   assert.deepEqual((await gitlabApi<unknown[]>(server, '/projects/1/packages')).body, []);
+});
+
+test('a failing job fails the pipeline with the CLI\'s message and keeps genpack.json with the error as an artifact', { skip }, async () => {
+  const server = await serve();
+  const repo = await pipelineRepo(server.url, {
+    '.gitlab-ci.yml': `include:\n  - component: ${component('publish')}\n    inputs:\n      files: ['build/*.bin']\n      cli: ${LOCAL_CLI}\n`,
+  });
+  const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.0.0', CI_JOB_TOKEN: server.tokens.job! });
+  assert.notEqual(run.code, 0);
+  assert.ok(run.job('genpack-publish').includes('genpack: error: "build/*.bin" matches no file'), run.output);
+  const result = JSON.parse(await readFile(join(repo.dir, '.gitlab-ci-local/artifacts/genpack-publish/genpack.json'), 'utf8')) as { ok: boolean; errors: { code: string }[] };
+  assert.equal(result.ok, false);
+  assert.equal(result.errors[0]!.code, 'NO_MATCH');
 });
