@@ -201,22 +201,26 @@ export async function publishNextVersion(
   registry.validateRef(ref);
   reporter.info(`next version ${next.version}${next.level ? ` (${next.level} bump of ${next.previousVersion})` : ''}`);
   const variable = current.variable;
-  const race = (actual: StoredVariable | undefined, published: boolean) => raceError(store!, variable!.name, variable!.value, actual?.value, ref, published);
+  const race = (actual: StoredVariable | undefined, published: Published) => raceError(store!, variable!.name, variable!.value, actual?.value, ref, published);
 
   // Cheap early check: a pipeline that already wrote the variable means this bump is stale; better
   // to stop before uploading into a version that pipeline may have published.
   if (variable && !options.dryRun) {
     const now = await store!.read(variable.name);
-    if (now?.value !== variable.value) throw race(now, false);
+    if (now?.value !== variable.value) throw race(now, 'none');
   }
 
   let published: PublishResult;
   try {
     published = await publishFiles(registry, { ...options, ref, ifExists: 'fail' }, reporter);
   } catch (error) {
-    if (variable && error instanceof GenpackError && error.code === 'EXISTS') {
+    // The version already exists, or another writer took a file name mid-publish (Gitea's 409,
+    // GitLab's duplicate refusal): if the variable moved meanwhile, that is the race to report.
+    if (variable && error instanceof GenpackError && (error.code === 'EXISTS' || error.code === 'CONFLICT' || error.code === 'DUPLICATE')) {
       const now = await store!.read(variable.name);
-      if (now?.value !== variable.value) throw race(now, false);
+      if (now?.value !== variable.value) throw race(now, error.code === 'EXISTS' ? 'none' : 'partial');
+    }
+    if (variable && error instanceof GenpackError && error.code === 'EXISTS') {
       throw new GenpackError('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
         hint: `a bumped version must be new: set ${variable.name} to the highest published version (genpack version show --name ${ref.name} --version-from registry), then publish again`,
         cause: error,
@@ -241,7 +245,7 @@ export async function publishNextVersion(
   } catch (error) {
     if (variable && error instanceof GenpackError) {
       const now = await store!.read(variable.name);
-      if (now?.value !== variable.value) throw race(now, true);
+      if (now?.value !== variable.value) throw race(now, 'unverified');
     }
     throw error;
   }
@@ -250,7 +254,7 @@ export async function publishNextVersion(
 
   await options.hooks?.beforeCommit?.();
   const written = await compareAndSet(store!, variable.name, variable.value, next.version);
-  if (written.outcome === 'changed') throw race(written.actual, true);
+  if (written.outcome === 'changed') throw race(written.actual, 'verified');
   reporter.info(`${written.outcome} ${store!.describe(variable.name)}: ${variable.value ?? '(new)'} -> ${next.version}`);
   return result(written.outcome);
 }
@@ -301,7 +305,7 @@ export async function commitVersion(registry: RegistryAdapter, store: VariableSt
   if (written.outcome === 'changed' && written.actual === undefined && options.expected !== undefined && options.expected === cleanVersion(options.initialVersion ?? DEFAULT_INITIAL_VERSION)) {
     written = await compareAndSet(store, options.variable, undefined, options.version);
   }
-  if (written.outcome === 'changed') throw raceError(store, options.variable, options.expected, written.actual?.value, ref, true);
+  if (written.outcome === 'changed') throw raceError(store, options.variable, options.expected, written.actual?.value, ref, 'verified');
   reporter.info(`${written.outcome} ${store.describe(options.variable)}: ${options.expected ?? '(new)'} -> ${options.version}`);
   return { ...base, variable: { name: written.previous?.name ?? options.variable, store: store.kind, outcome: written.outcome, expected: options.expected } };
 }
@@ -359,14 +363,21 @@ export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef
   return listed;
 }
 
-function raceError(store: VariableStore, name: string, expected: string | undefined, actual: string | undefined, ref: PackageRef, published: boolean): GenpackError {
+/** How far this run got when it found the variable moved. */
+type Published = 'none' | 'partial' | 'unverified' | 'verified';
+
+function raceError(store: VariableStore, name: string, expected: string | undefined, actual: string | undefined, ref: PackageRef, published: Published): GenpackError {
   const was = expected === undefined ? 'did not exist' : `held ${expected}`;
   const now = actual === undefined ? 'does not exist' : `holds ${actual}`;
-  return new GenpackError('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, {
-    hint: published
-      ? `${ref.name} ${ref.version} was published and verified but is not recorded in ${store.describe(name)}; run the pipeline again to bump from ${actual ?? 'the start'}, and delete ${ref.version} if it should not stay (genpack delete --name ${ref.name} --version ${ref.version} --yes)`
-      : `nothing was published; run the pipeline again to bump from ${actual ?? 'the start'}`,
-  });
+  const again = `run the pipeline again to bump from ${actual ?? 'the start'}`;
+  const remove = `genpack delete --name ${ref.name} --version ${ref.version} --yes`;
+  const hint = {
+    none: `nothing was published; ${again}`,
+    partial: `some files of ${ref.name} ${ref.version} may have been uploaded before the other pipeline's; ${again}`,
+    unverified: `${ref.name} ${ref.version} does not hold exactly what this run sent (the other pipeline published into it too); ${again}`,
+    verified: `${ref.name} ${ref.version} was published and verified but is not recorded in ${store.describe(name)}; ${again}, and delete ${ref.version} if it should not stay (${remove})`,
+  }[published];
+  return new GenpackError('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, { hint });
 }
 
 // --- download by range ---------------------------------------------------------------------------
