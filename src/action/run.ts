@@ -20,7 +20,7 @@ import type { RegistryAdapter } from '../registry/types.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
 import { inActionTerms } from './terms.js';
 import { actionReporter } from './reporter.js';
-import { writeSummary, type FileRow, type SummaryData } from './summary.js';
+import { writeFailureSummary, writeSummary, type FileRow, type SummaryData } from './summary.js';
 
 /** Environment variables that may hold a token, masked whether or not genpack uses them. */
 const TOKEN_VARIABLES = ['GENPACK_TOKEN', 'GENPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN'];
@@ -54,7 +54,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       await registry.http.close();
     }
   } catch (error) {
-    core.setFailed(mask(describeError(error)));
+    const message = mask(describeError(error));
+    core.setFailed(message);
+    if (env.GITHUB_STEP_SUMMARY) await writeFailureSummary(message).catch(() => {});
   }
 }
 

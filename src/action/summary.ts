@@ -63,6 +63,11 @@ export async function writeSummary(data: SummaryData): Promise<void> {
   await summary.write();
 }
 
+/** The failure, as the log shows it, so the run's page says what went wrong without opening the log. */
+export async function writeFailureSummary(message: string): Promise<void> {
+  await core.summary.addHeading('genpack failed', 3).addCodeBlock(message).write();
+}
+
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
