@@ -2160,17 +2160,21 @@ async function publishNextVersion(registry, store, options, reporter) {
     if (variable && !options.dryRun) {
         const now = await store.read(variable.name);
         if (now?.value !== variable.value)
-            throw race(now, false);
+            throw race(now, 'none');
     }
     let published;
     try {
         published = await publishFiles(registry, { ...options, ref, ifExists: 'fail' }, reporter);
     }
     catch (error) {
-        if (variable && error instanceof core_errors/* GenpackError */.yh && error.code === 'EXISTS') {
+        // The version already exists, or another writer took a file name mid-publish (Gitea's 409,
+        // GitLab's duplicate refusal): if the variable moved meanwhile, that is the race to report.
+        if (variable && error instanceof core_errors/* GenpackError */.yh && (error.code === 'EXISTS' || error.code === 'CONFLICT' || error.code === 'DUPLICATE')) {
             const now = await store.read(variable.name);
             if (now?.value !== variable.value)
-                throw race(now, false);
+                throw race(now, error.code === 'EXISTS' ? 'none' : 'partial');
+        }
+        if (variable && error instanceof core_errors/* GenpackError */.yh && error.code === 'EXISTS') {
             throw new core_errors/* GenpackError */.yh('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
                 hint: `a bumped version must be new: set ${variable.name} to the highest published version (genpack version show --name ${ref.name} --version-from registry), then publish again`,
                 cause: error,
@@ -2197,7 +2201,7 @@ async function publishNextVersion(registry, store, options, reporter) {
         if (variable && error instanceof core_errors/* GenpackError */.yh) {
             const now = await store.read(variable.name);
             if (now?.value !== variable.value)
-                throw race(now, true);
+                throw race(now, 'unverified');
         }
         throw error;
     }
@@ -2207,7 +2211,7 @@ async function publishNextVersion(registry, store, options, reporter) {
     await options.hooks?.beforeCommit?.();
     const written = await compareAndSet(store, variable.name, variable.value, next.version);
     if (written.outcome === 'changed')
-        throw race(written.actual, true);
+        throw race(written.actual, 'verified');
     reporter.info(`${written.outcome} ${store.describe(variable.name)}: ${variable.value ?? '(new)'} -> ${next.version}`);
     return result(written.outcome);
 }
@@ -2233,7 +2237,7 @@ async function commitVersion(registry, store, options, reporter) {
         written = await compareAndSet(store, options.variable, undefined, options.version);
     }
     if (written.outcome === 'changed')
-        throw raceError(store, options.variable, options.expected, written.actual?.value, ref, true);
+        throw raceError(store, options.variable, options.expected, written.actual?.value, ref, 'verified');
     reporter.info(`${written.outcome} ${store.describe(options.variable)}: ${options.expected ?? '(new)'} -> ${options.version}`);
     return { ...base, variable: { name: written.previous?.name ?? options.variable, store: store.kind, outcome: written.outcome, expected: options.expected } };
 }
@@ -2292,11 +2296,15 @@ async function verifyPublished(registry, ref, sent) {
 function raceError(store, name, expected, actual, ref, published) {
     const was = expected === undefined ? 'did not exist' : `held ${expected}`;
     const now = actual === undefined ? 'does not exist' : `holds ${actual}`;
-    return new core_errors/* GenpackError */.yh('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, {
-        hint: published
-            ? `${ref.name} ${ref.version} was published and verified but is not recorded in ${store.describe(name)}; run the pipeline again to bump from ${actual ?? 'the start'}, and delete ${ref.version} if it should not stay (genpack delete --name ${ref.name} --version ${ref.version} --yes)`
-            : `nothing was published; run the pipeline again to bump from ${actual ?? 'the start'}`,
-    });
+    const again = `run the pipeline again to bump from ${actual ?? 'the start'}`;
+    const remove = `genpack delete --name ${ref.name} --version ${ref.version} --yes`;
+    const hint = {
+        none: `nothing was published; ${again}`,
+        partial: `some files of ${ref.name} ${ref.version} may have been uploaded before the other pipeline's; ${again}`,
+        unverified: `${ref.name} ${ref.version} does not hold exactly what this run sent (the other pipeline published into it too); ${again}`,
+        verified: `${ref.name} ${ref.version} was published and verified but is not recorded in ${store.describe(name)}; ${again}, and delete ${ref.version} if it should not stay (${remove})`,
+    }[published];
+    return new core_errors/* GenpackError */.yh('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, { hint });
 }
 /**
  * `1.4.2` (as given), `^1.4`, `~1.4.2`, `>=1 <2`, `latest` or `latest-prerelease`, resolved by
