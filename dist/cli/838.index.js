@@ -1,8 +1,8 @@
-export const id = 936;
-export const ids = [936];
+export const id = 838;
+export const ids = [838];
 export const modules = {
 
-/***/ 9936:
+/***/ 4838:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -749,8 +749,8 @@ class BlobStore {
     }
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/yaml/dist/index.js
-var dist = __webpack_require__(7207);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/server/faults.ts
 // Fault injection: declared in YAML (`faults:`), added at run time (`server.faults.add`) or over
 // HTTP (`/-/genpack/faults`). A fault matches by route id + method + optional path substring, and
@@ -1392,7 +1392,7 @@ function paginate(ctx, all, p) {
 }
 
 // EXTERNAL MODULE: ./src/registry/gitlab-names.ts
-var gitlab_names = __webpack_require__(6204);
+var gitlab_names = __webpack_require__(9437);
 ;// CONCATENATED MODULE: ./src/server/gitlab/regex.ts
 // Validation copied from GitLab (gitlab-api.md §1 "Validation regexes", §4 "Validation rules").
 // The name, version and file-name rules are the ones genpack's client checks before sending: one
@@ -2788,7 +2788,7 @@ function hasFilename(headers) {
 }
 
 // EXTERNAL MODULE: ./src/registry/gitea-names.ts
-var gitea_names = __webpack_require__(963);
+var gitea_names = __webpack_require__(9768);
 ;// CONCATENATED MODULE: ./src/server/gitea/names.ts
 // routers/api/packages/generic: the same rules genpack's client checks before sending (one
 // definition in src/registry/gitea-names.ts): name `\A[-_+.\w]+\z` (`\w` ASCII), not `..`, one
@@ -4879,7 +4879,7 @@ async function runServe(argv, io = {}) {
         }
         port = Number(values.port);
     }
-    const { startServer } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 9936));
+    const { startServer } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4838));
     let server;
     try {
         server = await startServer({

@@ -1,8 +1,8 @@
-export const id = 748;
-export const ids = [748];
+export const id = 547;
+export const ids = [547];
 export const modules = {
 
-/***/ 1748:
+/***/ 8547:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -23,7 +23,7 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var core_errors = __webpack_require__(713);
+var core_errors = __webpack_require__(4296);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -611,8 +611,8 @@ async function listPackage(registry, options) {
     return { name: ref.name, version: ref.version, files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/tinyglobby/dist/index.mjs + 1 modules
-var dist = __webpack_require__(5998);
+// EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
+var dist = __webpack_require__(3382);
 ;// CONCATENATED MODULE: ./src/core/local-files.ts
 /**
  * Turns publish inputs (files, directories, globs with `**` and `!exclude`) into the list of local
@@ -935,8 +935,8 @@ function maskSecrets(text, secrets) {
 
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
-// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
-var undici = __webpack_require__(576);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
 ;// CONCATENATED MODULE: ./src/http/client.ts
 /**
  * The one HTTP client. One undici dispatcher with keep-alive for the whole run (proxies from
@@ -1125,7 +1125,7 @@ function customCa(env) {
 }
 
 // EXTERNAL MODULE: ./src/registry/gitea-names.ts
-var gitea_names = __webpack_require__(963);
+var gitea_names = __webpack_require__(9768);
 ;// CONCATENATED MODULE: ./src/registry/manifest-index.ts
 /**
  * When a registry will not list a version's files but still serves them (a hidden GitLab package,
@@ -1413,7 +1413,7 @@ class GiteaRegistry {
 }
 
 // EXTERNAL MODULE: ./src/registry/gitlab-names.ts
-var gitlab_names = __webpack_require__(6204);
+var gitlab_names = __webpack_require__(9437);
 ;// CONCATENATED MODULE: ./src/registry/gitlab.ts
 
 
@@ -1859,8 +1859,8 @@ async function bodyMessage(response) {
     }
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __webpack_require__(724);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var exec = __webpack_require__(1260);
 ;// CONCATENATED MODULE: ./src/core/commits.ts
 /**
  * Reads commit messages with git (through @actions/exec, so the action and the CLI run it the
@@ -1915,8 +1915,8 @@ async function commitsSince(version, cwd) {
     return { tag, messages, shallow };
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/semver/index.js
-var semver = __webpack_require__(776);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __webpack_require__(2088);
 var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
 ;// CONCATENATED MODULE: ./src/core/versioning.ts
 /**
@@ -2886,7 +2886,7 @@ async function main(argv, io) {
             case 'version':
                 return await versionCommand(rest, io, out, err, secrets);
             case 'serve': {
-                const { runServe } = await Promise.all(/* import() */[__webpack_require__.e(207), __webpack_require__.e(936)]).then(__webpack_require__.bind(__webpack_require__, 9936));
+                const { runServe } = await Promise.all(/* import() */[__webpack_require__.e(815), __webpack_require__.e(838)]).then(__webpack_require__.bind(__webpack_require__, 4838));
                 return await runServe(rest);
             }
             default:
@@ -3208,7 +3208,7 @@ async function versionCommand(args, io, out, err, secrets) {
 
 /***/ }),
 
-/***/ 713:
+/***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3254,7 +3254,7 @@ function inputError(message, hint) {
 
 /***/ }),
 
-/***/ 963:
+/***/ 9768:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3265,7 +3265,7 @@ function inputError(message, hint) {
 /* harmony export */   qv: () => (/* binding */ validateGiteaFileName),
 /* harmony export */   s9: () => (/* binding */ validateGiteaRef)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(713);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /**
  * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and genpack's
  * reversible encoding of sub-paths: Gitea forbids `/` in file names, so `dir/sub/f.txt` is stored
@@ -3310,7 +3310,7 @@ function validateGiteaFileName(fileName) {
 
 /***/ }),
 
-/***/ 6204:
+/***/ 9437:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3322,7 +3322,7 @@ function validateGiteaFileName(fileName) {
 /* harmony export */   xV: () => (/* binding */ gitlabFilePath),
 /* harmony export */   xo: () => (/* binding */ decodeGitlabFileName)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(713);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /**
  * GitLab's rules for generic package names, versions and file names (gitlab-api.md §1
  * "Validation regexes", newest server). The client checks them before any request so that a bad
