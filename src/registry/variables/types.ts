@@ -75,9 +75,6 @@ export async function compareAndSet(store: VariableStore, name: string, expected
   return { outcome: 'updated', previous: current };
 }
 
-/** Names every platform accepts: letters, digits and `_`, not starting with a digit. */
-export const PORTABLE_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
 export async function bodyMessage(response: HttpResponse): Promise<string> {
   const raw = (await response.text().catch(() => '')).slice(0, 500);
