@@ -1844,8 +1844,6 @@ async function compareAndSet(store, name, expected, next) {
     await store.update(current, next);
     return { outcome: 'updated', previous: current };
 }
-/** Names every platform accepts: letters, digits and `_`, not starting with a digit. */
-const PORTABLE_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
 async function bodyMessage(response) {
     const raw = (await response.text().catch(() => '')).slice(0, 500);
