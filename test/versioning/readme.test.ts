@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { serve, tempDir, writeTree } from '../helpers/harness.js';
-import { bash, genpackOnPath, readmeBlocks } from '../readme.test.js';
+import { bash, genpackOnPath, readmeBlocks } from '../helpers/readme.js';
 
 test('README Versioning examples: bump and publish twice, download by range, then the same as steps', async () => {
   const blocks = await readmeBlocks();
