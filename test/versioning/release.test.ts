@@ -330,7 +330,7 @@ test('version show | next | commit: the flow as steps, with the same compare-and
 test('download --version: ranges resolve by semver precedence over non-semver and prerelease versions; no match lists what exists', async () => {
   const server = await serve();
   const env = gitlabEnv(server, server.tokens.maintainer);
-  for (const version of ['1.4.2', '1.5.0-rc.1', 'nightly', '1.4.10', 'v1.3.0', '2024-01-01', '0.9.9']) {
+  for (const version of ['1.4.2', '1.5.0-rc.1', 'nightly', '1.4.10', 'v1.3.0', '2024-01-01', '0.9.9', '1']) {
     assert.equal(await gitlab.rawPut(server, 'tool', version, 'tool.bin', `build ${version}`), 201);
   }
   const cases: [string, string][] = [
@@ -342,6 +342,8 @@ test('download --version: ranges resolve by semver precedence over non-semver an
     ['^1.5.0-rc.0', '1.5.0-rc.1'],
     ['1.4.2', '1.4.2'],
     ['nightly', 'nightly'],
+    // A version published under exactly this text is taken as it is, though semver reads `1` as a range.
+    ['1', '1'],
   ];
   for (const [spec, version] of cases) {
     const out = await tempDir();
