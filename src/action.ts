@@ -3,5 +3,7 @@
  * src/action/; run() never throws, a failure ends in core.setFailed (exit status 1).
  */
 import { run } from './action/run.js';
+import { tuneForTransfers } from './runtime.js';
 
+tuneForTransfers();
 void run();

@@ -5,11 +5,13 @@
  * check what they have, and it should cost little more than starting Node.
  */
 import pkg from '../package.json' with { type: 'json' };
+import { tuneForTransfers } from './runtime.js';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  tuneForTransfers();
   void import('./cli.js').then(async ({ main }) => {
     // `serve` resolves only once it has stopped; everything else ends here.
     process.exitCode = await main(args, {

@@ -2314,6 +2314,10 @@ async function resolveVersion(registry, name, spec) {
         return { version: spec, spec, resolved: false };
     registry.validateRef({ name, version: '0.0.0' });
     const published = await publishedVersions(registry, name);
+    // A version published under exactly this text wins: `1` or `2024` are ranges to semver but
+    // ordinary version names to GitLab and Gitea.
+    if (published.includes(spec))
+        return { version: spec, spec, resolved: false };
     const version = matchVersion(published, spec);
     if (version)
         return { version, spec, resolved: true };
