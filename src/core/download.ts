@@ -7,9 +7,10 @@ import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { GenpackError } from './errors.js';
 import { hashFile, sha256 } from './hashing.js';
-import { DEFAULT_MANIFEST, parseManifest } from './manifest.js';
+import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
 import { mapPool } from './pool.js';
 import type { Reporter, TransferResult } from './progress.js';
+import { readSmallFile } from './small-file.js';
 import { downloadFile } from './transfer.js';
 
 export interface DownloadOptions {
@@ -32,8 +33,6 @@ export interface DownloadResult {
   skipped: number;
 }
 
-/** Largest manifest genpack will read into memory. */
-const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export async function downloadPackage(registry: RegistryAdapter, options: DownloadOptions, reporter: Reporter): Promise<DownloadResult> {
   const { ref } = options;
@@ -119,17 +118,9 @@ async function readManifest(registry: RegistryAdapter, ref: PackageRef, file: Re
   if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
     throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
   }
-  const response = await registry.download(ref, file.fileName);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_MANIFEST_BYTES) throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName} is too large to be a checksum manifest`);
-    chunks.push(chunk);
-  }
-  const data = Buffer.concat(chunks);
+  const { data, headerSha256 } = await readSmallFile(registry, ref, file.fileName, MAX_MANIFEST_BYTES);
   const digest = sha256(data);
-  const expected = file.sha256 ?? response.header('x-checksum-sha256');
+  const expected = file.sha256 ?? headerSha256;
   if (expected && expected.toLowerCase() !== digest) {
     throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
   }

@@ -6,6 +6,9 @@ import { GenpackError } from './errors.js';
 
 export const DEFAULT_MANIFEST = 'SHA256SUMS';
 
+/** Largest manifest genpack reads into memory. */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
 export function formatManifest(entries: Iterable<{ name: string; sha256: string }>): string {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return sorted.map((entry) => `${entry.sha256}  ${entry.name}\n`).join('');

@@ -12,7 +12,8 @@ import { compareAndSet, type StoredVariable, type VariableStore, type VersionSto
 import { commitsSince } from './commits.js';
 import { GenpackError, inputError, usageError } from './errors.js';
 import { sha256 } from './hashing.js';
-import { DEFAULT_MANIFEST, parseManifest } from './manifest.js';
+import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
+import { readSmallFile } from './small-file.js';
 import type { Reporter, TransferResult } from './progress.js';
 import { publishFiles, type PublishOptions, type PublishResult } from './publish.js';
 import {
@@ -346,8 +347,7 @@ export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef
   }
   const manifestFile = find(DEFAULT_MANIFEST);
   if (manifestFile) {
-    const response = await registry.download(ref, manifestFile.fileName);
-    const data = Buffer.from(await response.body.arrayBuffer());
+    const { data } = await readSmallFile(registry, ref, manifestFile.fileName, MAX_MANIFEST_BYTES);
     if (sha256(data) !== manifestFile.sha256!.toLowerCase()) {
       throw new GenpackError('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
     }

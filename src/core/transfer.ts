@@ -112,12 +112,16 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
   let offset = 0;
   let hash = createHash('sha256');
   let headerSha: string | undefined;
+  /** The first answer's ETag or Last-Modified: a resume must continue the same file (If-Range). */
+  let validator: string | undefined;
   const track = progressTracker(reporter, target.name, target.size ?? 0);
   try {
     await withRetries(
       registry.http.retryPolicy,
       async () => {
-        const response = await registry.download(ref, target.name, { offset });
+        // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
+        const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
+        validator ??= response.header('etag') ?? response.header('last-modified');
         if (offset > 0 && !resumes(response.header('content-range'), offset, response.status)) {
           // The server sent the whole file again: start over.
           offset = 0;
@@ -127,7 +131,9 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
         headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
         try {
           for await (const chunk of response.body as AsyncIterable<Buffer>) {
-            await handle.write(chunk, 0, chunk.length, offset);
+            for (let written = 0; written < chunk.length; ) {
+              written += (await handle.write(chunk, written, chunk.length - written, offset + written)).bytesWritten;
+            }
             hash.update(chunk);
             offset += chunk.length;
             track(offset);

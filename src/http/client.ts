@@ -138,7 +138,18 @@ export class HttpClient {
   }
 
   networkError(req: Pick<HttpRequest, 'method' | 'url'>, error: unknown): unknown {
-    if (error instanceof GenpackError || error instanceof RetryableFailure || !(error instanceof Error)) return error;
+    if (error instanceof RetryableFailure) {
+      const status = error.status;
+      return new GenpackError(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${describeCause(error)})`}`, {
+        request: { method: req.method, url: redactUrl(req.url), status },
+        hint:
+          status === 429
+            ? 'the registry is rate-limiting this client; retry later, or lower --concurrency'
+            : `gave up after the retries allowed (GENPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later`,
+        cause: error,
+      });
+    }
+    if (error instanceof GenpackError || !(error instanceof Error)) return error;
     if ((error as { code?: string }).code === 'ENOENT' || (error as { code?: string }).code === 'EACCES') return error;
     return new GenpackError('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
       request: { method: req.method, url: redactUrl(req.url) },
@@ -150,8 +161,8 @@ export class HttpClient {
   /** One attempt, following redirects; no retries. */
   async send(req: HttpRequest): Promise<HttpResponse> {
     let url = new URL(req.url);
-    let method: Method = req.method;
-    let body = req.body;
+    const method: Method = req.method;
+    const body = req.body;
     this.credentialOrigin ??= url.origin;
     const maxRedirects = req.maxRedirects ?? 5;
     for (let hop = 0; ; hop++) {
@@ -168,7 +179,11 @@ export class HttpClient {
         body: payload,
       });
       const location = response.headers.location;
-      if (response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
+      // Only reads follow redirects (object storage answers a download with 302/303). A write that
+      // is redirected is returned as it is and fails as unexpected: replaying a PUT or DELETE as a
+      // GET, as browsers do for POST, would report a write that never happened.
+      const followable = method === 'GET' || method === 'HEAD';
+      if (followable && response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
         await response.body.dump();
         if (hop >= maxRedirects) {
           throw new GenpackError('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
@@ -176,11 +191,6 @@ export class HttpClient {
           });
         }
         url = new URL(String(location), url);
-        // 303 always becomes GET; 301/302 after a non-GET do too (what browsers and curl -L do).
-        if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method !== 'GET' && method !== 'HEAD')) {
-          method = method === 'HEAD' ? 'HEAD' : 'GET';
-          body = undefined;
-        }
         continue;
       }
       return wrapResponse(response, url, url.origin !== this.credentialOrigin);
@@ -239,4 +249,9 @@ function customCa(env: NodeJS.ProcessEnv): string[] | undefined {
       hint: 'CI_SERVER_TLS_CA_FILE must name a readable PEM file',
     });
   }
+}
+
+function describeCause(error: Error): string {
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause ? (cause.code ?? cause.message ?? String(cause)) : 'no answer';
 }

@@ -136,8 +136,13 @@ export class GiteaRegistry implements RegistryAdapter {
     const url = this.fileUrl(ref, fileName);
     const headers: Record<string, string> = {};
     if (request.offset) headers.range = `bytes=${request.offset}-`;
-    const response = await this.http.request({ method: 'GET', url, headers });
+    if (request.offset && request.ifRange) headers['if-range'] = request.ifRange;
+    const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
     if (response.status === 200 || response.status === 206) return response;
+    if (isRetryableStatus(response.status)) {
+      await response.drain();
+      throw retryableStatus(response);
+    }
     throw await this.failure('GET', url, response, { fileName });
   }
 
@@ -233,6 +238,12 @@ export class GiteaRegistry implements RegistryAdapter {
       case 400:
         return new GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
       default:
+        if (response.status >= 300 && response.status < 400) {
+          return new GenpackError('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
+            request,
+            hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
+          });
+        }
         return new GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
     }
   }

@@ -124,8 +124,13 @@ export class GitlabRegistry implements RegistryAdapter {
     const url = this.fileUrl(ref, fileName);
     const headers: Record<string, string> = {};
     if (request.offset) headers.range = `bytes=${request.offset}-`;
-    const response = await this.http.request({ method: 'GET', url, headers });
+    if (request.offset && request.ifRange) headers['if-range'] = request.ifRange;
+    const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
     if (response.status === 200 || response.status === 206) return response;
+    if (isRetryableStatus(response.status)) {
+      await response.drain();
+      throw retryableStatus(response);
+    }
     throw await this.failure('GET', url, response, { fileName });
   }
 
@@ -148,6 +153,9 @@ export class GitlabRegistry implements RegistryAdapter {
   }
 
   async removeOlderDuplicates(ref: PackageRef, fileName: string, keepId?: number): Promise<'removed' | 'none' | 'forbidden'> {
+    // Without the new row's id (a server that ignored select=package_file) every row would look
+    // older: leave them all, GitLab serves the newest anyway.
+    if (keepId === undefined) return 'none';
     const older = (await this.listRows(ref)).filter((row) => row.fileName === fileName && row.id !== keepId);
     if (older.length === 0) return 'none';
     for (const row of older) {
@@ -203,7 +211,7 @@ export class GitlabRegistry implements RegistryAdapter {
 
   private async deleteOrFail(url: string): Promise<void> {
     const response = await this.http.request({ method: 'DELETE', url });
-    if (response.status === 204 || response.status === 200) {
+    if (response.status === 204) {
       await response.drain();
       return;
     }
@@ -260,6 +268,12 @@ export class GitlabRegistry implements RegistryAdapter {
         }
         return new GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
       default:
+        if (response.status >= 300 && response.status < 400) {
+          return new GenpackError('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
+            request,
+            hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
+          });
+        }
         return new GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
     }
   }

@@ -5,14 +5,15 @@
  */
 import { GenpackError } from '../core/errors.js';
 import { sha256 } from '../core/hashing.js';
-import { DEFAULT_MANIFEST, parseManifest } from '../core/manifest.js';
+import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../core/manifest.js';
+import { readSmallFile } from '../core/small-file.js';
 import type { PackageRef, RegistryAdapter, RemoteFile } from './types.js';
 
 /** Files named by the version's SHA256SUMS, or undefined when it has none. */
 export async function filesFromManifest(registry: RegistryAdapter, ref: PackageRef): Promise<RemoteFile[] | undefined> {
   let text: string;
   try {
-    text = await (await registry.download(ref, DEFAULT_MANIFEST)).text();
+    text = (await readSmallFile(registry, ref, DEFAULT_MANIFEST, MAX_MANIFEST_BYTES)).data.toString('utf8');
   } catch (error) {
     if (error instanceof GenpackError && error.code === 'NOT_FOUND') return undefined;
     throw error;

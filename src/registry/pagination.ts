@@ -3,7 +3,9 @@
  * gitlab-api.md §3) and the GitHub-style `Link: <…>; rel="next"` that GitLab and Gitea both send.
  */
 import type { GenpackError } from '../core/errors.js';
-import type { HttpClient, HttpResponse } from '../http/client.js';
+import { isRetryableStatus, retryableStatus, type HttpClient, type HttpResponse } from '../http/client.js';
+import { redactUrl } from '../http/redact.js';
+import { RetryableFailure, withRetries } from '../http/retry.js';
 
 /** Upper bound on pages, so a server that always answers "next" cannot loop us forever. */
 const MAX_PAGES = 10_000;
@@ -38,17 +40,38 @@ export async function fetchAllPages<T>(
   const items: T[] = [];
   let url: URL | undefined = new URL(firstUrl);
   for (let page = 0; url && page < MAX_PAGES; page++) {
-    const response = await http.request({ method: 'GET', url });
-    if (emptyOn.includes(response.status)) {
-      await response.drain();
-      return items;
-    }
-    if (response.status !== 200) throw await fail(response);
-    const body = await response.json<T[]>();
-    if (!Array.isArray(body)) break;
-    items.push(...body);
-    const next = nextPageUrl(response, url);
-    url = body.length > 0 && next && next.toString() !== url.toString() ? next : undefined;
+    const pageUrl: URL = url;
+    // The page is fetched and parsed inside the retries: a body that breaks half-way through a
+    // listing is asked for again, like any other transient failure.
+    const result = await withRetries(
+      http.retryPolicy,
+      async () => {
+        const response = await http.request({ method: 'GET', url: pageUrl, retry: false });
+        if (isRetryableStatus(response.status)) {
+          await response.drain();
+          throw retryableStatus(response);
+        }
+        if (emptyOn.includes(response.status)) {
+          await response.drain();
+          return 'empty' as const;
+        }
+        if (response.status !== 200) return { kind: 'failed' as const, response };
+        try {
+          return { kind: 'page' as const, body: await response.json<T[]>(), next: nextPageUrl(response, pageUrl) };
+        } catch (error) {
+          throw new RetryableFailure(`the listing ${redactUrl(pageUrl)} broke`, undefined, undefined, { cause: error });
+        }
+      },
+      { onRetry: (info) => http.logRetry({ method: 'GET', url: pageUrl }, info) },
+    ).catch((error) => {
+      throw http.networkError({ method: 'GET', url: pageUrl }, error);
+    });
+    if (result === 'empty') return items;
+    if (result.kind === 'failed') throw await fail(result.response);
+    if (!Array.isArray(result.body)) break;
+    items.push(...result.body);
+    const next = result.next;
+    url = result.body.length > 0 && next && next.toString() !== pageUrl.toString() ? next : undefined;
   }
   return items;
 }

@@ -47,6 +47,10 @@ export interface UploadResult {
 export interface DownloadRequest {
   /** Resume from this byte offset (Range); 0 or undefined for the whole file. */
   offset?: number;
+  /** Only send the Range if the file is still this version (an ETag or Last-Modified value). */
+  ifRange?: string;
+  /** Retry transient failures inside the call; off where the caller retries body errors itself. */
+  retry?: boolean;
 }
 
 export interface RegistryAdapter {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, gitlabEnv, serve, tempDir, writeTree } from '../helpers/harness.js';
 import { packageFiles } from '../helpers/gitlab.js';
+import { startProxy } from '../helpers/proxy.js';
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -178,4 +179,62 @@ test('a custom CA from CI_SERVER_TLS_CA_FILE is trusted; without it TLS fails wi
     tls.closeAllConnections();
     tls.close();
   }
+});
+
+test('a redirected write is not replayed as a GET: delete fails with a hint and nothing is reported deleted', async () => {
+  const server = await serve();
+  assert.equal((await publish(server, { 'a.bin': 'a' }, '1.0.0')).code, 0);
+  // A front end that redirects every write to another address (say http -> https).
+  const front = await startProxy(server.url, {
+    answer: (req, res) => {
+      if (req.method === 'GET' || req.method === 'HEAD') return false;
+      res.writeHead(301, { location: `${server.url}${req.url}` }).end();
+      return true;
+    },
+  });
+  const run = await cli(['delete', 'a.bin', '--name', 'app', '--version', '1.0.0', '--yes'], { env: { ...gitlabEnv(server, server.tokens.maintainer), GENPACK_URL: front.url } });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /was redirected \(HTTP 301\) and writes are not followed[\s\S]*check --url/);
+  assert.equal((await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0')).length, 1, 'nothing was deleted');
+});
+
+test('replace against a server that ignores select=package_file keeps the new copy', async () => {
+  const server = await serve();
+  const env = gitlabEnv(server, server.tokens.maintainer);
+  assert.equal((await publish(server, { 'a.bin': 'old' }, '1.0.0')).code, 0);
+  // An older GitLab answers 201 without the file record, so the new row's id is unknown.
+  const old = await startProxy(server.url, { path: (path, method) => (method === 'PUT' ? path.replace(/\?.*$/, '') : path) });
+  const work = await writeTree(await tempDir(), { 'a.bin': 'new' });
+  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none', '--if-exists', 'replace'], { env: { ...env, GENPACK_URL: old.url }, cwd: work });
+  assert.equal(run.code, 0, run.stderr);
+  const rows = await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0');
+  assert.deepEqual(rows.map((r) => r.file_sha256), [sha('old'), sha('new')], 'both rows kept; GitLab serves the newest');
+});
+
+test('exhausted retries end in a described HTTP error, in JSON too, never a stack trace', async () => {
+  const server = await serve();
+  server.faults.add({ route: 'gitlab.download', kind: 'status', status: 503 });
+  const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
+  assert.equal((await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none'], { env: gitlabEnv(server, server.tokens.maintainer), cwd: work })).code, 0);
+  const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', await tempDir(), '--json'], { env: gitlabEnv(server, server.tokens.maintainer, { GENPACK_RETRIES: '3' }) });
+  assert.equal(run.code, 1);
+  assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  const error = JSON.parse(run.stdout).errors[0];
+  assert.equal(error.code, 'HTTP');
+  assert.equal(error.request.status, 503);
+  // One loop of retries, not retries inside retries (3 attempts, not 9).
+  assert.equal(server.lines.filter((line) => /^GET \S+\/a\.bin 503/.test(line)).length, 3, server.lines.join('\n'));
+});
+
+test('a manifest or listing whose body breaks half-way is fetched again', async () => {
+  const server = await serve();
+  assert.equal((await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0'], { env: gitlabEnv(server, server.tokens.maintainer), cwd: await writeTree(await tempDir(), { 'a.bin': 'a' }) })).code, 0);
+  server.faults.add({ route: 'gitlab.download', path: 'SHA256SUMS', kind: 'truncate', times: [1] });
+  server.faults.add({ route: 'gitlab.package_files.list', kind: 'reset-response', times: [1] });
+  const out = await tempDir();
+  const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out], { env: gitlabEnv(server, server.tokens.maintainer) });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(server.faults.fired().length, 2);
+  assert.match(run.stderr, /retrying GET .*SHA256SUMS/);
+  assert.match(run.stderr, /retrying GET .*package_files/);
 });
