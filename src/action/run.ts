@@ -94,11 +94,12 @@ async function runCommand(registry: RegistryAdapter, connection: Connection, opt
 /**
  * The next version from the version variable, published and verified, then written back: the
  * same flow as `genpack publish --bump` (core/release.ts). The variable's token is
- * `variables-token`, else GENPACK_VARIABLES_TOKEN, else the registry token.
+ * `variables-token`, else GENPACK_VARIABLES_TOKEN, else the registry token when the variable lives
+ * on the registry's own origin.
  */
 async function runBump(registry: RegistryAdapter, connection: Connection, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
-  const variablesToken = options.variablesToken || env.GENPACK_VARIABLES_TOKEN || options.connection.token || env.GENPACK_TOKEN;
-  const storeEnv = { ...env, GENPACK_VARIABLES_TOKEN: variablesToken };
+  // The registry token goes in as GENPACK_TOKEN, so the store uses it only on its own origin.
+  const storeEnv = { ...env, GENPACK_VARIABLES_TOKEN: options.variablesToken || env.GENPACK_VARIABLES_TOKEN || undefined, GENPACK_TOKEN: options.connection.token || env.GENPACK_TOKEN };
   const log = (line: string) => reporter.info(line);
   const resolved = resolveVersionStore({ connection }, storeEnv, { log, userAgent: `genpack-action/${pkg.version}` });
   for (const secret of resolved.secrets) addSecret(secret);

@@ -63,7 +63,7 @@ const JOB_TOKENS: Record<VersionStoreKind, string[]> = {
 };
 const ALL_JOB_TOKENS = ['CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN'];
 
-function variablesToken(kind: VersionStoreKind, input: VersionStoreInput, env: NodeJS.ProcessEnv, what: string): { token: string; label: string } {
+function variablesToken(kind: VersionStoreKind, input: VersionStoreInput, env: NodeJS.ProcessEnv, what: string, storeOrigin: string): { token: string; label: string } {
   const needed = `need ${VARIABLE_TOKEN_NEEDED[kind]}`;
   const fix = 'put that token in GENPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
   // A job token passed on under another name (e.g. an action's `token: ${{ github.token }}`) is still a job token.
@@ -75,6 +75,15 @@ function variablesToken(kind: VersionStoreKind, input: VersionStoreInput, env: N
   if (env.GENPACK_VARIABLES_TOKEN) return notJobToken(env.GENPACK_VARIABLES_TOKEN, 'GENPACK_VARIABLES_TOKEN');
   const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
   if (env.GENPACK_TOKEN && type !== 'job' && type !== 'deploy') {
+    // GENPACK_TOKEN belongs to the package registry's origin; it is never sent anywhere else
+    // (GitHub Actions publishing to GitLab keeps its version variable at api.github.com).
+    const packageOrigin = originOf(input.connection?.url ?? env.GENPACK_URL);
+    if (packageOrigin && packageOrigin !== storeOrigin) {
+      throw usageError(
+        `GENPACK_TOKEN is the token for the packages at ${packageOrigin}, but the version variable is at ${storeOrigin}: a token is never sent to another origin. Nothing was published.`,
+        `set GENPACK_VARIABLES_TOKEN to a token for ${storeOrigin} that can ${needed.replace(/^need /, 'use ')}`,
+      );
+    }
     const token = type === 'basic' && env.GENPACK_TOKEN.includes(':') ? env.GENPACK_TOKEN.slice(env.GENPACK_TOKEN.indexOf(':') + 1) : env.GENPACK_TOKEN;
     return notJobToken(token, 'GENPACK_TOKEN');
   }
@@ -87,6 +96,14 @@ function variablesToken(kind: VersionStoreKind, input: VersionStoreInput, env: N
     throw usageError(`the only token here is the CI job token (${which}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
   }
   throw usageError(`no token was given for ${what}: they ${needed}`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
+}
+
+function originOf(raw: string | undefined): string | undefined {
+  try {
+    return raw ? new URL(raw).origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function urlOf(raw: string, setting: string): URL {
@@ -145,7 +162,7 @@ export function resolveVersionStore(input: VersionStoreInput, env: NodeJS.Proces
     credentials = (token) => ({ Authorization: `Bearer ${token}` });
   }
   const what = kind === 'gitlab' ? 'GitLab CI/CD variables' : kind === 'gitea' ? 'Gitea/Forgejo Actions variables' : 'GitHub repository variables';
-  const { token, label } = variablesToken(kind, input, env, what);
+  const { token, label } = variablesToken(kind, input, env, what, apiUrl.origin);
   const http = new HttpClient({
     credentials: credentials(token),
     credentialOrigin: apiUrl.origin,

@@ -1,8 +1,8 @@
-export const id = 547;
-export const ids = [547];
+export const id = 685;
+export const ids = [685];
 export const modules = {
 
-/***/ 8547:
+/***/ 3685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -96,6 +96,8 @@ function sha256(data) {
  */
 
 const DEFAULT_MANIFEST = 'SHA256SUMS';
+/** Largest manifest genpack reads into memory. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 function formatManifest(entries) {
     const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return sorted.map((entry) => `${entry.sha256}  ${entry.name}\n`).join('');
@@ -251,6 +253,40 @@ function describeFailure(error) {
     return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
+;// CONCATENATED MODULE: ./src/core/small-file.ts
+/**
+ * Reads a small package file (a manifest) into memory, bounded, with the same retries as any
+ * transfer: a body that breaks half-way is fetched again rather than failing the whole command.
+ */
+
+
+async function readSmallFile(registry, ref, fileName, maxBytes) {
+    const url = registry.fileUrl(ref, fileName);
+    return withRetries(registry.http.retryPolicy, async () => {
+        const response = await registry.download(ref, fileName, { retry: false });
+        const chunks = [];
+        let total = 0;
+        try {
+            for await (const chunk of response.body) {
+                total += chunk.length;
+                if (total > maxBytes) {
+                    response.body.destroy();
+                    throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${fileName} is larger than ${maxBytes} bytes, too large to be a checksum manifest`);
+                }
+                chunks.push(chunk);
+            }
+        }
+        catch (error) {
+            if (error instanceof core_errors/* GenpackError */.yh)
+                throw error;
+            throw new RetryableFailure(`reading ${fileName} broke after ${total} bytes`, undefined, undefined, { cause: error });
+        }
+        return { data: Buffer.concat(chunks), headerSha256: response.header('x-checksum-sha256')?.toLowerCase() };
+    }, { onRetry: (info) => registry.http.logRetry({ method: 'GET', url }, info) }).catch((error) => {
+        throw registry.http.networkError({ method: 'GET', url }, error);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/format.ts
 /** Human-readable sizes in binary units, as the progress lines and summaries show them. */
 function formatBytes(bytes) {
@@ -369,10 +405,14 @@ async function downloadFile(registry, ref, target, reporter) {
     let offset = 0;
     let hash = (0,external_node_crypto_.createHash)('sha256');
     let headerSha;
+    /** The first answer's ETag or Last-Modified: a resume must continue the same file (If-Range). */
+    let validator;
     const track = progressTracker(reporter, target.name, target.size ?? 0);
     try {
         await withRetries(registry.http.retryPolicy, async () => {
-            const response = await registry.download(ref, target.name, { offset });
+            // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
+            const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
+            validator ??= response.header('etag') ?? response.header('last-modified');
             if (offset > 0 && !resumes(response.header('content-range'), offset, response.status)) {
                 // The server sent the whole file again: start over.
                 offset = 0;
@@ -382,7 +422,9 @@ async function downloadFile(registry, ref, target, reporter) {
             headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
             try {
                 for await (const chunk of response.body) {
-                    await handle.write(chunk, 0, chunk.length, offset);
+                    for (let written = 0; written < chunk.length;) {
+                        written += (await handle.write(chunk, written, chunk.length - written, offset + written)).bytesWritten;
+                    }
                     hash.update(chunk);
                     offset += chunk.length;
                     track(offset);
@@ -448,8 +490,7 @@ function resumes(contentRange, offset, status) {
 
 
 
-/** Largest manifest genpack will read into memory. */
-const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
 async function downloadPackage(registry, options, reporter) {
     const { ref } = options;
     const manifestName = options.checksums ?? DEFAULT_MANIFEST;
@@ -533,18 +574,9 @@ async function readManifest(registry, ref, file) {
     if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
         throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
     }
-    const response = await registry.download(ref, file.fileName);
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-        total += chunk.length;
-        if (total > MAX_MANIFEST_BYTES)
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName} is too large to be a checksum manifest`);
-        chunks.push(chunk);
-    }
-    const data = Buffer.concat(chunks);
+    const { data, headerSha256 } = await readSmallFile(registry, ref, file.fileName, MAX_MANIFEST_BYTES);
     const digest = sha256(data);
-    const expected = file.sha256 ?? response.header('x-checksum-sha256');
+    const expected = file.sha256 ?? headerSha256;
     if (expected && expected.toLowerCase() !== digest) {
         throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
     }
@@ -1019,7 +1051,17 @@ class HttpClient {
         this.log(`retrying ${req.method} ${redactUrl(req.url)} in ${(info.delayMs / 1000).toFixed(1)}s (attempt ${info.attempt + 1} of ${this.retryPolicy.attempts}: ${info.reason})`);
     }
     networkError(req, error) {
-        if (error instanceof core_errors/* GenpackError */.yh || error instanceof RetryableFailure || !(error instanceof Error))
+        if (error instanceof RetryableFailure) {
+            const status = error.status;
+            return new core_errors/* GenpackError */.yh(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${describeCause(error)})`}`, {
+                request: { method: req.method, url: redactUrl(req.url), status },
+                hint: status === 429
+                    ? 'the registry is rate-limiting this client; retry later, or lower --concurrency'
+                    : `gave up after the retries allowed (GENPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later`,
+                cause: error,
+            });
+        }
+        if (error instanceof core_errors/* GenpackError */.yh || !(error instanceof Error))
             return error;
         if (error.code === 'ENOENT' || error.code === 'EACCES')
             return error;
@@ -1032,8 +1074,8 @@ class HttpClient {
     /** One attempt, following redirects; no retries. */
     async send(req) {
         let url = new URL(req.url);
-        let method = req.method;
-        let body = req.body;
+        const method = req.method;
+        const body = req.body;
         this.credentialOrigin ??= url.origin;
         const maxRedirects = req.maxRedirects ?? 5;
         for (let hop = 0;; hop++) {
@@ -1053,7 +1095,11 @@ class HttpClient {
                 body: payload,
             });
             const location = response.headers.location;
-            if (response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
+            // Only reads follow redirects (object storage answers a download with 302/303). A write that
+            // is redirected is returned as it is and fails as unexpected: replaying a PUT or DELETE as a
+            // GET, as browsers do for POST, would report a write that never happened.
+            const followable = method === 'GET' || method === 'HEAD';
+            if (followable && response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
                 await response.body.dump();
                 if (hop >= maxRedirects) {
                     throw new core_errors/* GenpackError */.yh('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
@@ -1061,11 +1107,6 @@ class HttpClient {
                     });
                 }
                 url = new URL(String(location), url);
-                // 303 always becomes GET; 301/302 after a non-GET do too (what browsers and curl -L do).
-                if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method !== 'GET' && method !== 'HEAD')) {
-                    method = method === 'HEAD' ? 'HEAD' : 'GET';
-                    body = undefined;
-                }
                 continue;
             }
             return wrapResponse(response, url, url.origin !== this.credentialOrigin);
@@ -1123,6 +1164,10 @@ function customCa(env) {
         });
     }
 }
+function describeCause(error) {
+    const cause = error.cause;
+    return cause ? (cause.code ?? cause.message ?? String(cause)) : 'no answer';
+}
 
 // EXTERNAL MODULE: ./src/registry/gitea-names.ts
 var gitea_names = __webpack_require__(9768);
@@ -1135,11 +1180,12 @@ var gitea_names = __webpack_require__(9768);
 
 
 
+
 /** Files named by the version's SHA256SUMS, or undefined when it has none. */
 async function filesFromManifest(registry, ref) {
     let text;
     try {
-        text = await (await registry.download(ref, DEFAULT_MANIFEST)).text();
+        text = (await readSmallFile(registry, ref, DEFAULT_MANIFEST, MAX_MANIFEST_BYTES)).data.toString('utf8');
     }
     catch (error) {
         if (error instanceof core_errors/* GenpackError */.yh && error.code === 'NOT_FOUND')
@@ -1169,6 +1215,9 @@ function serverMessage(raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/pagination.ts
+
+
+
 /** Upper bound on pages, so a server that always answers "next" cannot loop us forever. */
 const MAX_PAGES = 10_000;
 function nextPageUrl(response, current) {
@@ -1196,19 +1245,39 @@ async function fetchAllPages(http, firstUrl, fail, emptyOn = []) {
     const items = [];
     let url = new URL(firstUrl);
     for (let page = 0; url && page < MAX_PAGES; page++) {
-        const response = await http.request({ method: 'GET', url });
-        if (emptyOn.includes(response.status)) {
-            await response.drain();
+        const pageUrl = url;
+        // The page is fetched and parsed inside the retries: a body that breaks half-way through a
+        // listing is asked for again, like any other transient failure.
+        const result = await withRetries(http.retryPolicy, async () => {
+            const response = await http.request({ method: 'GET', url: pageUrl, retry: false });
+            if (isRetryableStatus(response.status)) {
+                await response.drain();
+                throw retryableStatus(response);
+            }
+            if (emptyOn.includes(response.status)) {
+                await response.drain();
+                return 'empty';
+            }
+            if (response.status !== 200)
+                return { kind: 'failed', response };
+            try {
+                return { kind: 'page', body: await response.json(), next: nextPageUrl(response, pageUrl) };
+            }
+            catch (error) {
+                throw new RetryableFailure(`the listing ${redactUrl(pageUrl)} broke`, undefined, undefined, { cause: error });
+            }
+        }, { onRetry: (info) => http.logRetry({ method: 'GET', url: pageUrl }, info) }).catch((error) => {
+            throw http.networkError({ method: 'GET', url: pageUrl }, error);
+        });
+        if (result === 'empty')
             return items;
-        }
-        if (response.status !== 200)
-            throw await fail(response);
-        const body = await response.json();
-        if (!Array.isArray(body))
+        if (result.kind === 'failed')
+            throw await fail(result.response);
+        if (!Array.isArray(result.body))
             break;
-        items.push(...body);
-        const next = nextPageUrl(response, url);
-        url = body.length > 0 && next && next.toString() !== url.toString() ? next : undefined;
+        items.push(...result.body);
+        const next = result.next;
+        url = result.body.length > 0 && next && next.toString() !== pageUrl.toString() ? next : undefined;
     }
     return items;
 }
@@ -1307,9 +1376,15 @@ class GiteaRegistry {
         const headers = {};
         if (request.offset)
             headers.range = `bytes=${request.offset}-`;
-        const response = await this.http.request({ method: 'GET', url, headers });
+        if (request.offset && request.ifRange)
+            headers['if-range'] = request.ifRange;
+        const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
         if (response.status === 200 || response.status === 206)
             return response;
+        if (isRetryableStatus(response.status)) {
+            await response.drain();
+            throw retryableStatus(response);
+        }
         throw await this.failure('GET', url, response, { fileName });
     }
     async deleteFiles(ref, files) {
@@ -1401,6 +1476,12 @@ class GiteaRegistry {
             case 400:
                 return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
+                if (response.status >= 300 && response.status < 400) {
+                    return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
+                        request,
+                        hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
+                    });
+                }
                 return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
         }
     }
@@ -1501,9 +1582,15 @@ class GitlabRegistry {
         const headers = {};
         if (request.offset)
             headers.range = `bytes=${request.offset}-`;
-        const response = await this.http.request({ method: 'GET', url, headers });
+        if (request.offset && request.ifRange)
+            headers['if-range'] = request.ifRange;
+        const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
         if (response.status === 200 || response.status === 206)
             return response;
+        if (isRetryableStatus(response.status)) {
+            await response.drain();
+            throw retryableStatus(response);
+        }
         throw await this.failure('GET', url, response, { fileName });
     }
     /** Deletes every row of each named file: deleting only the served one would bring an older copy back. */
@@ -1526,6 +1613,10 @@ class GitlabRegistry {
             await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
     }
     async removeOlderDuplicates(ref, fileName, keepId) {
+        // Without the new row's id (a server that ignored select=package_file) every row would look
+        // older: leave them all, GitLab serves the newest anyway.
+        if (keepId === undefined)
+            return 'none';
         const older = (await this.listRows(ref)).filter((row) => row.fileName === fileName && row.id !== keepId);
         if (older.length === 0)
             return 'none';
@@ -1580,7 +1671,7 @@ class GitlabRegistry {
     }
     async deleteOrFail(url) {
         const response = await this.http.request({ method: 'DELETE', url });
-        if (response.status === 204 || response.status === 200) {
+        if (response.status === 204) {
             await response.drain();
             return;
         }
@@ -1634,6 +1725,12 @@ class GitlabRegistry {
                 }
                 return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
+                if (response.status >= 300 && response.status < 400) {
+                    return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
+                        request,
+                        hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
+                    });
+                }
                 return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
         }
     }
@@ -2055,6 +2152,7 @@ function matchVersion(versions, spec) {
 
 
 
+
 // --- reading -----------------------------------------------------------------------------------
 /** The current version and, when a variable is named, what the variable holds. */
 async function showVersion(registry, store, options) {
@@ -2275,8 +2373,7 @@ async function verifyPublished(registry, ref, sent) {
     }
     const manifestFile = find(DEFAULT_MANIFEST);
     if (manifestFile) {
-        const response = await registry.download(ref, manifestFile.fileName);
-        const data = Buffer.from(await response.body.arrayBuffer());
+        const { data } = await readSmallFile(registry, ref, manifestFile.fileName, MAX_MANIFEST_BYTES);
         if (sha256(data) !== manifestFile.sha256.toLowerCase()) {
             throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
         }
@@ -2680,7 +2777,7 @@ const JOB_TOKENS = {
     github: ['GITHUB_TOKEN'],
 };
 const ALL_JOB_TOKENS = ['CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN'];
-function variablesToken(kind, input, env, what) {
+function variablesToken(kind, input, env, what, storeOrigin) {
     const needed = `need ${VARIABLE_TOKEN_NEEDED[kind]}`;
     const fix = 'put that token in GENPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
     // A job token passed on under another name (e.g. an action's `token: ${{ github.token }}`) is still a job token.
@@ -2694,6 +2791,12 @@ function variablesToken(kind, input, env, what) {
         return notJobToken(env.GENPACK_VARIABLES_TOKEN, 'GENPACK_VARIABLES_TOKEN');
     const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
     if (env.GENPACK_TOKEN && type !== 'job' && type !== 'deploy') {
+        // GENPACK_TOKEN belongs to the package registry's origin; it is never sent anywhere else
+        // (GitHub Actions publishing to GitLab keeps its version variable at api.github.com).
+        const packageOrigin = originOf(input.connection?.url ?? env.GENPACK_URL);
+        if (packageOrigin && packageOrigin !== storeOrigin) {
+            throw (0,core_errors/* usageError */.Wp)(`GENPACK_TOKEN is the token for the packages at ${packageOrigin}, but the version variable is at ${storeOrigin}: a token is never sent to another origin. Nothing was published.`, `set GENPACK_VARIABLES_TOKEN to a token for ${storeOrigin} that can ${needed.replace(/^need /, 'use ')}`);
+        }
         const token = type === 'basic' && env.GENPACK_TOKEN.includes(':') ? env.GENPACK_TOKEN.slice(env.GENPACK_TOKEN.indexOf(':') + 1) : env.GENPACK_TOKEN;
         return notJobToken(token, 'GENPACK_TOKEN');
     }
@@ -2706,6 +2809,14 @@ function variablesToken(kind, input, env, what) {
         throw (0,core_errors/* usageError */.Wp)(`the only token here is the CI job token (${which}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
     }
     throw (0,core_errors/* usageError */.Wp)(`no token was given for ${what}: they ${needed}`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
+}
+function originOf(raw) {
+    try {
+        return raw ? new URL(raw).origin : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 function urlOf(raw, setting) {
     try {
@@ -2770,7 +2881,7 @@ function resolveVersionStore(input, env, settings = {}) {
         credentials = (token) => ({ Authorization: `Bearer ${token}` });
     }
     const what = kind === 'gitlab' ? 'GitLab CI/CD variables' : kind === 'gitea' ? 'Gitea/Forgejo Actions variables' : 'GitHub repository variables';
-    const { token, label } = variablesToken(kind, input, env, what);
+    const { token, label } = variablesToken(kind, input, env, what, apiUrl.origin);
     const http = new HttpClient({
         credentials: credentials(token),
         credentialOrigin: apiUrl.origin,
