@@ -1913,103 +1913,6 @@ async function probeFlavour(url, settings) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/variables/types.ts
-/** The token each platform needs to read and write its variables (peers.md §2.5, gitea-api.md §5, §7). */
-const VARIABLE_TOKEN_NEEDED = {
-    gitlab: 'a personal, project or group access token with the api scope and the Maintainer role in the project (CI_JOB_TOKEN cannot reach the CI/CD variables API)',
-    gitea: "an access token of the repository's owner (an organisation owner for an organisation's repository) with the write:repository scope (the Actions job token GITEA_TOKEN/GITHUB_TOKEN is never the owner)",
-    github: 'a fine-grained personal access token or GitHub App token with the "Variables" repository permission set to write, or a classic token with the repo scope (GITHUB_TOKEN cannot write variables)',
-};
-/**
- * Writes `next` only if the variable still holds `expected` (undefined: still does not exist).
- *
- * No platform offers an atomic compare-and-set on variables, so this is re-read-then-write: the
- * read happens immediately before the write, and the window between the two (one round trip) is
- * the residual race, documented in the README. Creating is safe: a second create fails (409/400).
- */
-async function compareAndSet(store, name, expected, next) {
-    const current = await store.read(name);
-    if (current === undefined) {
-        if (expected !== undefined)
-            return { outcome: 'changed' };
-        if ((await store.create(name, next)) === 'exists')
-            return { outcome: 'changed', actual: await store.read(name) };
-        return { outcome: 'created' };
-    }
-    if (expected === undefined || current.value !== expected)
-        return { outcome: 'changed', actual: current };
-    await store.update(current, next);
-    return { outcome: 'updated', previous: current };
-}
-/** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
-async function bodyMessage(response) {
-    const raw = (await response.text().catch(() => '')).slice(0, 500);
-    try {
-        const parsed = JSON.parse(raw);
-        const value = parsed.message ?? parsed.error;
-        return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
-    }
-    catch {
-        return raw.trim();
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __webpack_require__(1260);
-;// CONCATENATED MODULE: ./src/core/commits.ts
-/**
- * Reads commit messages with git (through @actions/exec, so the action and the CLI run it the
- * same way) for `--bump auto`.
- */
-
-
-const SEPARATOR = '\x1e';
-async function git(args, cwd) {
-    try {
-        const out = await (0,exec/* getExecOutput */.H)('git', args, { cwd, silent: true, ignoreReturnCode: true });
-        return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-    }
-    catch (error) {
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
-            hint: 'install git, or give the bump level (--bump patch|minor|major)',
-            cause: error,
-        });
-    }
-}
-/**
- * The messages of the commits since the current version's tag (`v<version>`, else `<version>`).
- * Without such a tag every commit reachable from HEAD counts.
- */
-async function commitsSince(version, cwd) {
-    const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
-    if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
-            hint: 'run genpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
-        });
-    }
-    let tag;
-    for (const candidate of version ? [`v${version}`, version] : []) {
-        const found = await git(['rev-parse', '-q', '--verify', `refs/tags/${candidate}^{commit}`], cwd);
-        if (found.code === 0) {
-            tag = candidate;
-            break;
-        }
-    }
-    const log = await git(['log', `--format=%B${SEPARATOR}`, tag ? `refs/tags/${tag}..HEAD` : 'HEAD'], cwd);
-    if (log.code !== 0) {
-        // A repository without commits has no HEAD: nothing to analyse.
-        if (/does not have any commits|unknown revision|bad revision/i.test(log.stderr))
-            return { tag, messages: [], shallow: false };
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
-    }
-    const shallow = !tag && (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
-    const messages = log.stdout
-        .split(SEPARATOR)
-        .map((m) => m.trim())
-        .filter((m) => m !== '');
-    return { tag, messages, shallow };
-}
-
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __webpack_require__(2088);
 var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
@@ -2144,6 +2047,116 @@ function matchVersion(versions, spec) {
     return sortBySemver(versions).find((v) => semver_default().satisfies(cleanVersion(v), text));
 }
 
+;// CONCATENATED MODULE: ./src/registry/variables/types.ts
+/**
+ * Where a package's version is kept between pipelines: a CI variable of the project or
+ * repository. One small interface per platform (GitLab project CI/CD variables, Gitea/Forgejo
+ * repository Actions variables, GitHub repository variables); core reads and writes only through it.
+ */
+
+/** The token each platform needs to read and write its variables (peers.md §2.5, gitea-api.md §5, §7). */
+const VARIABLE_TOKEN_NEEDED = {
+    gitlab: 'a personal, project or group access token with the api scope and the Maintainer role in the project (CI_JOB_TOKEN cannot reach the CI/CD variables API)',
+    gitea: "an access token of the repository's owner (an organisation owner for an organisation's repository) with the write:repository scope (the Actions job token GITEA_TOKEN/GITHUB_TOKEN is never the owner)",
+    github: 'a fine-grained personal access token or GitHub App token with the "Variables" repository permission set to write, or a classic token with the repo scope (GITHUB_TOKEN cannot write variables)',
+};
+/**
+ * Writes `next` only if the variable still holds `expected` (undefined: still does not exist).
+ *
+ * No platform offers an atomic compare-and-set on variables, so this is re-read-then-write: the
+ * read happens immediately before the write, and the window between the two (one round trip) is
+ * the residual race, documented in the README. Creating is safe: a second create fails (409/400).
+ */
+async function compareAndSet(store, name, expected, next) {
+    const current = await store.read(name);
+    if (current === undefined) {
+        if (expected !== undefined)
+            return { outcome: 'changed' };
+        if ((await store.create(name, next)) === 'exists')
+            return { outcome: 'changed', actual: await store.read(name) };
+        return { outcome: 'created' };
+    }
+    if (expected === undefined || !sameVersion(current.value, expected))
+        return { outcome: 'changed', actual: current };
+    await store.update(current, next);
+    return { outcome: 'updated', previous: current };
+}
+/** `v1.4.2` and `1.4.2` are the same version: `version show` prints the cleaned form. */
+function sameVersion(stored, expected) {
+    if (stored === expected)
+        return true;
+    const a = cleanVersion(stored);
+    return a !== undefined && a === cleanVersion(expected);
+}
+/** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
+async function bodyMessage(response) {
+    const raw = (await response.text().catch(() => '')).slice(0, 500);
+    try {
+        const parsed = JSON.parse(raw);
+        const value = parsed.message ?? parsed.error;
+        return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
+    }
+    catch {
+        return raw.trim();
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var exec = __webpack_require__(1260);
+;// CONCATENATED MODULE: ./src/core/commits.ts
+/**
+ * Reads commit messages with git (through @actions/exec, so the action and the CLI run it the
+ * same way) for `--bump auto`.
+ */
+
+
+const SEPARATOR = '\x1e';
+async function git(args, cwd) {
+    try {
+        const out = await (0,exec/* getExecOutput */.H)('git', args, { cwd, silent: true, ignoreReturnCode: true });
+        return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+    }
+    catch (error) {
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
+            hint: 'install git, or give the bump level (--bump patch|minor|major)',
+            cause: error,
+        });
+    }
+}
+/**
+ * The messages of the commits since the current version's tag (`v<version>`, else `<version>`).
+ * Without such a tag every commit reachable from HEAD counts.
+ */
+async function commitsSince(version, cwd) {
+    const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
+    if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
+            hint: 'run genpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
+        });
+    }
+    let tag;
+    for (const candidate of version ? [`v${version}`, version] : []) {
+        const found = await git(['rev-parse', '-q', '--verify', `refs/tags/${candidate}^{commit}`], cwd);
+        if (found.code === 0) {
+            tag = candidate;
+            break;
+        }
+    }
+    const log = await git(['log', `--format=%B${SEPARATOR}`, tag ? `refs/tags/${tag}..HEAD` : 'HEAD'], cwd);
+    if (log.code !== 0) {
+        // A repository without commits has no HEAD: nothing to analyse.
+        if (/does not have any commits|unknown revision|bad revision/i.test(log.stderr))
+            return { tag, messages: [], shallow: false };
+        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
+    }
+    const shallow = !tag && (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
+    const messages = log.stdout
+        .split(SEPARATOR)
+        .map((m) => m.trim())
+        .filter((m) => m !== '');
+    return { tag, messages, shallow };
+}
+
 ;// CONCATENATED MODULE: ./src/core/release.ts
 
 
@@ -2257,6 +2270,17 @@ async function publishNextVersion(registry, store, options, reporter) {
         const now = await store.read(variable.name);
         if (now?.value !== variable.value)
             throw race(now, 'none');
+    }
+    // A bumped version must be new: adding files to an existing one would change a release (and
+    // --if-exists fail only catches names that collide).
+    const existing = await registry.listFiles(ref);
+    if (existing.length > 0) {
+        const now = variable ? await store.read(variable.name) : undefined;
+        if (variable && now?.value !== variable.value)
+            throw race(now, 'none');
+        throw new core_errors/* GenpackError */.yh('EXISTS', `${ref.name} ${ref.version} is already published (${existing.length} file(s)); a bumped version must be new. Nothing was uploaded.`, {
+            hint: `${variable ? `${variable.name} is behind the registry: set it to the latest published version` : 'the version source is behind the registry'}, or take the current version from the registry with --version-from registry`,
+        });
     }
     let published;
     try {

@@ -211,6 +211,17 @@ export async function publishNextVersion(
     if (now?.value !== variable.value) throw race(now, 'none');
   }
 
+  // A bumped version must be new: adding files to an existing one would change a release (and
+  // --if-exists fail only catches names that collide).
+  const existing = await registry.listFiles(ref);
+  if (existing.length > 0) {
+    const now = variable ? await store!.read(variable.name) : undefined;
+    if (variable && now?.value !== variable.value) throw race(now, 'none');
+    throw new GenpackError('EXISTS', `${ref.name} ${ref.version} is already published (${existing.length} file(s)); a bumped version must be new. Nothing was uploaded.`, {
+      hint: `${variable ? `${variable.name} is behind the registry: set it to the latest published version` : 'the version source is behind the registry'}, or take the current version from the registry with --version-from registry`,
+    });
+  }
+
   let published: PublishResult;
   try {
     published = await publishFiles(registry, { ...options, ref, ifExists: 'fail' }, reporter);

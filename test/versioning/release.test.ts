@@ -359,3 +359,28 @@ test('download --version: ranges resolve by semver precedence over non-semver an
   assert.match(none.stderr, /published semantic versions, highest first: 1\.5\.0-rc\.1, 1\.4\.10, 1\.4\.2, v1\.3\.0, 0\.9\.9/);
   assert.match(none.stderr, /not semantic versions \(ignored for ranges\): nightly, 2024-01-01/);
 });
+
+test('a bump into a version that already exists fails before any upload and leaves that release untouched', async () => {
+  const server = await serve();
+  await variables.gitlab.set(server, 'PKG_VERSION', '1.0.0');
+  assert.equal(await gitlab.rawPut(server, 'tool', '1.0.1', 'x.bin', 'released'), 201);
+  const work = await writeTree(await tempDir(), { 'y.bin': 'new file' });
+  const run = await cli(['publish', 'y.bin', '--name', 'tool', '--version-variable', 'PKG_VERSION', '--bump', 'patch'], { env: gitlabEnv(server, server.tokens.maintainer), cwd: work });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /tool 1\.0\.1 is already published \(1 file\(s\)\); a bumped version must be new\. Nothing was uploaded\.[\s\S]*PKG_VERSION is behind the registry/);
+  assert.deepEqual((await gitlab.rows(server, 'tool', '1.0.1')).map((r) => r.name), ['x.bin']);
+  assert.equal(await variables.gitlab.get(server, 'PKG_VERSION'), '1.0.0');
+});
+
+test('version commit treats a stored v1.4.2 as the 1.4.2 that version show printed', async () => {
+  const server = await serve();
+  await variables.gitlab.set(server, 'PKG_VERSION', 'v1.4.2');
+  const env = gitlabEnv(server, server.tokens.maintainer);
+  const shown = await cli(['version', 'show', '--name', 'tool', '--version-variable', 'PKG_VERSION'], { env });
+  assert.equal(shown.stdout, '1.4.2\n', shown.stderr);
+  const work = await writeTree(await tempDir(), { 'tool.bin': 'b' });
+  assert.equal((await cli(['publish', 'tool.bin', '--name', 'tool', '--version', '1.4.3'], { env, cwd: work })).code, 0);
+  const commit = await cli(['version', 'commit', '--name', 'tool', '--version-variable', 'PKG_VERSION', '--version', '1.4.3', '--previous-version', '1.4.2'], { env });
+  assert.equal(commit.code, 0, commit.stderr);
+  assert.equal(await variables.gitlab.get(server, 'PKG_VERSION'), '1.4.3');
+});

@@ -3,6 +3,7 @@
  * repository. One small interface per platform (GitLab project CI/CD variables, Gitea/Forgejo
  * repository Actions variables, GitHub repository variables); core reads and writes only through it.
  */
+import { cleanVersion } from '../../core/versioning.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
 
 export type VersionStoreKind = 'gitlab' | 'gitea' | 'github';
@@ -70,9 +71,16 @@ export async function compareAndSet(store: VariableStore, name: string, expected
     if ((await store.create(name, next)) === 'exists') return { outcome: 'changed', actual: await store.read(name) };
     return { outcome: 'created' };
   }
-  if (expected === undefined || current.value !== expected) return { outcome: 'changed', actual: current };
+  if (expected === undefined || !sameVersion(current.value, expected)) return { outcome: 'changed', actual: current };
   await store.update(current, next);
   return { outcome: 'updated', previous: current };
+}
+
+/** `v1.4.2` and `1.4.2` are the same version: `version show` prints the cleaned form. */
+function sameVersion(stored: string, expected: string): boolean {
+  if (stored === expected) return true;
+  const a = cleanVersion(stored);
+  return a !== undefined && a === cleanVersion(expected);
 }
 
 /** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
