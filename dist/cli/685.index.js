@@ -369,6 +369,13 @@ async function uploadFile(registry, ref, source, options) {
             const sent = attempt?.digest();
             if (!sent)
                 return undefined;
+            if (options.hidden && registry.flavour === 'gitlab') {
+                // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
+                // attempt was stored cannot be checked, and sending it again could add a duplicate.
+                throw new core_errors/* GenpackError */.yh('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
+                    hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
+                });
+            }
             const rows = await listRows(registry, ref);
             const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
             if (!stored)
@@ -503,8 +510,7 @@ async function downloadPackage(registry, options, reporter) {
     await (0,promises_.mkdir)(outDir, { recursive: true });
     const listed = await registry.listFiles(ref);
     const wanted = selectFiles(registry, ref, listed, options.files);
-    for (const file of wanted)
-        targetPath(outDir, file.fileName);
+    refuseCollisions(wanted.map((file) => ({ name: file.fileName, path: targetPath(outDir, file.fileName) })));
     let manifest;
     const manifestFile = listed.find((file) => registry.sameFileName(file.fileName, manifestName));
     if (options.verify && manifestFile)
@@ -583,6 +589,26 @@ async function readManifest(registry, ref, file) {
     return parseManifest(data.toString('utf8'), file.fileName);
 }
 /**
+ * GitLab's names are case-sensitive, so `A.bin` and `a.bin` can both be in a version; on macOS's
+ * and Windows' case-insensitive file systems both would be renamed onto one file, the second
+ * silently replacing the first. Refused there before any transfer.
+ */
+function refuseCollisions(targets, platform = process.platform) {
+    if (platform !== 'darwin' && platform !== 'win32')
+        return;
+    const seen = new Map();
+    for (const target of targets) {
+        const key = target.path.normalize('NFC').toLowerCase();
+        const other = seen.get(key);
+        if (other !== undefined) {
+            throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `${JSON.stringify(other)} and ${JSON.stringify(target.name)} would be the same file on this case-insensitive file system`, {
+                hint: 'download them one at a time into different directories',
+            });
+        }
+        seen.set(key, target.name);
+    }
+}
+/**
  * Where a package file lands under outDir. Names that are absolute, contain `..` or `.`
  * segments, backslashes or NUL are refused: a package must not write outside --out.
  */
@@ -608,8 +634,21 @@ function targetPath(outDir, name) {
 /** targetPath, plus: no directory on the way may be a symlink that leads out of outDir. */
 async function safeTarget(outDir, name) {
     const target = targetPath(outDir, name);
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
     const realRoot = await (0,promises_.realpath)(outDir);
+    // Check the directories that exist before creating the missing ones, so that nothing is created
+    // through a link that points elsewhere.
+    let ancestor = (0,external_node_path_.resolve)(outDir);
+    for (const segment of name.split('/').slice(0, -1)) {
+        ancestor = (0,external_node_path_.join)(ancestor, segment);
+        const info = await (0,promises_.lstat)(ancestor).catch(() => undefined);
+        if (!info)
+            break;
+        const real = await (0,promises_.realpath)(ancestor);
+        if (real !== realRoot && !real.startsWith(realRoot + external_node_path_.sep)) {
+            throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
+        }
+    }
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
     const realParent = await (0,promises_.realpath)((0,external_node_path_.dirname)(target));
     if (realParent !== realRoot && !realParent.startsWith(realRoot + external_node_path_.sep)) {
         throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${(0,external_node_path_.dirname)(target)} is a link to ${realParent}, outside the output directory`);
@@ -803,7 +842,8 @@ async function publishFiles(registry, options, reporter) {
     if (options.checksums) {
         const manifestName = options.checksums;
         for (const file of remote) {
-            if (!digests.has(file.fileName) && !registry.sameFileName(file.fileName, manifestName) && file.sha256)
+            const covered = [...digests.keys()].some((name) => registry.sameFileName(name, file.fileName));
+            if (!covered && !registry.sameFileName(file.fileName, manifestName) && file.sha256)
                 digests.set(file.fileName, file.sha256);
         }
         const text = formatManifest([...digests].map(([name, sha256]) => ({ name, sha256 })));
@@ -3427,7 +3467,7 @@ function validateGiteaRef(ref) {
     if (!GITEA_PACKAGE_NAME.test(name) || name === '..' || (name.length === 1 && !/^[A-Za-z0-9]$/.test(name)) || name.length > MAX_LENGTH) {
         throw (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .inputError */ .Xu)(`invalid package name ${JSON.stringify(name)}`, 'Gitea package names may use only letters, digits, "-", "_", "+" and "."; a one-character name must be a letter or digit; at most 255 characters');
     }
-    if (version === '' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
+    if (version === '' || version === '.' || version === '..' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
         throw (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .inputError */ .Xu)(`invalid package version ${JSON.stringify(version)}`, 'Gitea package versions must not be empty or start or end with whitespace, and cannot contain "/", "\\" or control characters (at most 255 characters)');
     }
 }
@@ -3475,7 +3515,8 @@ function validateGitlabRef(ref) {
     if (!GITLAB_PACKAGE_NAME.test(ref.name) || ref.name === '.' || ref.name === '..') {
         throw (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .inputError */ .Xu)(`invalid package name ${JSON.stringify(ref.name)}`, 'GitLab package names may use only letters, digits, ".", "_", "-" and "+" (and may not be "." or "..")');
     }
-    if (!GITLAB_VERSION.test(ref.version)) {
+    // `.` passes the regex but would be read as a URL dot-segment: the request would go elsewhere.
+    if (!GITLAB_VERSION.test(ref.version) || ref.version === '.') {
         throw (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .inputError */ .Xu)(`invalid package version ${JSON.stringify(ref.version)}`, 'GitLab package versions may use only letters, digits, "_", "+", "." and "-", with no ".." (e.g. 1.2.3, 1.2.3-rc.1, v1.2.4-build)');
     }
 }

@@ -3,7 +3,7 @@
  * against the registry's SHA-256 and against SHA256SUMS when the version has one.
  */
 import { lstat, mkdir, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { GenpackError } from './errors.js';
 import { hashFile, sha256 } from './hashing.js';
@@ -47,7 +47,7 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
 
   const listed = await registry.listFiles(ref);
   const wanted = selectFiles(registry, ref, listed, options.files);
-  for (const file of wanted) targetPath(outDir, file.fileName);
+  refuseCollisions(wanted.map((file) => ({ name: file.fileName, path: targetPath(outDir, file.fileName) })));
 
   let manifest: Map<string, string> | undefined;
   const manifestFile = listed.find((file) => registry.sameFileName(file.fileName, manifestName));
@@ -128,6 +128,26 @@ async function readManifest(registry: RegistryAdapter, ref: PackageRef, file: Re
 }
 
 /**
+ * GitLab's names are case-sensitive, so `A.bin` and `a.bin` can both be in a version; on macOS's
+ * and Windows' case-insensitive file systems both would be renamed onto one file, the second
+ * silently replacing the first. Refused there before any transfer.
+ */
+export function refuseCollisions(targets: { name: string; path: string }[], platform = process.platform): void {
+  if (platform !== 'darwin' && platform !== 'win32') return;
+  const seen = new Map<string, string>();
+  for (const target of targets) {
+    const key = target.path.normalize('NFC').toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new GenpackError('UNSAFE_PATH', `${JSON.stringify(other)} and ${JSON.stringify(target.name)} would be the same file on this case-insensitive file system`, {
+        hint: 'download them one at a time into different directories',
+      });
+    }
+    seen.set(key, target.name);
+  }
+}
+
+/**
  * Where a package file lands under outDir. Names that are absolute, contain `..` or `.`
  * segments, backslashes or NUL are refused: a package must not write outside --out.
  */
@@ -156,8 +176,20 @@ export function targetPath(outDir: string, name: string): string {
 /** targetPath, plus: no directory on the way may be a symlink that leads out of outDir. */
 async function safeTarget(outDir: string, name: string): Promise<string> {
   const target = targetPath(outDir, name);
-  await mkdir(dirname(target), { recursive: true });
   const realRoot = await realpath(outDir);
+  // Check the directories that exist before creating the missing ones, so that nothing is created
+  // through a link that points elsewhere.
+  let ancestor = resolve(outDir);
+  for (const segment of name.split('/').slice(0, -1)) {
+    ancestor = join(ancestor, segment);
+    const info = await lstat(ancestor).catch(() => undefined);
+    if (!info) break;
+    const real = await realpath(ancestor);
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+      throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
+    }
+  }
+  await mkdir(dirname(target), { recursive: true });
   const realParent = await realpath(dirname(target));
   if (realParent !== realRoot && !realParent.startsWith(realRoot + sep)) {
     throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${dirname(target)} is a link to ${realParent}, outside the output directory`);

@@ -123,7 +123,8 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
   if (options.checksums) {
     const manifestName = options.checksums;
     for (const file of remote) {
-      if (!digests.has(file.fileName) && !registry.sameFileName(file.fileName, manifestName) && file.sha256) digests.set(file.fileName, file.sha256);
+      const covered = [...digests.keys()].some((name) => registry.sameFileName(name, file.fileName));
+      if (!covered && !registry.sameFileName(file.fileName, manifestName) && file.sha256) digests.set(file.fileName, file.sha256);
     }
     const text = formatManifest([...digests].map(([name, sha256]) => ({ name, sha256 })));
     await publishManifest(registry, ref, manifestName, Buffer.from(text), remote, reporter, options.hidden, record, results);

@@ -58,6 +58,13 @@ export async function uploadFile(
       beforeRetry: async () => {
         const sent = attempt?.digest();
         if (!sent) return undefined;
+        if (options.hidden && registry.flavour === 'gitlab') {
+          // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
+          // attempt was stored cannot be checked, and sending it again could add a duplicate.
+          throw new GenpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
+            hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
+          });
+        }
         const rows = await listRows(registry, ref);
         const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
         if (!stored) return undefined;

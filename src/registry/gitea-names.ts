@@ -30,7 +30,7 @@ export function validateGiteaRef(ref: PackageRef): void {
       'Gitea package names may use only letters, digits, "-", "_", "+" and "."; a one-character name must be a letter or digit; at most 255 characters',
     );
   }
-  if (version === '' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
+  if (version === '' || version === '.' || version === '..' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
     throw inputError(
       `invalid package version ${JSON.stringify(version)}`,
       'Gitea package versions must not be empty or start or end with whitespace, and cannot contain "/", "\\" or control characters (at most 255 characters)',

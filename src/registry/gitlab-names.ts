@@ -19,7 +19,8 @@ export function validateGitlabRef(ref: PackageRef): void {
       'GitLab package names may use only letters, digits, ".", "_", "-" and "+" (and may not be "." or "..")',
     );
   }
-  if (!GITLAB_VERSION.test(ref.version)) {
+  // `.` passes the regex but would be read as a URL dot-segment: the request would go elsewhere.
+  if (!GITLAB_VERSION.test(ref.version) || ref.version === '.') {
     throw inputError(
       `invalid package version ${JSON.stringify(ref.version)}`,
       'GitLab package versions may use only letters, digits, "_", "+", "." and "-", with no ".." (e.g. 1.2.3, 1.2.3-rc.1, v1.2.4-build)',

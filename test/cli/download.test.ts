@@ -108,7 +108,7 @@ test('download: a file changed behind SHA256SUMS is caught by the manifest', asy
 
 test('download: names that would land outside --out are refused', async () => {
   const server = await serve();
-  await publishTree(server, { 'sub/file.bin': 'x' }, '6.0.0', ['--checksums', 'none']);
+  await publishTree(server, { 'sub/file.bin': 'x', 'sub/deep/er/file.bin': 'y' }, '6.0.0', ['--checksums', 'none']);
   const out = await tempDir();
   const env = gitlabEnv(server, server.tokens.maintainer);
   for (const name of ['../escape.bin', '/etc/passwd', 'a/../../b.bin']) {
@@ -121,7 +121,7 @@ test('download: names that would land outside --out are refused', async () => {
   const run = await cli(['download', '--name', 'app', '--version', '6.0.0', '--out', out], { env });
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /is a link to .*outside the output directory/);
-  assert.deepEqual(await readdir(elsewhere), []);
+  assert.deepEqual(await readdir(elsewhere), [], 'nothing was created through the link, not even directories');
 });
 
 test('download: an unknown version or file is a clear 404-style failure', async () => {

@@ -238,3 +238,13 @@ test('a manifest or listing whose body breaks half-way is fetched again', async 
   assert.match(run.stderr, /retrying GET .*SHA256SUMS/);
   assert.match(run.stderr, /retrying GET .*package_files/);
 });
+
+test('--hidden: a connection dropped after the whole upload is not retried blindly (GitLab cannot list hidden files)', async () => {
+  const server = await serve();
+  server.faults.add({ route: 'gitlab.upload', kind: 'drop-after-commit', times: [1] });
+  const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
+  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--hidden', '--checksums', 'none'], { env: gitlabEnv(server, server.tokens.maintainer), cwd: work });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /a\.bin: the connection broke after the whole file was sent, and GitLab does not list hidden packages[\s\S]*run the same publish again/);
+  assert.equal(server.lines.filter((line) => line.startsWith('PUT ')).length, 1, 'only the dropped PUT: nothing was sent again');
+});

@@ -1,7 +1,9 @@
 /** The pure pieces of core: manifest format, path safety, glob bases, retry timing. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { targetPath } from '../../src/core/download.js';
+import { refuseCollisions, targetPath } from '../../src/core/download.js';
+import { validateGitlabRef } from '../../src/registry/gitlab-names.js';
+import { validateGiteaRef } from '../../src/registry/gitea-names.js';
 import { globBase } from '../../src/core/local-files.js';
 import { formatManifest, parseManifest } from '../../src/core/manifest.js';
 import { backoffDelay, parseRetryAfter } from '../../src/http/retry.js';
@@ -65,4 +67,19 @@ test('progress: large files report bytes, rate and ETA at most every 5 s; small 
   const small = progressTracker({ ...reporter, progress: (_n: string, line: string) => quiet.push(line) }, 'small.bin', 1024, () => (clock += 10_000));
   small(512);
   assert.deepEqual(quiet, []);
+});
+
+test('names that differ only in case collide on case-insensitive file systems only', () => {
+  const targets = [{ name: 'A.bin', path: '/out/A.bin' }, { name: 'a.bin', path: '/out/a.bin' }];
+  assert.throws(() => refuseCollisions(targets, 'darwin'), /"A\.bin" and "a\.bin" would be the same file/);
+  assert.throws(() => refuseCollisions(targets, 'win32'), /case-insensitive/);
+  assert.doesNotThrow(() => refuseCollisions(targets, 'linux'));
+});
+
+test('versions "." and ".." are refused: they would be URL dot-segments', () => {
+  assert.throws(() => validateGitlabRef({ name: 'tool', version: '.' }), /invalid package version "\."/);
+  assert.throws(() => validateGitlabRef({ name: 'tool', version: '..' }), /invalid package version/);
+  assert.throws(() => validateGiteaRef({ name: 'tool', version: '.' }), /invalid package version/);
+  assert.throws(() => validateGiteaRef({ name: 'tool', version: '..' }), /invalid package version/);
+  assert.doesNotThrow(() => validateGitlabRef({ name: 'tool', version: '1.0' }));
 });
