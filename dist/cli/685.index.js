@@ -427,15 +427,31 @@ async function downloadFile(registry, ref, target, reporter) {
                 await handle.truncate(0);
             }
             headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
+            // Socket chunks are small (~64 KiB): they are gathered into ~1 MiB batches, each written
+            // with one writev while the same bytes are hashed, so disk and hash overlap. Only bytes
+            // both written and hashed count towards `offset`, where a resume starts.
+            let batch = [];
+            let batchBytes = 0;
+            const flush = async () => {
+                if (batchBytes === 0)
+                    return;
+                const writing = writeFully(handle, batch, batchBytes, offset);
+                for (const chunk of batch)
+                    hash.update(chunk);
+                await writing;
+                offset += batchBytes;
+                batch = [];
+                batchBytes = 0;
+                track(offset);
+            };
             try {
                 for await (const chunk of response.body) {
-                    for (let written = 0; written < chunk.length;) {
-                        written += (await handle.write(chunk, written, chunk.length - written, offset + written)).bytesWritten;
-                    }
-                    hash.update(chunk);
-                    offset += chunk.length;
-                    track(offset);
+                    batch.push(chunk);
+                    batchBytes += chunk.length;
+                    if (batchBytes >= CHUNK_SIZE)
+                        await flush();
                 }
+                await flush();
             }
             catch (error) {
                 throw new RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
@@ -476,6 +492,15 @@ async function downloadFile(registry, ref, target, reporter) {
         await (0,promises_.rm)(temp, { force: true });
         throw error;
     }
+}
+/** writev until every byte of `buffers` is on disk at `position` (a write may be short). */
+async function writeFully(handle, buffers, length, position) {
+    let written = (await handle.writev(buffers, position)).bytesWritten;
+    if (written === length)
+        return;
+    const rest = Buffer.concat(buffers, length);
+    while (written < length)
+        written += (await handle.write(rest, written, length - written, position + written)).bytesWritten;
 }
 /** A 206 whose Content-Range starts where we stopped continues our file. */
 function resumes(contentRange, offset, status) {

@@ -6,14 +6,14 @@
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { withRetries, RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, RemoteFile, UploadResult } from '../registry/types.js';
 import { GenpackError } from './errors.js';
-import { hashedBuffer, openHashed, type HashingStream } from './hashing.js';
+import { CHUNK_SIZE, hashedBuffer, openHashed, type HashingStream } from './hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
 
 export interface UploadSource {
@@ -136,15 +136,28 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
           await handle.truncate(0);
         }
         headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
+        // Socket chunks are small (~64 KiB): they are gathered into ~1 MiB batches, each written
+        // with one writev while the same bytes are hashed, so disk and hash overlap. Only bytes
+        // both written and hashed count towards `offset`, where a resume starts.
+        let batch: Buffer[] = [];
+        let batchBytes = 0;
+        const flush = async () => {
+          if (batchBytes === 0) return;
+          const writing = writeFully(handle, batch, batchBytes, offset);
+          for (const chunk of batch) hash.update(chunk);
+          await writing;
+          offset += batchBytes;
+          batch = [];
+          batchBytes = 0;
+          track(offset);
+        };
         try {
           for await (const chunk of response.body as AsyncIterable<Buffer>) {
-            for (let written = 0; written < chunk.length; ) {
-              written += (await handle.write(chunk, written, chunk.length - written, offset + written)).bytesWritten;
-            }
-            hash.update(chunk);
-            offset += chunk.length;
-            track(offset);
+            batch.push(chunk);
+            batchBytes += chunk.length;
+            if (batchBytes >= CHUNK_SIZE) await flush();
           }
+          await flush();
         } catch (error) {
           throw new RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
         }
@@ -185,6 +198,14 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** writev until every byte of `buffers` is on disk at `position` (a write may be short). */
+async function writeFully(handle: FileHandle, buffers: Buffer[], length: number, position: number): Promise<void> {
+  let written = (await handle.writev(buffers, position)).bytesWritten;
+  if (written === length) return;
+  const rest = Buffer.concat(buffers, length);
+  while (written < length) written += (await handle.write(rest, written, length - written, position + written)).bytesWritten;
 }
 
 /** A 206 whose Content-Range starts where we stopped continues our file. */
