@@ -46,6 +46,8 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   --out <file>        markdown report (default docs/benchmarks.md; bench/.work/benchmarks-quick.md with --quick)
   --work-dir <dir>    where nginx/genpack serve store uploads and downloads land (default bench/.work;
                       e.g. /dev/shm/genpack-bench to measure without disk noise). Test data stays in bench/.work/data
+  --fresh             report only this run's scenarios (by default, scenarios not run this time are
+                      taken from their last stored result in bench/.work/results/)
   --keep              keep uploaded data in bench/.work after the run
   -h, --help`;
 
@@ -61,6 +63,14 @@ function fsType(dir: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+interface StoredResult {
+  section: Section;
+  goals: Goal[];
+  date: string;
+  command: string;
+  genpack?: string;
 }
 
 function fail(msg: string, code = 2): never {
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
       fsync: { type: 'boolean', default: false },
       'work-dir': { type: 'string' },
       warmup: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
       'quiet-wait': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -183,6 +194,9 @@ async function main(): Promise<void> {
   };
 
   // genpack client.
+  let genpackVersion: string | undefined;
+  const head = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, timeoutMs: 10_000, captureStdout: true }).catch(() => undefined);
+  const gitHead = head?.code === 0 ? head.stdout.trim() : undefined;
   const gpArgv = splitCommand(values.genpack!);
   if (gpArgv.length === 0) fail('--genpack must not be empty');
   const gpArgvAbs = gpArgv[0] === 'node' ? [process.execPath, ...gpArgv.slice(1)] : gpArgv;
@@ -193,6 +207,7 @@ async function main(): Promise<void> {
     const v = await run(gpArgvAbs[0]!, [...gpArgvAbs.slice(1), '--version'], { cwd: repoRoot, timeoutMs: 30_000, captureStdout: true });
     if (v.code === 0) {
       ctx.gp = genpackCli(gpArgvAbs, repoRoot);
+      genpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? ` at ${gitHead}` : ''}`;
       notes.push(`genpack under test: \`${values.genpack}\` (${v.stdout.trim().split('\n')[0]}).`);
     } else {
       ctx.gpMissing = `\`${values.genpack} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`;
@@ -217,11 +232,16 @@ async function main(): Promise<void> {
     }
   }
 
-  const sections: Section[] = [];
-  const goals: Goal[] = [];
+  // Each scenario's result is also stored in bench/.work/results[-quick]/<scenario>.json, so that a
+  // partial run (--only) rewrites its own sections of the report and keeps the others.
+  const resultsDir = join(repoRoot, 'bench/.work', quick ? 'results-quick' : 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}` : ''}`;
+  const results = new Map<string, StoredResult>();
   const add = (r: { section: Section; goals: Goal[] }) => {
-    sections.push(r.section);
-    goals.push(...r.goals);
+    const stored: StoredResult = { ...r, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), command, genpack: genpackVersion };
+    results.set(r.section.id, stored);
+    writeFileSync(join(resultsDir, `${r.section.id}.json`), JSON.stringify(stored, null, 2));
     log(`\n### ${r.section.title}\n\n${sectionTable(r.section)}\n`);
     for (const n of r.section.notes) log(`- ${n}`);
     log('');
@@ -251,6 +271,23 @@ async function main(): Promise<void> {
     rmSync(join(workDir, 'nginx', 'root'), { recursive: true, force: true });
   }
 
+  const sections: Section[] = [];
+  const goals: Goal[] = [];
+  for (const id of SCENARIOS) {
+    let r = results.get(id);
+    if (!r && !values.fresh) {
+      try {
+        r = JSON.parse(readFileSync(join(resultsDir, `${id}.json`), 'utf8')) as StoredResult;
+        r.section.notes.push(`From an earlier run (${r.date}, \`${r.command}\`, genpack ${r.genpack ?? 'unknown'}); this run did not include this scenario.`);
+        log(`(report: keeping the ${id} results of ${r.date})`);
+      } catch {
+        r = undefined;
+      }
+    }
+    if (!r) continue;
+    sections.push(r.section);
+    goals.push(...r.goals);
+  }
   log(`## Goals\n\n${goalsTable(goals)}\n`);
   const md = renderMarkdown({
     info: machineInfo({
@@ -258,7 +295,7 @@ async function main(): Promise<void> {
       ...(diskInfo ? { 'Buffered write to work dir': diskInfo } : {}),
       'Load average (start → end)': `${loadStart} → ${loadAvg()}`,
     }),
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}` : ''}`,
+    command,
     quick,
     runs,
     warmup,

@@ -74,14 +74,32 @@ function errText(r: RunResult, what: string, timeoutMs: number): string {
   return `${what}: ${why}${tail ? ` — ${tail.slice(0, 600)}` : ''}`;
 }
 
-/** Give up on a row after this many failed runs (each failure may cost a full timeout). */
-const MAX_FAILURES = 2;
+/** Give up on a row that failed this many times without ever succeeding. */
+const MAX_FAILURES_WITHOUT_SUCCESS = 3;
 
-/** Record a failed run of a row; after MAX_FAILURES (or a timeout) the row is not run again. */
+/**
+ * Record a failed run of a row. Intermittent failures are counted and the row keeps running; a
+ * timeout (which costs a full timeout each time) or a row that never succeeds is given up on.
+ */
 function recordFailure(ctx: Ctx, row: Row, msg: string, fatal = false): void {
   row.failures.push(msg);
   ctx.log(`  ✗ ${row.op} → ${row.target}: ${msg}`);
-  if (fatal || row.failures.length >= MAX_FAILURES) row.error = row.failures[0];
+  if (fatal || (row.samples.length === 0 && row.failures.length >= MAX_FAILURES_WITHOUT_SUCCESS)) row.error = row.failures[0];
+}
+
+/**
+ * After a failed timed publish, publish again untimed (publish is idempotent) so that the
+ * download of this run can still be measured. Returns whether the version is now complete.
+ */
+async function repairPublish(ctx: Ctx, fn: () => Promise<RunResult>): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const r = await fn().catch(() => undefined);
+    if (r && !r.timedOut && r.code === 0) {
+      ctx.log('  (re-published untimed so that the download can be measured)');
+      return true;
+    }
+  }
+  return false;
 }
 
 /** A run that completed but produced wrong output: drop its sample and count it as failed. */
@@ -224,7 +242,8 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
       const pkg = 'bench-genpack';
       const pub = row('gp-pub', 'genpack publish', t.name);
       const get = row('gp-get', 'genpack download (verified)', t.name);
-      if (await measure(ctx, pub, t, timeoutMs, () => gp.publish([file], pkg, version, t.url, t.token, timeoutMs))) {
+      const publish = () => gp.publish([file], pkg, version, t.url, t.token, timeoutMs);
+      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (!pub.error && (await repairPublish(ctx, publish)))) {
         rmSync(dl, { recursive: true, force: true });
         if (await measure(ctx, get, t, timeoutMs, () => gp.download(pkg, version, dl, t.url, t.token, timeoutMs))) {
           const files = listFiles(dl);
@@ -347,7 +366,8 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
       const pkg = 'bench-genpack-small';
       const pub = row('gp-pub', 'genpack publish <dir>', t.name);
       const get = row('gp-get', 'genpack download (whole package)', t.name);
-      if (await measure(ctx, pub, t, timeoutMs, () => gp.publish([src], pkg, version, t.url, t.token, timeoutMs))) {
+      const publish = () => gp.publish([src], pkg, version, t.url, t.token, timeoutMs);
+      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (!pub.error && (await repairPublish(ctx, publish)))) {
         rmSync(dl, { recursive: true, force: true });
         if (await measure(ctx, get, t, timeoutMs, () => gp.download(pkg, version, dl, t.url, t.token, timeoutMs))) verify(get, dl);
         rmSync(dl, { recursive: true, force: true });
