@@ -454,6 +454,9 @@ async function downloadFile(registry, ref, target, reporter) {
                 await flush();
             }
             catch (error) {
+                // The bytes that did arrive are good (a connection breaks, it does not garble): keep
+                // them, so that the resume asks only for the rest.
+                await flush();
                 throw new RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
             }
             if (target.size !== undefined && offset < target.size) {
