@@ -1,8 +1,9 @@
 /**
  * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and genpack's
  * reversible encoding of sub-paths: Gitea forbids `/` in file names, so `dir/sub/f.txt` is stored
- * as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` so that decoding is exact. That is the
- * same form GitLab gives path files, and `%` is allowed by the file-name rule (Gitea ≥ 1.22).
+ * as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` where it would otherwise read as an
+ * escape, so that decoding is exact. That is the form GitLab gives path files, and `%` is allowed
+ * by the file-name rule (Gitea ≥ 1.22).
  */
 import { inputError } from '../core/errors.js';
 import type { PackageRef } from './types.js';
@@ -14,8 +15,13 @@ export const GITEA_FILE_NAME = /^[-_+=:;.()[\]{}~!@#$%^& A-Za-z0-9]+$/;
 /** name, version and file name are VARCHAR(255) columns. */
 const MAX_LENGTH = 255;
 
+/**
+ * `/` becomes `%2F`; a `%` is written `%25` only where the decoder would otherwise read it as one
+ * of those two escapes (before `25` or `2F`), so names other tools stored with a `%` in them
+ * (`100%.txt`) mean the same to genpack.
+ */
 export function encodeGiteaFileName(path: string): string {
-  return path.replace(/%/g, '%25').replace(/\//g, '%2F');
+  return path.replace(/%(?=25|2F)/gi, '%25').replace(/\//g, '%2F');
 }
 
 export function decodeGiteaFileName(stored: string): string {

@@ -45,17 +45,21 @@ test('gitea: a 409 from a concurrent publisher is reported, not retried into a l
   assert.match(run.stderr, /a\.bin already exists in this version[\s\S]*raced/);
 });
 
-test('gitea: sub-paths are stored with %2F (and % as %25) and decoded exactly', async () => {
-  assert.equal(encodeGiteaFileName('dir/100%/f.txt'), 'dir%2F100%25%2Ff.txt');
-  assert.equal(decodeGiteaFileName('dir%2F100%25%2Ff.txt'), 'dir/100%/f.txt');
-  assert.equal(decodeGiteaFileName(encodeGiteaFileName('a%2Fb')), 'a%2Fb');
+test('gitea: sub-paths are stored with %2F (and % as %25 where it would read as an escape) and decoded exactly', async () => {
+  assert.equal(encodeGiteaFileName('dir/100%/f.txt'), 'dir%2F100%%2Ff.txt');
+  for (const name of ['dir/100%/f.txt', 'a%2Fb', '50%25off', '%2f', '100%.txt', 'x%ab/y', '%', 'a/b/c']) {
+    assert.equal(decodeGiteaFileName(encodeGiteaFileName(name)), name, name);
+  }
+  // A name another tool stored with a bare `%` reads as itself.
+  assert.equal(decodeGiteaFileName('100%.txt'), '100%.txt');
+  assert.equal(encodeGiteaFileName('100%.txt'), '100%.txt');
   const server = await serve();
   const work = await writeTree(await tempDir(), { 'rel/deep/dir/100%.txt': 'pct', 'rel/a%2Fb.txt': 'literal' });
   const env = gitea.writer(server);
   assert.equal((await cli(['publish', 'rel', '--name', 'app', '--version', '1.0.0'], { env, cwd: work })).code, 0);
   const raw = await fetch(`${server.url}/api/v1/packages/demo/generic/app/1.0.0/files`, { headers: { Authorization: `token ${server.tokens.giteaOwner}` } });
   const stored = ((await raw.json()) as { name: string }[]).map((f) => f.name).sort();
-  assert.deepEqual(stored, ['SHA256SUMS', 'a%252Fb.txt', 'deep%2Fdir%2F100%25.txt']);
+  assert.deepEqual(stored, ['SHA256SUMS', 'a%252Fb.txt', 'deep%2Fdir%2F100%.txt']);
   const out = await tempDir();
   assert.equal((await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out], { env })).code, 0);
   assert.equal(await readFile(join(out, 'deep/dir/100%.txt'), 'utf8'), 'pct');
