@@ -8,10 +8,10 @@ import { GenpackError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
 import { DEFAULT_MANIFEST } from '../core/manifest.js';
 import type { HttpClient, HttpResponse, Method } from '../http/client.js';
-import { isRetryableStatus, retryableStatus } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaRef } from './gitea-names.js';
 import { filesFromManifest } from './manifest-index.js';
+import { getFile, putFile } from './file-requests.js';
 import { serverMessage } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
@@ -114,16 +114,7 @@ export class GiteaRegistry implements RegistryAdapter {
 
   async upload(ref: PackageRef, fileName: string, body: () => Readable, size: number, _options: UploadOptions): Promise<UploadResult> {
     const url = this.fileUrl(ref, fileName);
-    const response = await this.http.send({
-      method: 'PUT',
-      url,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body,
-    });
-    if (isRetryableStatus(response.status)) {
-      await response.drain();
-      throw retryableStatus(response);
-    }
+    const response = await putFile(this.http, url, body, size);
     if (response.status === 201) {
       await response.drain();
       // Gitea returns no body: the stored SHA-256 is checked from the files listing afterwards.
@@ -134,15 +125,8 @@ export class GiteaRegistry implements RegistryAdapter {
 
   async download(ref: PackageRef, fileName: string, request: DownloadRequest = {}): Promise<HttpResponse> {
     const url = this.fileUrl(ref, fileName);
-    const headers: Record<string, string> = {};
-    if (request.offset) headers.range = `bytes=${request.offset}-`;
-    if (request.offset && request.ifRange) headers['if-range'] = request.ifRange;
-    const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
+    const response = await getFile(this.http, url, request);
     if (response.status === 200 || response.status === 206) return response;
-    if (isRetryableStatus(response.status)) {
-      await response.drain();
-      throw retryableStatus(response);
-    }
     throw await this.failure('GET', url, response, { fileName });
   }
 

@@ -6,10 +6,10 @@ import type { Readable } from 'node:stream';
 import { GenpackError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
 import type { HttpClient, HttpResponse, Method } from '../http/client.js';
-import { isRetryableStatus, retryableStatus } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabRef } from './gitlab-names.js';
 import { filesFromManifest } from './manifest-index.js';
+import { getFile, putFile } from './file-requests.js';
 import { serverMessage } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
@@ -99,16 +99,7 @@ export class GitlabRegistry implements RegistryAdapter {
     const url = new URL(this.fileUrl(ref, fileName));
     url.searchParams.set('select', 'package_file');
     if (options.hidden) url.searchParams.set('status', 'hidden');
-    const response = await this.http.send({
-      method: 'PUT',
-      url,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body,
-    });
-    if (isRetryableStatus(response.status)) {
-      await response.drain();
-      throw retryableStatus(response);
-    }
+    const response = await putFile(this.http, url, body, size);
     if (response.status === 200) {
       const file = await response.json<PackageFileJson>();
       return { sha256: file.file_sha256 ?? undefined, size: file.size, id: file.id, packageId: file.package_id };
@@ -122,15 +113,8 @@ export class GitlabRegistry implements RegistryAdapter {
 
   async download(ref: PackageRef, fileName: string, request: DownloadRequest = {}): Promise<HttpResponse> {
     const url = this.fileUrl(ref, fileName);
-    const headers: Record<string, string> = {};
-    if (request.offset) headers.range = `bytes=${request.offset}-`;
-    if (request.offset && request.ifRange) headers['if-range'] = request.ifRange;
-    const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
+    const response = await getFile(this.http, url, request);
     if (response.status === 200 || response.status === 206) return response;
-    if (isRetryableStatus(response.status)) {
-      await response.drain();
-      throw retryableStatus(response);
-    }
     throw await this.failure('GET', url, response, { fileName });
   }
 

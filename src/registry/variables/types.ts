@@ -4,6 +4,7 @@
  * repository Actions variables, GitHub repository variables); core reads and writes only through it.
  */
 import { cleanVersion } from '../../core/versioning.js';
+import { serverMessage } from '../messages.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
 
 export type VersionStoreKind = 'gitlab' | 'gitea' | 'github';
@@ -85,12 +86,5 @@ function sameVersion(stored: string, expected: string): boolean {
 
 /** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
 export async function bodyMessage(response: HttpResponse): Promise<string> {
-  const raw = (await response.text().catch(() => '')).slice(0, 500);
-  try {
-    const parsed = JSON.parse(raw) as { message?: unknown; error?: unknown };
-    const value = parsed.message ?? parsed.error;
-    return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
-  } catch {
-    return raw.trim();
-  }
+  return serverMessage((await response.text().catch(() => '')).slice(0, 500));
 }

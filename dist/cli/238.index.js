@@ -1,8 +1,8 @@
-export const id = 685;
-export const ids = [685];
+export const id = 238;
+export const ids = [238];
 export const modules = {
 
-/***/ 3685:
+/***/ 3238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1266,6 +1266,34 @@ async function filesFromManifest(registry, ref) {
     return files;
 }
 
+;// CONCATENATED MODULE: ./src/registry/file-requests.ts
+
+async function putFile(http, url, body, size) {
+    const response = await http.send({
+        method: 'PUT',
+        url,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+        body,
+    });
+    return throwIfRetryable(response);
+}
+/** GET a file; 200/206 come back with the body unread, other answers with it to read. */
+async function getFile(http, url, request) {
+    const headers = {};
+    if (request.offset) {
+        headers.range = `bytes=${request.offset}-`;
+        if (request.ifRange)
+            headers['if-range'] = request.ifRange;
+    }
+    return throwIfRetryable(await http.request({ method: 'GET', url, headers, retry: request.retry }));
+}
+async function throwIfRetryable(response) {
+    if (!isRetryableStatus(response.status))
+        return response;
+    await response.drain();
+    throw retryableStatus(response);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/messages.ts
 /**
  * The human part of a registry's error body: GitLab's `{"message": …}` / Grape's `{"error": …}`,
@@ -1422,16 +1450,7 @@ class GiteaRegistry {
     }
     async upload(ref, fileName, body, size, _options) {
         const url = this.fileUrl(ref, fileName);
-        const response = await this.http.send({
-            method: 'PUT',
-            url,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-            body,
-        });
-        if (isRetryableStatus(response.status)) {
-            await response.drain();
-            throw retryableStatus(response);
-        }
+        const response = await putFile(this.http, url, body, size);
         if (response.status === 201) {
             await response.drain();
             // Gitea returns no body: the stored SHA-256 is checked from the files listing afterwards.
@@ -1441,18 +1460,9 @@ class GiteaRegistry {
     }
     async download(ref, fileName, request = {}) {
         const url = this.fileUrl(ref, fileName);
-        const headers = {};
-        if (request.offset)
-            headers.range = `bytes=${request.offset}-`;
-        if (request.offset && request.ifRange)
-            headers['if-range'] = request.ifRange;
-        const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
+        const response = await getFile(this.http, url, request);
         if (response.status === 200 || response.status === 206)
             return response;
-        if (isRetryableStatus(response.status)) {
-            await response.drain();
-            throw retryableStatus(response);
-        }
         throw await this.failure('GET', url, response, { fileName });
     }
     async deleteFiles(ref, files) {
@@ -1625,16 +1635,7 @@ class GitlabRegistry {
         url.searchParams.set('select', 'package_file');
         if (options.hidden)
             url.searchParams.set('status', 'hidden');
-        const response = await this.http.send({
-            method: 'PUT',
-            url,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-            body,
-        });
-        if (isRetryableStatus(response.status)) {
-            await response.drain();
-            throw retryableStatus(response);
-        }
+        const response = await putFile(this.http, url, body, size);
         if (response.status === 200) {
             const file = await response.json();
             return { sha256: file.file_sha256 ?? undefined, size: file.size, id: file.id, packageId: file.package_id };
@@ -1647,18 +1648,9 @@ class GitlabRegistry {
     }
     async download(ref, fileName, request = {}) {
         const url = this.fileUrl(ref, fileName);
-        const headers = {};
-        if (request.offset)
-            headers.range = `bytes=${request.offset}-`;
-        if (request.offset && request.ifRange)
-            headers['if-range'] = request.ifRange;
-        const response = await this.http.request({ method: 'GET', url, headers, retry: request.retry });
+        const response = await getFile(this.http, url, request);
         if (response.status === 200 || response.status === 206)
             return response;
-        if (isRetryableStatus(response.status)) {
-            await response.drain();
-            throw retryableStatus(response);
-        }
         throw await this.failure('GET', url, response, { fileName });
     }
     /** Deletes every row of each named file: deleting only the served one would bring an older copy back. */
@@ -2122,6 +2114,7 @@ function matchVersion(versions, spec) {
  * repository Actions variables, GitHub repository variables); core reads and writes only through it.
  */
 
+
 /** The token each platform needs to read and write its variables (peers.md §2.5, gitea-api.md §5, §7). */
 const VARIABLE_TOKEN_NEEDED = {
     gitlab: 'a personal, project or group access token with the api scope and the Maintainer role in the project (CI_JOB_TOKEN cannot reach the CI/CD variables API)',
@@ -2158,15 +2151,7 @@ function sameVersion(stored, expected) {
 }
 /** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
 async function bodyMessage(response) {
-    const raw = (await response.text().catch(() => '')).slice(0, 500);
-    try {
-        const parsed = JSON.parse(raw);
-        const value = parsed.message ?? parsed.error;
-        return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
-    }
-    catch {
-        return raw.trim();
-    }
+    return serverMessage((await response.text().catch(() => '')).slice(0, 500));
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
