@@ -612,6 +612,7 @@ async function fsyncDir(dir) {
 
 const READ_HWM = 1 << 20; // 1 MiB reads: far fewer syscalls and event-loop turns per GiB
 const WRITE_BATCH = 1 << 20;
+const WRITES_IN_FLIGHT = 4;
 class BlobStore {
     root;
     #fsync;
@@ -642,7 +643,8 @@ class BlobStore {
         let batchBytes = 0;
         let tooLarge = false;
         // One write in flight while the next batch is read and hashed: disk and CPU overlap.
-        let inFlight = Promise.resolve();
+        const pending = new Set();
+        let written = 0;
         try {
             for await (const chunk of body) {
                 size += chunk.length;
@@ -659,21 +661,28 @@ class BlobStore {
                 batch.push(chunk);
                 batchBytes += chunk.length;
                 if (batchBytes >= WRITE_BATCH) {
+                    // Positioned writes may overlap: the next batch is received and hashed while up to
+                    // WRITES_IN_FLIGHT earlier ones are still being written by the thread pool.
                     const out = batch;
+                    const at = written;
+                    written += batchBytes;
                     batch = [];
                     batchBytes = 0;
-                    await inFlight;
-                    inFlight = fh.writev(out);
+                    if (pending.size >= WRITES_IN_FLIGHT)
+                        await Promise.race(pending);
+                    const write = fh.writev(out, at).finally(() => pending.delete(write));
+                    write.catch(() => { }); // seen by Promise.race/all below; this only marks it handled meanwhile
+                    pending.add(write);
                 }
             }
-            await inFlight;
+            await Promise.all(pending);
             if (batch.length && !tooLarge)
-                await fh.writev(batch);
+                await fh.writev(batch, written);
             if (this.#fsync && !tooLarge)
                 await fh.sync();
         }
         catch (e) {
-            await inFlight.catch(() => { });
+            await Promise.allSettled(pending);
             await fh.close().catch(() => { });
             await (0,promises_.unlink)(tmpPath).catch(() => { });
             throw e;
