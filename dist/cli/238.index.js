@@ -63,6 +63,21 @@ class HashingStream extends external_node_stream_.Transform {
     digest() {
         return this.finished ? this.hash.copy().digest('hex') : undefined;
     }
+    /**
+     * The digest once the stream has settled. The consumer may be done before the flush ran: an
+     * HTTP client that has sent Content-Length bytes gets its answer while this stream's end is
+     * still queued, so asking digest() at that moment would find it unfinished.
+     */
+    async settled() {
+        if (!this.finished && !this.closed && !this.errored) {
+            await new Promise((resolve) => {
+                this.once('finish', resolve);
+                this.once('close', resolve);
+                this.once('error', () => resolve());
+            });
+        }
+        return this.digest();
+    }
 }
 /** Opens `path` and returns a stream of its bytes that hashes them on the way through. */
 function openHashed(path, onBytes) {
@@ -360,13 +375,13 @@ async function uploadFile(registry, ref, source, options) {
     const { knownIds } = options;
     const result = await withRetries(registry.http.retryPolicy, async () => {
         const stored = await registry.upload(ref, source.name, body, source.size, { hidden: options.hidden });
-        return { ...stored, localSha256: attempt?.digest() };
+        return { ...stored, localSha256: await attempt?.settled() };
     }, {
         onRetry: (info) => registry.http.logRetry({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, info),
         // The body may have reached the registry before the connection broke ("stored, then the
         // connection dropped"): look for a new row with the bytes we sent before sending them again.
         beforeRetry: async () => {
-            const sent = attempt?.digest();
+            const sent = await attempt?.settled();
             if (!sent)
                 return undefined;
             if (options.hidden && registry.flavour === 'gitlab') {

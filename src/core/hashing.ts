@@ -34,6 +34,22 @@ export class HashingStream extends Transform {
   digest(): string | undefined {
     return this.finished ? this.hash.copy().digest('hex') : undefined;
   }
+
+  /**
+   * The digest once the stream has settled. The consumer may be done before the flush ran: an
+   * HTTP client that has sent Content-Length bytes gets its answer while this stream's end is
+   * still queued, so asking digest() at that moment would find it unfinished.
+   */
+  async settled(): Promise<string | undefined> {
+    if (!this.finished && !this.closed && !this.errored) {
+      await new Promise<void>((resolve) => {
+        this.once('finish', resolve);
+        this.once('close', resolve);
+        this.once('error', () => resolve());
+      });
+    }
+    return this.digest();
+  }
 }
 
 /** Opens `path` and returns a stream of its bytes that hashes them on the way through. */

@@ -49,14 +49,14 @@ export async function uploadFile(
     registry.http.retryPolicy,
     async () => {
       const stored = await registry.upload(ref, source.name, body, source.size, { hidden: options.hidden });
-      return { ...stored, localSha256: attempt?.digest() };
+      return { ...stored, localSha256: await attempt?.settled() };
     },
     {
       onRetry: (info) => registry.http.logRetry({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, info),
       // The body may have reached the registry before the connection broke ("stored, then the
       // connection dropped"): look for a new row with the bytes we sent before sending them again.
       beforeRetry: async () => {
-        const sent = attempt?.digest();
+        const sent = await attempt?.settled();
         if (!sent) return undefined;
         if (options.hidden && registry.flavour === 'gitlab') {
           // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this

@@ -83,3 +83,15 @@ test('versions "." and ".." are refused: they would be URL dot-segments', () => 
   assert.throws(() => validateGiteaRef({ name: 'tool', version: '..' }), /invalid package version/);
   assert.doesNotThrow(() => validateGitlabRef({ name: 'tool', version: '1.0' }));
 });
+
+test('HashingStream.settled waits for the flush that a fast consumer may outrun', async () => {
+  const { HashingStream } = await import('../../src/core/hashing.js');
+  const stream = new HashingStream();
+  stream.write(Buffer.from('abc'));
+  assert.equal((stream.read() as Buffer).toString(), 'abc', 'the consumer already has every byte');
+  assert.equal(stream.digest(), undefined, 'but the end has not been processed yet');
+  const settled = stream.settled();
+  stream.end();
+  stream.resume();
+  assert.equal(await settled, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+});
