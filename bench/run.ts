@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
 import { haveCommand, installCleanupHandlers, killAll, loadAvg, run, splitCommand } from './lib/proc.js';
 import { availableParallelism } from 'node:os';
 import { startNginx, type NginxServer } from './lib/nginx.js';
@@ -207,8 +208,11 @@ async function main(): Promise<void> {
     const v = await run(gpArgvAbs[0]!, [...gpArgvAbs.slice(1), '--version'], { cwd: repoRoot, timeoutMs: 30_000, captureStdout: true });
     if (v.code === 0) {
       ctx.gp = genpackCli(gpArgvAbs, repoRoot);
-      genpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? ` at ${gitHead}` : ''}`;
-      notes.push(`genpack under test: \`${values.genpack}\` (${v.stdout.trim().split('\n')[0]}).`);
+      // dist/ may be rebuilt from a working tree that differs from HEAD: identify the bundle itself too.
+      const bundle = script ? resolve(repoRoot, script) : undefined;
+      const bundleHash = bundle ? createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 12) : undefined;
+      genpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? `, repo HEAD ${gitHead}` : ''}${bundleHash ? `, ${script} sha256 ${bundleHash}` : ''}`;
+      notes.push(`genpack under test: \`${values.genpack}\` (${genpackVersion}).`);
     } else {
       ctx.gpMissing = `\`${values.genpack} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`;
     }

@@ -16,6 +16,8 @@ export interface Row {
   note?: string;
   /** Set when the row was given up on (first failure message). */
   error?: string;
+  /** Set after a timeout or a failure to start: retrying would only cost more time. */
+  fatal?: boolean;
   /** Failed runs (command error, timeout, wrong output). */
   failures: string[];
   /** Samples taken while other processes kept the machine busy. */
@@ -63,7 +65,8 @@ export function sectionTable(sec: Section): string {
     const s = summarize(r.samples);
     const base = [cell(r.op + (r.note ? ` (${r.note})` : '')), cell(r.target)];
     if (!s) {
-      const msg = r.error ? `not measured: ${r.error.split('\n')[0]!.slice(0, 160)}` : 'not measured';
+      const why = r.error ?? r.failures[0];
+      const msg = why ? `not measured: ${why.split('\n')[0]!.slice(0, 240)}` : 'not measured';
       lines.push(`| ${[...base, r.failures.length ? `0 (+${r.failures.length} failed)` : '0', cell(msg), '', '', ...(showRate ? [''] : []), '', ''].join(' | ')} |`);
       continue;
     }

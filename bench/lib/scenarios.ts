@@ -70,29 +70,34 @@ function pkgUrl(t: Target, pkg: string, version: string): string {
 
 function errText(r: RunResult, what: string, timeoutMs: number): string {
   const why = r.timedOut ? `timed out after ${fmtMs(timeoutMs)}` : `exit ${r.code ?? r.signal}`;
-  const tail = `${r.stderr}\n${r.stdout}`.trim().split('\n').filter(Boolean).slice(-6).join(' ⏎ ');
-  return `${what}: ${why}${tail ? ` — ${tail.slice(0, 600)}` : ''}`;
+  // Lead with the error line(s) the tool printed; progress output is noise here.
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const first = lines.findIndex((l) => /error|fail|refused|denied|not found/i.test(l) && !/^(uploaded|downloaded|uploading|downloading)\b/.test(l));
+  const shown = first >= 0 ? lines.slice(first, first + 4) : lines.slice(-4);
+  return `${what}: ${why}${shown.length ? ` — ${shown.join(' ⏎ ').slice(0, 500)}` : ''}`;
 }
 
-/** Give up on a row that failed this many times without ever succeeding. */
-const MAX_FAILURES_WITHOUT_SUCCESS = 3;
-
 /**
- * Record a failed run of a row. Intermittent failures are counted and the row keeps running; a
- * timeout (which costs a full timeout each time) or a row that never succeeds is given up on.
+ * Record a failed run of a row. Failures that cost little (the command exited with an error, or
+ * produced wrong output) are counted and the row keeps running, since the number of runs bounds
+ * them; a timeout or a failure to start gives the row up, as retrying would only cost more time.
  */
 function recordFailure(ctx: Ctx, row: Row, msg: string, fatal = false): void {
   row.failures.push(msg);
+  if (fatal) {
+    row.fatal = true;
+    row.error = row.failures[0];
+  }
   ctx.log(`  ✗ ${row.op} → ${row.target}: ${msg}`);
-  if (fatal || (row.samples.length === 0 && row.failures.length >= MAX_FAILURES_WITHOUT_SUCCESS)) row.error = row.failures[0];
 }
 
 /**
  * After a failed timed publish, publish again untimed (publish is idempotent) so that the
  * download of this run can still be measured. Returns whether the version is now complete.
  */
-async function repairPublish(ctx: Ctx, fn: () => Promise<RunResult>): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
+async function repairPublish(ctx: Ctx, row: Row, fn: () => Promise<RunResult>): Promise<boolean> {
+  if (row.fatal) return false;
+  for (let attempt = 0; attempt < 4; attempt++) {
     const r = await fn().catch(() => undefined);
     if (r && !r.timedOut && r.code === 0) {
       ctx.log('  (re-published untimed so that the download can be measured)');
@@ -243,7 +248,7 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
       const pub = row('gp-pub', 'genpack publish', t.name);
       const get = row('gp-get', 'genpack download (verified)', t.name);
       const publish = () => gp.publish([file], pkg, version, t.url, t.token, timeoutMs);
-      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (!pub.error && (await repairPublish(ctx, publish)))) {
+      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (await repairPublish(ctx, pub, publish))) {
         rmSync(dl, { recursive: true, force: true });
         if (await measure(ctx, get, t, timeoutMs, () => gp.download(pkg, version, dl, t.url, t.token, timeoutMs))) {
           const files = listFiles(dl);
@@ -367,7 +372,7 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
       const pub = row('gp-pub', 'genpack publish <dir>', t.name);
       const get = row('gp-get', 'genpack download (whole package)', t.name);
       const publish = () => gp.publish([src], pkg, version, t.url, t.token, timeoutMs);
-      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (!pub.error && (await repairPublish(ctx, publish)))) {
+      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (await repairPublish(ctx, pub, publish))) {
         rmSync(dl, { recursive: true, force: true });
         if (await measure(ctx, get, t, timeoutMs, () => gp.download(pkg, version, dl, t.url, t.token, timeoutMs))) verify(get, dl);
         rmSync(dl, { recursive: true, force: true });
