@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 
 export const CHUNK_SIZE = 1024 * 1024;
 
@@ -59,13 +59,6 @@ export function openHashed(path: string, onBytes?: (total: number) => void): Has
   source.on('error', (error) => hashing.destroy(error));
   hashing.on('close', () => source.destroy());
   source.pipe(hashing);
-  return hashing;
-}
-
-/** The same for bytes already in memory (the manifest), so they are verified the same way. */
-export function hashedBuffer(data: Buffer, onBytes?: (total: number) => void): HashingStream {
-  const hashing = new HashingStream(onBytes);
-  Readable.from([data]).pipe(hashing);
   return hashing;
 }
 

@@ -6,14 +6,17 @@
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  */
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { withRetries, RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, RemoteFile, UploadResult } from '../registry/types.js';
 import { GenpackError } from './errors.js';
-import { CHUNK_SIZE, hashedBuffer, openHashed, type HashingStream } from './hashing.js';
+import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
+
+/** Files up to this size are read whole and sent from memory (bounded by the concurrency). */
+const SMALL_FILE_BYTES = 256 * 1024;
 import { progressTracker, type Reporter } from './progress.js';
 
 export interface UploadSource {
@@ -38,25 +41,33 @@ export async function uploadFile(
   options: { hidden?: boolean; reporter: Reporter; knownIds: Set<number> },
 ): Promise<VerifiedUpload> {
   const track = progressTracker(options.reporter, source.name, source.size);
+  // Small files (and the manifest) are read once into memory and hashed there: one pass over the
+  // bytes all the same, without a stream pipeline per file, which is most of the cost of
+  // publishing hundreds of small files. Larger files stream, hashed as they are sent.
+  const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? await readFile(source.path) : undefined);
+  const dataSha256 = data ? sha256(data) : undefined;
+  const size = data ? data.length : source.size;
   let attempt: HashingStream | undefined;
-  const body = (): Readable => {
-    attempt = source.path ? openHashed(source.path, track) : hashedBuffer(source.data ?? Buffer.alloc(0), track);
+  const body = (): Readable | Buffer => {
+    if (data) return data;
+    attempt = openHashed(source.path!, track);
     return attempt;
   };
+  const digest = async () => dataSha256 ?? (await attempt?.settled());
   const { knownIds } = options;
 
   const result = await withRetries<UploadResult & { localSha256?: string }>(
     registry.http.retryPolicy,
     async () => {
-      const stored = await registry.upload(ref, source.name, body, source.size, { hidden: options.hidden });
-      return { ...stored, localSha256: await attempt?.settled() };
+      const stored = await registry.upload(ref, source.name, body, size, { hidden: options.hidden });
+      return { ...stored, localSha256: await digest() };
     },
     {
       onRetry: (info) => registry.http.logRetry({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, info),
       // The body may have reached the registry before the connection broke ("stored, then the
       // connection dropped"): look for a new row with the bytes we sent before sending them again.
       beforeRetry: async () => {
-        const sent = await attempt?.settled();
+        const sent = await digest();
         if (!sent) return undefined;
         if (options.hidden && registry.flavour === 'gitlab') {
           // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
@@ -76,7 +87,7 @@ export async function uploadFile(
     throw registry.http.networkError({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, error);
   });
 
-  const localSha256 = result.localSha256 ?? attempt?.digest();
+  const localSha256 = result.localSha256 ?? (await digest());
   if (!localSha256) throw new GenpackError('NETWORK', `${source.name}: the upload ended before the whole file was read`);
   if (result.sha256 && result.sha256.toLowerCase() !== localSha256) {
     throw new GenpackError('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {

@@ -8,7 +8,7 @@ import type { HttpClient, HttpResponse } from '../http/client.js';
 import { isRetryableStatus, retryableStatus } from '../http/client.js';
 import type { DownloadRequest } from './types.js';
 
-export async function putFile(http: HttpClient, url: string | URL, body: () => Readable, size: number): Promise<HttpResponse> {
+export async function putFile(http: HttpClient, url: string | URL, body: () => Readable | Buffer, size: number): Promise<HttpResponse> {
   const response = await http.send({
     method: 'PUT',
     url,

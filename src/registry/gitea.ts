@@ -112,7 +112,7 @@ export class GiteaRegistry implements RegistryAdapter {
       .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   }
 
-  async upload(ref: PackageRef, fileName: string, body: () => Readable, size: number, _options: UploadOptions): Promise<UploadResult> {
+  async upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, _options: UploadOptions): Promise<UploadResult> {
     const url = this.fileUrl(ref, fileName);
     const response = await putFile(this.http, url, body, size);
     if (response.status === 201) {

@@ -95,7 +95,7 @@ export class GitlabRegistry implements RegistryAdapter {
     return [...served.values()].sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   }
 
-  async upload(ref: PackageRef, fileName: string, body: () => Readable, size: number, options: UploadOptions): Promise<UploadResult> {
+  async upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult> {
     const url = new URL(this.fileUrl(ref, fileName));
     url.searchParams.set('select', 'package_file');
     if (options.hidden) url.searchParams.set('status', 'hidden');

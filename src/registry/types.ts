@@ -69,7 +69,7 @@ export interface RegistryAdapter {
   /** The files of one version, the served one for each name; [] when the version does not exist. */
   listFiles(ref: PackageRef): Promise<RemoteFile[]>;
   /** One upload attempt. Throws RetryableFailure for 429/5xx, GenpackError for other refusals. */
-  upload(ref: PackageRef, fileName: string, body: () => Readable, size: number, options: UploadOptions): Promise<UploadResult>;
+  upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult>;
   /** Opens a download; the caller streams `response.body`. Status already checked (200/206). */
   download(ref: PackageRef, fileName: string, request?: DownloadRequest): Promise<HttpResponse>;
   /** Removes the given files (all rows of a GitLab duplicate when `allRows`). */
