@@ -426,7 +426,6 @@ async function rowIds(registry, ref, name) {
     return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
 }
 async function downloadFile(registry, ref, target, reporter) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target.path), { recursive: true });
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target.path), `.${(0,external_node_path_.basename)(target.path)}.genpack-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.part`);
     const handle = await (0,promises_.open)(temp, 'w');
     let offset = 0;
@@ -534,10 +533,6 @@ function resumes(contentRange, offset, status) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/download.ts
-/**
- * download: one package version (or named files of it) -> a directory tree, every file verified
- * against the registry's SHA-256 and against SHA256SUMS when the version has one.
- */
 
 
 
@@ -563,8 +558,9 @@ async function downloadPackage(registry, options, reporter) {
     const manifestFile = listed.find((file) => registry.sameFileName(file.fileName, manifestName));
     if (options.verify && manifestFile)
         manifest = await readManifest(registry, ref, manifestFile);
+    const tree = new OutputTree(outDir);
     const results = await mapPool(wanted, options.concurrency, async (file) => {
-        const path = await safeTarget(outDir, file.fileName);
+        const { path, existing } = await tree.prepare(file.fileName);
         const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
         if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
             throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
@@ -573,7 +569,7 @@ async function downloadPackage(registry, options, reporter) {
         }
         const expected = file.sha256?.toLowerCase() ?? fromManifest;
         const url = registry.fileUrl(ref, file.fileName);
-        if (expected && options.verify && (await hashIfFile(path)) === expected) {
+        if (expected && options.verify && existing?.isFile() && (await hashFile(path)) === expected) {
             const result = { name: file.fileName, path, size: file.size ?? 0, sha256: expected, url, status: 'skipped', note: 'already present with the right SHA-256' };
             reporter.done(result);
             return result;
@@ -679,37 +675,50 @@ function targetPath(outDir, name) {
     }
     return target;
 }
-/** targetPath, plus: no directory on the way may be a symlink that leads out of outDir. */
-async function safeTarget(outDir, name) {
-    const target = targetPath(outDir, name);
-    const realRoot = await (0,promises_.realpath)(outDir);
-    // Check the directories that exist before creating the missing ones, so that nothing is created
-    // through a link that points elsewhere.
-    let ancestor = (0,external_node_path_.resolve)(outDir);
-    for (const segment of name.split('/').slice(0, -1)) {
-        ancestor = (0,external_node_path_.join)(ancestor, segment);
-        const info = await (0,promises_.lstat)(ancestor).catch(() => undefined);
-        if (!info)
-            break;
-        const real = await (0,promises_.realpath)(ancestor);
-        if (real !== realRoot && !real.startsWith(realRoot + external_node_path_.sep)) {
-            throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
+/**
+ * targetPath, plus: no directory on the way may be a link that leads out of outDir, and nothing is
+ * created through one. Directories already checked or created are remembered, so a package of
+ * many files in few directories costs a few checks, not a few per file.
+ */
+class OutputTree {
+    root;
+    realRoot;
+    safeDirs = new Set();
+    constructor(root) {
+        this.root = root;
+    }
+    /** The target path, and what is there now (a regular file may be reused; a link is refused). */
+    async prepare(name) {
+        const target = targetPath(this.root, name);
+        this.realRoot ??= await (0,promises_.realpath)(this.root);
+        let ancestor = this.root;
+        for (const segment of name.split('/').slice(0, -1)) {
+            ancestor = (0,external_node_path_.join)(ancestor, segment);
+            if (this.safeDirs.has(ancestor))
+                continue;
+            const info = await (0,promises_.lstat)(ancestor).catch(() => undefined);
+            if (!info) {
+                // From here down nothing exists: create it, and it is ours.
+                await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+                for (let dir = (0,external_node_path_.dirname)(target); dir.length >= ancestor.length; dir = (0,external_node_path_.dirname)(dir))
+                    this.safeDirs.add(dir);
+                break;
+            }
+            const real = await (0,promises_.realpath)(ancestor);
+            if (real !== this.realRoot && !real.startsWith(this.realRoot + external_node_path_.sep)) {
+                throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
+            }
+            if (!info.isDirectory() && !info.isSymbolicLink()) {
+                throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`);
+            }
+            this.safeDirs.add(ancestor);
         }
+        const existing = await (0,promises_.lstat)(target).catch(() => undefined);
+        if (existing?.isSymbolicLink()) {
+            throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
+        }
+        return { path: target, existing };
     }
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-    const realParent = await (0,promises_.realpath)((0,external_node_path_.dirname)(target));
-    if (realParent !== realRoot && !realParent.startsWith(realRoot + external_node_path_.sep)) {
-        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${(0,external_node_path_.dirname)(target)} is a link to ${realParent}, outside the output directory`);
-    }
-    const existing = await (0,promises_.lstat)(target).catch(() => undefined);
-    if (existing?.isSymbolicLink()) {
-        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
-    }
-    return target;
-}
-async function hashIfFile(path) {
-    const info = await (0,promises_.lstat)(path).catch(() => undefined);
-    return info?.isFile() ? hashFile(path) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/core/list.ts

@@ -2,6 +2,7 @@
  * download: one package version (or named files of it) -> a directory tree, every file verified
  * against the registry's SHA-256 and against SHA256SUMS when the version has one.
  */
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
@@ -53,8 +54,9 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
   const manifestFile = listed.find((file) => registry.sameFileName(file.fileName, manifestName));
   if (options.verify && manifestFile) manifest = await readManifest(registry, ref, manifestFile);
 
+  const tree = new OutputTree(outDir);
   const results = await mapPool(wanted, options.concurrency, async (file): Promise<TransferResult> => {
-    const path = await safeTarget(outDir, file.fileName);
+    const { path, existing } = await tree.prepare(file.fileName);
     const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
     if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
       throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
@@ -63,7 +65,7 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
     }
     const expected = file.sha256?.toLowerCase() ?? fromManifest;
     const url = registry.fileUrl(ref, file.fileName);
-    if (expected && options.verify && (await hashIfFile(path)) === expected) {
+    if (expected && options.verify && existing?.isFile() && (await hashFile(path)) === expected) {
       const result: TransferResult = { name: file.fileName, path, size: file.size ?? 0, sha256: expected, url, status: 'skipped', note: 'already present with the right SHA-256' };
       reporter.done(result);
       return result;
@@ -173,35 +175,45 @@ export function targetPath(outDir: string, name: string): string {
   return target;
 }
 
-/** targetPath, plus: no directory on the way may be a symlink that leads out of outDir. */
-async function safeTarget(outDir: string, name: string): Promise<string> {
-  const target = targetPath(outDir, name);
-  const realRoot = await realpath(outDir);
-  // Check the directories that exist before creating the missing ones, so that nothing is created
-  // through a link that points elsewhere.
-  let ancestor = resolve(outDir);
-  for (const segment of name.split('/').slice(0, -1)) {
-    ancestor = join(ancestor, segment);
-    const info = await lstat(ancestor).catch(() => undefined);
-    if (!info) break;
-    const real = await realpath(ancestor);
-    if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-      throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
-    }
-  }
-  await mkdir(dirname(target), { recursive: true });
-  const realParent = await realpath(dirname(target));
-  if (realParent !== realRoot && !realParent.startsWith(realRoot + sep)) {
-    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${dirname(target)} is a link to ${realParent}, outside the output directory`);
-  }
-  const existing = await lstat(target).catch(() => undefined);
-  if (existing?.isSymbolicLink()) {
-    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
-  }
-  return target;
-}
+/**
+ * targetPath, plus: no directory on the way may be a link that leads out of outDir, and nothing is
+ * created through one. Directories already checked or created are remembered, so a package of
+ * many files in few directories costs a few checks, not a few per file.
+ */
+class OutputTree {
+  private realRoot?: string;
+  private readonly safeDirs = new Set<string>();
 
-async function hashIfFile(path: string): Promise<string | undefined> {
-  const info = await lstat(path).catch(() => undefined);
-  return info?.isFile() ? hashFile(path) : undefined;
+  constructor(private readonly root: string) {}
+
+  /** The target path, and what is there now (a regular file may be reused; a link is refused). */
+  async prepare(name: string): Promise<{ path: string; existing?: Stats }> {
+    const target = targetPath(this.root, name);
+    this.realRoot ??= await realpath(this.root);
+    let ancestor = this.root;
+    for (const segment of name.split('/').slice(0, -1)) {
+      ancestor = join(ancestor, segment);
+      if (this.safeDirs.has(ancestor)) continue;
+      const info = await lstat(ancestor).catch(() => undefined);
+      if (!info) {
+        // From here down nothing exists: create it, and it is ours.
+        await mkdir(dirname(target), { recursive: true });
+        for (let dir = dirname(target); dir.length >= ancestor.length; dir = dirname(dir)) this.safeDirs.add(dir);
+        break;
+      }
+      const real = await realpath(ancestor);
+      if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
+        throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
+      }
+      if (!info.isDirectory() && !info.isSymbolicLink()) {
+        throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`);
+      }
+      this.safeDirs.add(ancestor);
+    }
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing?.isSymbolicLink()) {
+      throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
+    }
+    return { path: target, existing };
+  }
 }

@@ -6,7 +6,7 @@
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  */
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -124,7 +124,6 @@ export interface DownloadedFile {
 }
 
 export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, reporter: Reporter): Promise<DownloadedFile> {
-  await mkdir(dirname(target.path), { recursive: true });
   const temp = join(dirname(target.path), `.${basename(target.path)}.genpack-${randomBytes(4).toString('hex')}.part`);
   const handle = await open(temp, 'w');
   let offset = 0;
