@@ -616,6 +616,7 @@ const WRITES_IN_FLIGHT = 4;
 class BlobStore {
     root;
     #fsync;
+    #dirs = new Set();
     constructor(dataDir, opts) {
         this.root = dataDir;
         this.#fsync = opts.fsync;
@@ -698,7 +699,11 @@ class BlobStore {
     async commit(staged) {
         const key = (0,external_node_crypto_.randomUUID)();
         const dir = (0,external_node_path_.join)(this.root, 'blobs', key.slice(0, 2));
-        await (0,promises_.mkdir)(dir, { recursive: true });
+        // 256 fan-out directories: each is created once, not checked on every upload.
+        if (!this.#dirs.has(dir)) {
+            await (0,promises_.mkdir)(dir, { recursive: true });
+            this.#dirs.add(dir);
+        }
         await (0,promises_.rename)(staged.tmpPath, (0,external_node_path_.join)(dir, key));
         if (this.#fsync)
             await fsyncDir(dir);

@@ -26,6 +26,7 @@ const WRITES_IN_FLIGHT = 4;
 export class BlobStore {
   readonly root: string;
   readonly #fsync: boolean;
+  readonly #dirs = new Set<string>();
 
   constructor(dataDir: string, opts: { fsync: boolean }) {
     this.root = dataDir;
@@ -105,7 +106,11 @@ export class BlobStore {
   async commit(staged: StagedBlob): Promise<string> {
     const key = randomUUID();
     const dir = join(this.root, 'blobs', key.slice(0, 2));
-    await mkdir(dir, { recursive: true });
+    // 256 fan-out directories: each is created once, not checked on every upload.
+    if (!this.#dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#dirs.add(dir);
+    }
     await rename(staged.tmpPath, join(dir, key));
     if (this.#fsync) await fsyncDir(dir);
     return key;
