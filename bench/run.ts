@@ -5,7 +5,7 @@
 //   npm run bench -- --only small --runs 3
 //
 // Prerequisites (Debian): apt-get install -y nginx time   (curl, openssl; hyperfine optional)
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -209,9 +209,19 @@ async function main(): Promise<void> {
     if (v.code === 0) {
       ctx.gp = genpackCli(gpArgvAbs, repoRoot);
       // dist/ may be rebuilt from a working tree that differs from HEAD: identify the bundle itself too.
-      const bundle = script ? resolve(repoRoot, script) : undefined;
-      const bundleHash = bundle ? createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 12) : undefined;
-      genpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? `, repo HEAD ${gitHead}` : ''}${bundleHash ? `, ${script} sha256 ${bundleHash}` : ''}`;
+      // Hash every file next to the entry point (ncc splits the bundle into chunks).
+      const bundleDir = script ? dirname(resolve(repoRoot, script)) : undefined;
+      let bundleHash: string | undefined;
+      if (bundleDir) {
+        const h = createHash('sha256');
+        for (const f of readdirSync(bundleDir).sort()) {
+          const p = join(bundleDir, f);
+          if (statSync(p).isFile()) h.update(f).update(readFileSync(p));
+        }
+        bundleHash = h.digest('hex').slice(0, 12);
+      }
+      const bundleName = bundleDir ? `${bundleDir.slice(repoRoot.length + 1) || bundleDir}/` : '';
+      genpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? `, repo HEAD ${gitHead}` : ''}${bundleHash ? `, ${bundleName} content hash ${bundleHash}` : ''}`;
       notes.push(`genpack under test: \`${values.genpack}\` (${genpackVersion}).`);
     } else {
       ctx.gpMissing = `\`${values.genpack} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`;
