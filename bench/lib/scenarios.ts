@@ -307,6 +307,15 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
     if (n !== undefined && s !== undefined) {
       section.notes.push(`curl ${dir === 'up' ? 'upload' : 'download'} against genpack serve takes ${fmtRatio(s / n)} the time it takes against nginx (${fmtMs(s)} vs ${fmtMs(n)}).`);
     }
+    // Client overhead against the same server: genpack vs curl, both talking to genpack serve.
+    const g = median(rows[dir === 'up' ? 'gp-pub' : 'gp-get']);
+    if (g !== undefined && s !== undefined) {
+      const floor = oss === undefined ? s : Math.max(s, oss);
+      section.notes.push(
+        `Same server: genpack ${dir === 'up' ? 'publish' : 'download'} takes ${fmtRatio(g / s)} the time of curl against genpack serve ` +
+          `(${fmtMs(g)} vs ${fmtMs(s)}; ${fmtRatio(g / floor)} of max(curl → genpack serve, openssl dgst)).`,
+      );
+    }
   }
   section.notes.push(...rowNotes(section));
   return { section, goals };
