@@ -9,6 +9,7 @@ import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.
 import { GenpackError } from './errors.js';
 import { hashFile, sha256 } from './hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
+import { findListedFile, versionNotFound } from './list.js';
 import { mapPool } from './pool.js';
 import type { Reporter, TransferResult } from './progress.js';
 import { readSmallFile } from './small-file.js';
@@ -89,24 +90,13 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
 
 function selectFiles(registry: RegistryAdapter, ref: PackageRef, listed: RemoteFile[], names: string[]): RemoteFile[] {
   if (names.length === 0) {
-    if (listed.length === 0) {
-      throw new GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-        hint: `list what exists with: genpack list --name ${ref.name}`,
-      });
-    }
+    if (listed.length === 0) throw versionNotFound(ref);
     return listed;
   }
   // A hidden GitLab package is downloadable but not listed (gitlab-api.md §2): named files are
   // still fetched, verified by X-Checksum-SHA256.
   if (listed.length === 0) return names.map((fileName) => ({ fileName }));
-  return names.map((name) => {
-    const file = listed.find((r) => registry.sameFileName(r.fileName, name));
-    if (!file) {
-      const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
-      throw new GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
-    }
-    return file;
-  });
+  return names.map((name) => findListedFile(registry, ref, listed, name));
 }
 
 function lookup(registry: RegistryAdapter, manifest: Map<string, string>, name: string): string | undefined {

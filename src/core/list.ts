@@ -1,5 +1,5 @@
 /** list: the versions of a package, or the files of one version. */
-import type { RegistryAdapter, RemoteFile, RemoteVersion } from '../registry/types.js';
+import type { PackageRef, RegistryAdapter, RemoteFile, RemoteVersion } from '../registry/types.js';
 import { GenpackError } from './errors.js';
 
 export interface ListResult {
@@ -17,10 +17,21 @@ export async function listPackage(registry: RegistryAdapter, options: { name: st
   }
   const ref = { name: options.name, version: options.version };
   const files = await registry.listFiles(ref);
-  if (files.length === 0) {
-    throw new GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-      hint: `list the versions with: genpack list --name ${ref.name}`,
-    });
-  }
+  if (files.length === 0) throw versionNotFound(ref);
   return { name: ref.name, version: ref.version, files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
+}
+
+/** The error for a version the registry does not list (or lists with no files). */
+export function versionNotFound(ref: PackageRef): GenpackError {
+  return new GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+    hint: `list what exists with: genpack list --name ${ref.name}`,
+  });
+}
+
+/** The listed file a user named (compared as the registry compares names), or an error naming what is there. */
+export function findListedFile(registry: RegistryAdapter, ref: PackageRef, listed: RemoteFile[], name: string): RemoteFile {
+  const file = listed.find((r) => registry.sameFileName(r.fileName, name));
+  if (file) return file;
+  const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
+  throw new GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
 }

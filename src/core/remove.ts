@@ -3,7 +3,7 @@
  * delete, so that a typo in a version never removes a release.
  */
 import type { PackageRef, RegistryAdapter } from '../registry/types.js';
-import { GenpackError } from './errors.js';
+import { findListedFile, versionNotFound } from './list.js';
 import type { Reporter, TransferResult } from './progress.js';
 
 export interface DeleteOptions {
@@ -26,18 +26,8 @@ export async function deletePackage(registry: RegistryAdapter, options: DeleteOp
   registry.validateRef(ref);
   for (const name of options.files) registry.validateFileName(name);
   const listed = await registry.listFiles(ref);
-  if (listed.length === 0) {
-    throw new GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-      hint: `list what exists with: genpack list --name ${ref.name}`,
-    });
-  }
-  const chosen = options.files.length === 0
-    ? listed
-    : options.files.map((name) => {
-        const file = listed.find((r) => registry.sameFileName(r.fileName, name));
-        if (!file) throw new GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${listed.map((r) => r.fileName).join(', ')}` });
-        return file;
-      });
+  if (listed.length === 0) throw versionNotFound(ref);
+  const chosen = options.files.length === 0 ? listed : options.files.map((name) => findListedFile(registry, ref, listed, name));
   const results = chosen.map((file): TransferResult => ({
     name: file.fileName,
     size: file.size ?? 0,
