@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { withRetries, RetryableFailure } from '../http/retry.js';
-import type { PackageRef, RegistryAdapter, RemoteFile, UploadResult } from '../registry/types.js';
+import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
 import { GenpackError } from './errors.js';
 import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
 
@@ -76,7 +76,7 @@ export async function uploadFile(
             hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
           });
         }
-        const rows = await listRows(registry, ref);
+        const rows = await registry.listRows(ref);
         const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
         if (!stored) return undefined;
         options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
@@ -97,14 +97,8 @@ export async function uploadFile(
   return { ...result, localSha256, verified: Boolean(result.sha256) };
 }
 
-/** Every row the registry holds for the version; GitLab exposes duplicates, Gitea has none. */
-async function listRows(registry: RegistryAdapter, ref: PackageRef): Promise<RemoteFile[]> {
-  const withRows = registry as RegistryAdapter & { listRows?: (ref: PackageRef) => Promise<RemoteFile[]> };
-  return withRows.listRows ? withRows.listRows(ref) : registry.listFiles(ref);
-}
-
 export async function rowIds(registry: RegistryAdapter, ref: PackageRef, name: string): Promise<Set<number>> {
-  const rows = await listRows(registry, ref);
+  const rows = await registry.listRows(ref);
   return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
 }
 

@@ -112,6 +112,11 @@ export class GiteaRegistry implements RegistryAdapter {
       .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   }
 
+  /** Gitea keeps one file per name: the rows are the files. */
+  listRows(ref: PackageRef): Promise<RemoteFile[]> {
+    return this.listFiles(ref);
+  }
+
   async upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, _options: UploadOptions): Promise<UploadResult> {
     const url = this.fileUrl(ref, fileName);
     const response = await putFile(this.http, url, body, size);

@@ -68,6 +68,8 @@ export interface RegistryAdapter {
   listVersions(name: string): Promise<RemoteVersion[]>;
   /** The files of one version, the served one for each name; [] when the version does not exist. */
   listFiles(ref: PackageRef): Promise<RemoteFile[]>;
+  /** Every stored row of the version: with GitLab's duplicates, more than listFiles shows. */
+  listRows(ref: PackageRef): Promise<RemoteFile[]>;
   /** One upload attempt. Throws RetryableFailure for 429/5xx, GenpackError for other refusals. */
   upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult>;
   /** Opens a download; the caller streams `response.body`. Status already checked (200/206). */
