@@ -127,6 +127,35 @@ function parseManifest(text, source = 'SHA256SUMS') {
     return entries;
 }
 
+;// CONCATENATED MODULE: ./src/core/list.ts
+
+async function listPackage(registry, options) {
+    registry.validateRef({ name: options.name, version: options.version ?? '0' });
+    if (options.version === undefined) {
+        const versions = await registry.listVersions(options.name);
+        return { name: options.name, versions };
+    }
+    const ref = { name: options.name, version: options.version };
+    const files = await registry.listFiles(ref);
+    if (files.length === 0)
+        throw versionNotFound(ref);
+    return { name: ref.name, version: ref.version, files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
+}
+/** The error for a version the registry does not list (or lists with no files). */
+function versionNotFound(ref) {
+    return new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+        hint: `list what exists with: genpack list --name ${ref.name}`,
+    });
+}
+/** The listed file a user named (compared as the registry compares names), or an error naming what is there. */
+function findListedFile(registry, ref, listed, name) {
+    const file = listed.find((r) => registry.sameFileName(r.fileName, name));
+    if (file)
+        return file;
+    const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
+    throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
+}
+
 ;// CONCATENATED MODULE: ./src/core/pool.ts
 /**
  * Runs `work` over `items` with at most `limit` in flight. After the first failure no new item is
@@ -396,7 +425,7 @@ async function uploadFile(registry, ref, source, options) {
                     hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
                 });
             }
-            const rows = await listRows(registry, ref);
+            const rows = await registry.listRows(ref);
             const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
             if (!stored)
                 return undefined;
@@ -416,13 +445,8 @@ async function uploadFile(registry, ref, source, options) {
     }
     return { ...result, localSha256, verified: Boolean(result.sha256) };
 }
-/** Every row the registry holds for the version; GitLab exposes duplicates, Gitea has none. */
-async function listRows(registry, ref) {
-    const withRows = registry;
-    return withRows.listRows ? withRows.listRows(ref) : registry.listFiles(ref);
-}
 async function rowIds(registry, ref, name) {
-    const rows = await listRows(registry, ref);
+    const rows = await registry.listRows(ref);
     return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
 }
 async function downloadFile(registry, ref, target, reporter) {
@@ -541,6 +565,7 @@ function resumes(contentRange, offset, status) {
 
 
 
+
 async function downloadPackage(registry, options, reporter) {
     const { ref } = options;
     const manifestName = options.checksums ?? DEFAULT_MANIFEST;
@@ -591,25 +616,15 @@ async function downloadPackage(registry, options, reporter) {
 }
 function selectFiles(registry, ref, listed, names) {
     if (names.length === 0) {
-        if (listed.length === 0) {
-            throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-                hint: `list what exists with: genpack list --name ${ref.name}`,
-            });
-        }
+        if (listed.length === 0)
+            throw versionNotFound(ref);
         return listed;
     }
     // A hidden GitLab package is downloadable but not listed (gitlab-api.md §2): named files are
     // still fetched, verified by X-Checksum-SHA256.
     if (listed.length === 0)
         return names.map((fileName) => ({ fileName }));
-    return names.map((name) => {
-        const file = listed.find((r) => registry.sameFileName(r.fileName, name));
-        if (!file) {
-            const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
-            throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
-        }
-        return file;
-    });
+    return names.map((name) => findListedFile(registry, ref, listed, name));
 }
 function lookup(registry, manifest, name) {
     const exact = manifest.get(name);
@@ -719,24 +734,6 @@ class OutputTree {
         }
         return { path: target, existing };
     }
-}
-
-;// CONCATENATED MODULE: ./src/core/list.ts
-
-async function listPackage(registry, options) {
-    registry.validateRef({ name: options.name, version: options.version ?? '0' });
-    if (options.version === undefined) {
-        const versions = await registry.listVersions(options.name);
-        return { name: options.name, versions };
-    }
-    const ref = { name: options.name, version: options.version };
-    const files = await registry.listFiles(ref);
-    if (files.length === 0) {
-        throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-            hint: `list the versions with: genpack list --name ${ref.name}`,
-        });
-    }
-    return { name: ref.name, version: ref.version, files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
 }
 
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
@@ -997,19 +994,9 @@ async function deletePackage(registry, options, reporter) {
     for (const name of options.files)
         registry.validateFileName(name);
     const listed = await registry.listFiles(ref);
-    if (listed.length === 0) {
-        throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-            hint: `list what exists with: genpack list --name ${ref.name}`,
-        });
-    }
-    const chosen = options.files.length === 0
-        ? listed
-        : options.files.map((name) => {
-            const file = listed.find((r) => registry.sameFileName(r.fileName, name));
-            if (!file)
-                throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${listed.map((r) => r.fileName).join(', ')}` });
-            return file;
-        });
+    if (listed.length === 0)
+        throw versionNotFound(ref);
+    const chosen = options.files.length === 0 ? listed : options.files.map((name) => findListedFile(registry, ref, listed, name));
     const results = chosen.map((file) => ({
         name: file.fileName,
         size: file.size ?? 0,
@@ -1476,6 +1463,10 @@ class GiteaRegistry {
         return files
             .map((file) => ({ fileName: (0,gitea_names/* decodeGiteaFileName */.gg)(file.name), size: file.size, sha256: file.sha256?.toLowerCase(), id: file.id }))
             .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+    }
+    /** Gitea keeps one file per name: the rows are the files. */
+    listRows(ref) {
+        return this.listFiles(ref);
     }
     async upload(ref, fileName, body, size, _options) {
         const url = this.fileUrl(ref, fileName);
