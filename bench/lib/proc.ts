@@ -56,7 +56,7 @@ export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs: number;
-  /** Wrap in `/usr/bin/time -f %M` and report the peak RSS (KiB) of the command. */
+  /** Wrap in `/usr/bin/time` and report the peak RSS (KiB) and CPU time of the command. */
   measureRss?: boolean;
   /** Keep stdout (default: discarded). stderr is always kept (tail) for error messages. */
   captureStdout?: boolean;
@@ -70,6 +70,8 @@ export interface RunResult {
   stderr: string;
   timedOut: boolean;
   rssKiB?: number;
+  /** User + system CPU time of the command (ms), with measureRss. */
+  cpuMs?: number;
 }
 
 const MAX_CAPTURE = 1 << 20;
@@ -82,7 +84,7 @@ export function run(cmd: string, args: string[], opts: RunOptions): Promise<RunR
   if (opts.measureRss) {
     rssFile = join(tmpdir(), `genpack-bench-rss-${process.pid}-${rssFileSeq++}`);
     file = '/usr/bin/time';
-    argv = ['-f', '%M', '-o', rssFile, '--', cmd, ...args];
+    argv = ['-f', '%M %U %S', '-o', rssFile, '--', cmd, ...args];
   }
   return new Promise((resolve, reject) => {
     let stdout = '';
@@ -121,18 +123,22 @@ export function run(cmd: string, args: string[], opts: RunOptions): Promise<RunR
       live.delete(child);
       const ms = Number((end ?? process.hrtime.bigint()) - start) / 1e6;
       let rssKiB: number | undefined;
+      let cpuMs: number | undefined;
       if (rssFile) {
         try {
           const txt = readFileSync(rssFile, 'utf8');
-          // GNU time writes "Command exited with non-zero status N" before the value on failure.
-          const m = txt.trim().split('\n').pop()?.match(/^(\d+)$/);
-          if (m) rssKiB = Number(m[1]);
+          // GNU time writes "Command exited with non-zero status N" before the values on failure.
+          const m = txt.trim().split('\n').pop()?.match(/^(\d+) ([\d.]+) ([\d.]+)$/);
+          if (m) {
+            rssKiB = Number(m[1]);
+            cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
+          }
         } catch {
           /* no rss */
         }
         rmSync(rssFile, { force: true });
       }
-      resolve({ code, signal, ms, stdout, stderr, timedOut, rssKiB });
+      resolve({ code, signal, ms, stdout, stderr, timedOut, rssKiB, cpuMs });
     });
   });
 }
@@ -146,6 +152,20 @@ export async function runOk(cmd: string, args: string[], opts: RunOptions, what?
     throw new Error(`${what ?? [cmd, ...args].join(' ')} ${why}${tail ? `\n${tail}` : ''}`);
   }
   return r;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** User + system CPU time (ms) a process has used so far, from /proc/PID/stat; undefined if gone. */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Daemon {

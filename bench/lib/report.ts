@@ -13,6 +13,10 @@ export interface Row {
   clientRss: number[];
   /** Peak RSS of the server during the sample (KiB). */
   serverRss: number[];
+  /** CPU time (user + system, ms) of the measured command per sample. */
+  clientCpu: number[];
+  /** CPU time the server used during the sample (ms). */
+  serverCpu: number[];
   note?: string;
   /** Set when the row was given up on (first failure message). */
   error?: string;
@@ -42,7 +46,7 @@ export interface Goal {
 }
 
 export function newRow(op: string, target: string, bytes?: number): Row {
-  return { op, target, bytes, samples: [], clientRss: [], serverRss: [], failures: [], contended: 0 };
+  return { op, target, bytes, samples: [], clientRss: [], serverRss: [], clientCpu: [], serverCpu: [], failures: [], contended: 0 };
 }
 
 export function median(row: Row | undefined): number | undefined {
@@ -53,13 +57,19 @@ export function maxOf(v: number[]): number | undefined {
   return v.length ? Math.max(...v) : undefined;
 }
 
+/** Median of a list of CPU times, or – when none were taken. */
+function medianMs(v: number[]): string {
+  const s = summarize(v);
+  return s ? fmtMs(s.median) : '–';
+}
+
 function cell(s: string): string {
   return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
 export function sectionTable(sec: Section): string {
   const showRate = sec.rows.some((r) => r.bytes);
-  const head = ['Operation', 'Target', 'Runs', 'Min', 'Median', 'Max', ...(showRate ? ['Median rate'] : []), 'Client peak RSS', 'Server peak RSS'];
+  const head = ['Operation', 'Target', 'Runs', 'Min', 'Median', 'Max', ...(showRate ? ['Median rate'] : []), 'Client CPU', 'Server CPU', 'Client peak RSS', 'Server peak RSS'];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`];
   for (const r of sec.rows) {
     const s = summarize(r.samples);
@@ -67,7 +77,7 @@ export function sectionTable(sec: Section): string {
     if (!s) {
       const why = r.error ?? r.failures[0];
       const msg = why ? `not measured: ${why.split('\n')[0]!.slice(0, 240)}` : 'not measured';
-      lines.push(`| ${[...base, r.failures.length ? `0 (+${r.failures.length} failed)` : '0', cell(msg), '', '', ...(showRate ? [''] : []), '', ''].join(' | ')} |`);
+      lines.push(`| ${[...base, r.failures.length ? `0 (+${r.failures.length} failed)` : '0', cell(msg), '', '', ...(showRate ? [''] : []), '', '', '', ''].join(' | ')} |`);
       continue;
     }
     lines.push(
@@ -78,6 +88,8 @@ export function sectionTable(sec: Section): string {
         fmtMs(s.median),
         fmtMs(s.max),
         ...(showRate ? [r.bytes ? fmtRate(r.bytes, s.median) : ''] : []),
+        medianMs(r.clientCpu),
+        medianMs(r.serverCpu),
         fmtKiB(maxOf(r.clientRss)),
         fmtKiB(maxOf(r.serverRss)),
       ].join(' | ')} |`,
@@ -173,10 +185,12 @@ export function renderMarkdown(opts: {
   out.push('');
   out.push(
     [
-      `- Every scenario runs ${opts.runs} time(s) per tool unless noted, after ${opts.warmup} uncounted warm-up run(s) of the transfer scenarios; tables show min / median / max wall-clock time. Runs interleave the tools (curl → nginx, curl → genpack serve, genpack) so that slow phases of the machine hit all of them.`,
+      `- Every scenario runs ${opts.runs} time(s) per tool unless noted, after ${opts.warmup} uncounted warm-up run(s) of the transfer scenarios (at least 3 for the small files: a fresh genpack serve needs a few thousand requests to reach its steady state, and a registry in use is warm); tables show min / median / max wall-clock time. Runs interleave the tools (curl → nginx, curl → genpack serve, genpack) so that slow phases of the machine hit all of them.`,
       '- Everything runs on 127.0.0.1. Reference server: Debian\'s nginx with the DAV module (`dav_methods PUT DELETE; create_full_put_path on; client_max_body_size 0;` under `location /api/v4/projects/`, see `bench/nginx.conf.template`), run in the foreground with its prefix, temp dirs and root under `bench/.work/nginx`.',
       '- genpack\'s registry (`genpack serve`) runs in its own process, so client and server memory are measured separately. curl is timed against both servers to show whether the server is the bottleneck.',
-      '- Test data is random bytes (`openssl rand`) under `bench/.work/data`, read once before timing so it sits in the page cache. Each run publishes into a fresh package version; stored copies are deleted between runs where the server allows it.',
+      '- Test data is random bytes (`openssl rand`) under `bench/.work/data`, read again (untimed) right before every command that reads it, so that it is in the page cache. Each run publishes into a fresh package version; stored copies are deleted between runs where the server allows it.',
+      '- This machine is a VM whose memory is managed by its host, and two of its settings dominate file-heavy timings unless controlled. (1) DAMON proactive reclaim (`/sys/kernel/mm/damon/admin`, action `pageout` for regions idle ≥ 6 × 5 s) evicts file data not read for about 30 s, which is why inputs are re-read right before each command. (2) Free page reporting (`/sys/module/page_reporting`, `min_free_ms` 0) hands freed memory back to the host within about a second, and the next first touch of such a page costs a host fault: writing 1 GiB of new data into the page cache took 0.3 s when it reused pages freed a moment before and 2.5–4 s otherwise (measured with one Node writer, 1 MiB writes). Every tool pays this for the file it stores or downloads, so the harness deletes the previous run\'s copies just before the next command, the same for every tool, and the CPU columns show where the time goes. The benchmark leaves both settings as they are.',
+      '- Client CPU is user + system time of the measured command (`/usr/bin/time`, median over runs); server CPU is what the server process used during the command (`/proc/PID/stat`; nginx: its workers). With client and server on the same 2 cores, their sum bounds the wall time from below: half of it is the best two cores can do.',
       '- `sync` runs (untimed) before every measured command so that writeback of the previous command\'s data does not land inside the next measurement.',
       '- The machine may be shared (test suites, builds): before each measured command the harness waits (bounded by `--quiet-wait`) until other processes leave the CPUs idle; samples taken anyway while the machine was busy are listed under their table. The load average at start and end is in the machine table.',
       '- Client peak RSS is `/usr/bin/time -f %M` around the command (max over runs). Server peak RSS is the server process\'s `VmHWM` from `/proc`, reset before each measured command via `/proc/PID/clear_refs` (for nginx: max over worker processes).',

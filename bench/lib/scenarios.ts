@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { run, runOk, resetHwm, vmHwmKiB, haveCommand, waitForQuiet, type RunResult } from './proc.js';
+import { cpuMsOf, run, runOk, resetHwm, vmHwmKiB, haveCommand, waitForQuiet, type RunResult } from './proc.js';
 import { ensureRandomFile, ensureSmallFiles, warmCache, warmDir } from './data.js';
 import { nginxDeleteVersion, type NginxServer } from './nginx.js';
 import { deletePackageVersion, PROJECT, type GenpackCli, type GenpackServer } from './genpack.js';
@@ -112,14 +112,21 @@ function rejectLast(ctx: Ctx, row: Row, msg: string): void {
   row.samples.pop();
   row.clientRss.pop();
   row.serverRss.pop();
+  row.clientCpu.pop();
+  row.serverCpu.pop();
   recordFailure(ctx, row, msg);
 }
 
 /**
- * Run one measured command: flush dirty pages, wait (bounded) for the machine to be quiet, reset
- * the server's peak RSS, run, record time / client RSS / server RSS. Returns whether it succeeded.
+ * Run one measured command: flush dirty pages, wait (bounded) for the machine to be quiet, bring
+ * the command's input back into the page cache (`prepare`), reset the server's peak RSS, run,
+ * record time / CPU / client RSS / server RSS. Returns whether it succeeded.
+ *
+ * `prepare` runs last before the command because this VM pages out file data that has not been
+ * read for about 30 s (DAMON proactive reclaim, see the Method section): the test data read at
+ * the start of a scenario is otherwise partly back on disk by the time a later run reads it.
  */
-async function measure(ctx: Ctx, row: Row, target: Target | undefined, timeoutMs: number, fn: () => Promise<RunResult>): Promise<boolean> {
+async function measure(ctx: Ctx, row: Row, target: Target | undefined, timeoutMs: number, fn: () => Promise<RunResult>, prepare?: () => Promise<unknown>): Promise<boolean> {
   if (row.error) return false;
   // Flush dirty pages left by the previous command (uploads, downloads, deletions) so that
   // background writeback does not land inside this measurement. Untimed.
@@ -131,8 +138,11 @@ async function measure(ctx: Ctx, row: Row, target: Target | undefined, timeoutMs
       ctx.log(`  (machine busy: ${q.busy.toFixed(1)} cores in use by other processes; measuring anyway)`);
     }
   }
+  await prepare?.();
   const pids = target?.pids() ?? [];
   for (const p of pids) resetHwm(p);
+  const serverCpu = () => pids.reduce((sum, p) => sum + (cpuMsOf(p) ?? 0), 0);
+  const cpuBefore = serverCpu();
   let r: RunResult;
   try {
     r = await fn();
@@ -145,6 +155,8 @@ async function measure(ctx: Ctx, row: Row, target: Target | undefined, timeoutMs
     return false;
   }
   row.samples.push(r.ms);
+  if (pids.length) row.serverCpu.push(serverCpu() - cpuBefore);
+  if (r.cpuMs !== undefined) row.clientCpu.push(r.cpuMs);
   if (r.rssKiB !== undefined) row.clientRss.push(r.rssKiB);
   const hwms = pids.map(vmHwmKiB).filter((v): v is number => v !== undefined);
   if (hwms.length) row.serverRss.push(Math.max(...hwms));
@@ -183,6 +195,19 @@ function withFailures(g: Goal, row: Row | undefined): Goal {
   return { ...g, measured: `${g.measured}; ${row.failures.length} of ${runs} run(s) failed`, status: 'FAIL' };
 }
 
+/** Clean-up steps collected during a run and run together, right before the next measured upload. */
+function deferred(): { add(step: () => Promise<unknown>): void; run(): Promise<void> } {
+  let steps: (() => Promise<unknown>)[] = [];
+  return {
+    add: (step) => void steps.push(step),
+    run: async () => {
+      const now = steps;
+      steps = [];
+      for (const step of now) await step();
+    },
+  };
+}
+
 /* ------------------------------------------------------------------ large file */
 
 export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: number): Promise<{ section: Section; goals: Goal[] }> {
@@ -213,11 +238,18 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
 
   // openssl: hashing cost the verified download has to hide.
   for (let i = 0; i < runs; i++) {
-    await measure(ctx, openssl, undefined, timeoutMs, () => run('openssl', ['dgst', '-sha256', file], { timeoutMs, captureStdout: true }));
+    await measure(ctx, openssl, undefined, timeoutMs, () => run('openssl', ['dgst', '-sha256', file], { timeoutMs, captureStdout: true, measureRss: true }), () => warmCache(file));
   }
   section.rows.push(openssl);
 
   const targets = [ctx.nginx, ctx.serve].filter((t): t is Target => !!t);
+  // A run's stored copy and download are deleted right before the next upload, whichever tool
+  // comes next, so that every upload starts from the same state of the VM's memory (see Method).
+  const cleanup = deferred();
+  const beforeUpload = async () => {
+    await cleanup.run();
+    await warmCache(file);
+  };
   for (let i = -ctx.warmup; i < runs; i++) {
     warm = i < 0;
     ctx.log(`[${id}] ${warm ? 'warm-up run (not counted)' : `run ${i + 1}/${runs}`}`);
@@ -228,17 +260,17 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
       const down = row(`curl-down-${t.name}`, 'curl download', t.name);
       const url = `${pkgUrl(t, pkg, version)}/${fname}`;
       const hdr = ['--header', `PRIVATE-TOKEN: ${t.token}`];
-      if (await measure(ctx, up, t, timeoutMs, () => run('curl', [...CURL_BASE, ...hdr, '--upload-file', file, '--output', '/dev/null', url], { timeoutMs }))) {
+      if (await measure(ctx, up, t, timeoutMs, () => run('curl', [...CURL_BASE, ...hdr, '--upload-file', file, '--output', '/dev/null', url], { timeoutMs, measureRss: true }), beforeUpload)) {
         rmSync(dl, { recursive: true, force: true });
         mkdirSync(dl, { recursive: true });
         const out = join(dl, fname);
-        if (await measure(ctx, down, t, timeoutMs, () => run('curl', [...CURL_BASE, ...hdr, '--output', out, url], { timeoutMs }))) {
+        if (await measure(ctx, down, t, timeoutMs, () => run('curl', [...CURL_BASE, ...hdr, '--output', out, url], { timeoutMs, measureRss: true }))) {
           const size = statSync(out).size;
           if (size !== bytes) rejectLast(ctx, down, `downloaded ${size} bytes, expected ${bytes}`);
         }
-        rmSync(dl, { recursive: true, force: true });
+        cleanup.add(async () => rmSync(dl, { recursive: true, force: true }));
       }
-      await t.deleteVersion(pkg, version).catch(() => undefined);
+      cleanup.add(() => t.deleteVersion(pkg, version).catch(() => undefined));
     }
     if (ctx.gp && ctx.serve) {
       const t = ctx.serve;
@@ -248,7 +280,7 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
       const pub = row('gp-pub', 'genpack publish', t.name);
       const get = row('gp-get', 'genpack download (verified)', t.name);
       const publish = () => gp.publish([file], pkg, version, t.url, t.token, timeoutMs);
-      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (await repairPublish(ctx, pub, publish))) {
+      if ((await measure(ctx, pub, t, timeoutMs, publish, beforeUpload)) || (await repairPublish(ctx, pub, publish))) {
         rmSync(dl, { recursive: true, force: true });
         if (await measure(ctx, get, t, timeoutMs, () => gp.download(pkg, version, dl, t.url, t.token, timeoutMs))) {
           const files = listFiles(dl);
@@ -257,11 +289,12 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
           else if (statSync(got).size !== bytes) rejectLast(ctx, get, `downloaded ${statSync(got).size} bytes, expected ${bytes}`);
           else if (i <= 0 && (await sha256File(got)) !== srcSha) rejectLast(ctx, get, 'downloaded content does not match (sha256)');
         }
-        rmSync(dl, { recursive: true, force: true });
+        cleanup.add(async () => rmSync(dl, { recursive: true, force: true }));
       }
-      await t.deleteVersion(pkg, version).catch(() => undefined);
+      cleanup.add(() => t.deleteVersion(pkg, version).catch(() => undefined));
     }
   }
+  await cleanup.run();
   const order = ['curl-up-nginx', 'curl-down-nginx', 'curl-up-genpack serve', 'curl-down-genpack serve', 'gp-pub', 'gp-get'];
   for (const k of order) if (rows[k]) section.rows.push(rows[k]);
 
@@ -362,7 +395,11 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
   };
 
   const targets = [ctx.nginx, ctx.serve].filter((t): t is Target => !!t);
-  for (let i = -ctx.warmup; i < runs; i++) {
+  // A fresh genpack serve process takes a few thousand small requests to reach its steady state
+  // (JIT, heap): measured, its CPU per 500 uploads fell from ~0.6 s to ~0.2 s over 10 publishes.
+  // A registry in use is warm, so this scenario gets at least 3 uncounted runs.
+  const warmups = ctx.quick ? ctx.warmup : Math.max(ctx.warmup, 3);
+  for (let i = -warmups; i < runs; i++) {
     warm = i < 0;
     ctx.log(`[${id}] ${warm ? 'warm-up run (not counted)' : `run ${i + 1}/${runs}`}`);
     for (const t of targets) {
@@ -371,10 +408,10 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
       const env = { ...process.env, T: t.token, URL: pkgUrl(t, pkg, version), OUT: dl };
       const up = row(`curl-up-${t.name}`, 'sequential curl loop upload', t.name);
       const down = row(`curl-down-${t.name}`, 'sequential curl loop download', t.name);
-      if (await measure(ctx, up, t, timeoutMs, () => run('bash', ['-c', upScript], { cwd: src, env, timeoutMs }))) {
+      if (await measure(ctx, up, t, timeoutMs, () => run('bash', ['-c', upScript], { cwd: src, env, timeoutMs, measureRss: true }), () => warmDir(src))) {
         rmSync(dl, { recursive: true, force: true });
         mkdirSync(dl, { recursive: true });
-        if (await measure(ctx, down, t, timeoutMs, () => run('bash', ['-c', downScript], { cwd: src, env, timeoutMs }))) verify(down, dl);
+        if (await measure(ctx, down, t, timeoutMs, () => run('bash', ['-c', downScript], { cwd: src, env, timeoutMs, measureRss: true }))) verify(down, dl);
         rmSync(dl, { recursive: true, force: true });
       }
       await t.deleteVersion(pkg, version).catch(() => undefined);
@@ -387,7 +424,7 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
       const pub = row('gp-pub', 'genpack publish <dir>', t.name);
       const get = row('gp-get', 'genpack download (whole package)', t.name);
       const publish = () => gp.publish([src], pkg, version, t.url, t.token, timeoutMs);
-      if ((await measure(ctx, pub, t, timeoutMs, publish)) || (await repairPublish(ctx, pub, publish))) {
+      if ((await measure(ctx, pub, t, timeoutMs, publish, () => warmDir(src))) || (await repairPublish(ctx, pub, publish))) {
         rmSync(dl, { recursive: true, force: true });
         if (await measure(ctx, get, t, timeoutMs, () => gp.download(pkg, version, dl, t.url, t.token, timeoutMs))) verify(get, dl);
         rmSync(dl, { recursive: true, force: true });

@@ -605,6 +605,8 @@ async function fsyncDir(dir) {
 // fsync'ed, then renamed into blobs/; only after that does the flavour commit metadata, so no
 // reader ever sees a half-written file. tmp/ is emptied on start (leftovers of a killed server),
 // and blobs no metadata refers to are swept (killed between rename and metadata commit).
+// Small bodies stay in memory until commit, which writes them straight to their blob path: no
+// temp file and no rename.
 
 
 
@@ -613,6 +615,8 @@ async function fsyncDir(dir) {
 const READ_HWM = 1 << 20; // 1 MiB reads: far fewer syscalls and event-loop turns per GiB
 const WRITE_BATCH = 1 << 20;
 const WRITES_IN_FLIGHT = 4;
+/** Bodies up to this size are held in memory until commit (bounded by the connections open). */
+const SMALL_BLOB = 256 * 1024;
 class BlobStore {
     root;
     #fsync;
@@ -630,28 +634,72 @@ class BlobStore {
         await (0,promises_.mkdir)((0,external_node_path_.join)(this.root, 'blobs'), { recursive: true });
     }
     /**
-     * Streams `body` into a temp file, hashing each chunk as it passes (one pass, nothing held
-     * whole). Past `maxBytes` the bytes are still read (GitLab checks the size after the upload,
-     * gitlab-api.md §1) but no longer written or hashed.
+     * Hashes `body` in the same pass that stores it: a small body is kept in memory, a larger one
+     * streams into a temp file and is never held whole. Past `maxBytes` the bytes are still read
+     * (GitLab checks the size after the upload, gitlab-api.md §1) but no longer written or hashed.
      */
     async stage(body, opts) {
-        const tmpPath = (0,external_node_path_.join)(this.tmpDir, (0,external_node_crypto_.randomUUID)());
-        const fh = await (0,promises_.open)(tmpPath, 'wx');
         const hashes = opts.hashes.map((a) => [a, (0,external_node_crypto_.createHash)(a)]);
         const max = opts.maxBytes && opts.maxBytes > 0 ? opts.maxBytes : Infinity;
+        const digests = () => Object.fromEntries(hashes.map(([a, h]) => [a, h.digest('hex')]));
+        const iterator = body[Symbol.asyncIterator]();
+        // Read up to SMALL_BLOB into memory first; most bodies end there.
         let size = 0;
         let batch = [];
-        let batchBytes = 0;
-        let tooLarge = false;
-        // One write in flight while the next batch is read and hashed: disk and CPU overlap.
+        for (;;) {
+            const next = await iterator.next();
+            if (next.done) {
+                if (size > max)
+                    return { size, digests: {}, tooLarge: true };
+                for (const chunk of batch)
+                    for (const [, h] of hashes)
+                        h.update(chunk);
+                return { data: Buffer.concat(batch, size), size, digests: digests(), tooLarge: false };
+            }
+            batch.push(next.value);
+            size += next.value.length;
+            if (size > SMALL_BLOB)
+                break;
+        }
+        return this.#stageToFile({ [Symbol.asyncIterator]: () => iterator }, batch, size, hashes, max, digests);
+    }
+    /** The rest of a large body: written to a temp file while the next chunks are received and hashed. */
+    async #stageToFile(rest, head, headBytes, hashes, max, digests) {
+        const tmpPath = (0,external_node_path_.join)(this.tmpDir, (0,external_node_crypto_.randomUUID)());
+        const fh = await (0,promises_.open)(tmpPath, 'wx');
+        let size = headBytes;
+        let tooLarge = size > max;
+        let batch = tooLarge ? [] : head;
+        let batchBytes = tooLarge ? 0 : headBytes;
+        for (const chunk of batch)
+            for (const [, h] of hashes)
+                h.update(chunk);
+        // Up to WRITES_IN_FLIGHT positioned writes overlap: the next batch is received and hashed
+        // while earlier ones are still being written by the thread pool.
         const pending = new Set();
         let written = 0;
+        const flush = async () => {
+            const out = batch;
+            const at = written;
+            written += batchBytes;
+            batch = [];
+            batchBytes = 0;
+            if (pending.size >= WRITES_IN_FLIGHT)
+                await Promise.race(pending);
+            const write = fh.writev(out, at).finally(() => pending.delete(write));
+            write.catch(() => { }); // seen by Promise.race/all below; this only marks it handled meanwhile
+            pending.add(write);
+        };
         try {
-            for await (const chunk of body) {
+            if (batchBytes >= WRITE_BATCH)
+                await flush();
+            for await (const chunk of rest) {
                 size += chunk.length;
                 if (tooLarge)
                     continue;
                 if (size > max) {
+                    // Past the limit the bytes are still read (GitLab checks the size after the upload,
+                    // gitlab-api.md §1) but no longer written or hashed.
                     tooLarge = true;
                     batch = [];
                     batchBytes = 0;
@@ -661,20 +709,8 @@ class BlobStore {
                     h.update(chunk);
                 batch.push(chunk);
                 batchBytes += chunk.length;
-                if (batchBytes >= WRITE_BATCH) {
-                    // Positioned writes may overlap: the next batch is received and hashed while up to
-                    // WRITES_IN_FLIGHT earlier ones are still being written by the thread pool.
-                    const out = batch;
-                    const at = written;
-                    written += batchBytes;
-                    batch = [];
-                    batchBytes = 0;
-                    if (pending.size >= WRITES_IN_FLIGHT)
-                        await Promise.race(pending);
-                    const write = fh.writev(out, at).finally(() => pending.delete(write));
-                    write.catch(() => { }); // seen by Promise.race/all below; this only marks it handled meanwhile
-                    pending.add(write);
-                }
+                if (batchBytes >= WRITE_BATCH)
+                    await flush();
             }
             await Promise.all(pending);
             if (batch.length && !tooLarge)
@@ -689,11 +725,7 @@ class BlobStore {
             throw e;
         }
         await fh.close();
-        const digests = {};
-        if (!tooLarge)
-            for (const [a, h] of hashes)
-                digests[a] = h.digest('hex');
-        return { tmpPath, size, digests, tooLarge };
+        return { tmpPath, size, digests: tooLarge ? {} : digests(), tooLarge };
     }
     /** Makes a staged file durable under a fresh key and returns the key. */
     async commit(staged) {
@@ -704,13 +736,32 @@ class BlobStore {
             await (0,promises_.mkdir)(dir, { recursive: true });
             this.#dirs.add(dir);
         }
-        await (0,promises_.rename)(staged.tmpPath, (0,external_node_path_.join)(dir, key));
+        const path = (0,external_node_path_.join)(dir, key);
+        if (staged.data && this.#fsync) {
+            const fh = await (0,promises_.open)(path, 'wx');
+            try {
+                await fh.writeFile(staged.data);
+                await fh.sync();
+            }
+            finally {
+                await fh.close();
+            }
+        }
+        else if (staged.data) {
+            // Asynchronous even though small: creating a file can take a millisecond on a busy disk,
+            // and the event loop serves every other upload meanwhile.
+            await (0,promises_.writeFile)(path, staged.data, { flag: 'wx' });
+        }
+        else {
+            await (0,promises_.rename)(staged.tmpPath, path);
+        }
         if (this.#fsync)
             await fsyncDir(dir);
         return key;
     }
     async discard(staged) {
-        await (0,promises_.unlink)(staged.tmpPath).catch(() => { });
+        if (staged.tmpPath)
+            await (0,promises_.unlink)(staged.tmpPath).catch(() => { });
     }
     path(key) {
         return (0,external_node_path_.join)(this.root, 'blobs', key.slice(0, 2), key);

@@ -6,7 +6,8 @@
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  */
-import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -15,9 +16,15 @@ import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/type
 import { GenpackError } from './errors.js';
 import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
 
-/** Files up to this size are read whole and sent from memory (bounded by the concurrency). */
-const SMALL_FILE_BYTES = 256 * 1024;
 import { progressTracker, type Reporter } from './progress.js';
+
+/**
+ * Files up to this size are moved whole through memory (bounded by the concurrency): read or
+ * written with one synchronous call each, a page-cache copy of microseconds, instead of a stream
+ * pipeline and a thread-pool round trip per step, which is most of the cost of moving hundreds of
+ * small files. Larger files stream, hashed in the same pass.
+ */
+const SMALL_FILE_BYTES = 256 * 1024;
 
 export interface UploadSource {
   name: string;
@@ -42,9 +49,8 @@ export async function uploadFile(
 ): Promise<VerifiedUpload> {
   const track = progressTracker(options.reporter, source.name, source.size);
   // Small files (and the manifest) are read once into memory and hashed there: one pass over the
-  // bytes all the same, without a stream pipeline per file, which is most of the cost of
-  // publishing hundreds of small files. Larger files stream, hashed as they are sent.
-  const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? await readFile(source.path) : undefined);
+  // bytes all the same. Larger files stream, hashed as they are sent.
+  const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? readFileSync(source.path) : undefined);
   const dataSha256 = data ? sha256(data) : undefined;
   const size = data ? data.length : source.size;
   let attempt: HashingStream | undefined;
@@ -117,8 +123,14 @@ export interface DownloadedFile {
   size: number;
 }
 
+/**
+ * Downloads one file to `target.path`, verified before it appears there. Files are not fsync'ed
+ * (neither curl nor wget does): what the rename publishes is verified, and a power cut can at
+ * worst lose a file that the next run fetches again.
+ */
 export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, reporter: Reporter): Promise<DownloadedFile> {
-  const temp = join(dirname(target.path), `.${basename(target.path)}.genpack-${randomBytes(4).toString('hex')}.part`);
+  if (target.size !== undefined && target.size <= SMALL_FILE_BYTES) return downloadSmallFile(registry, ref, target);
+  const temp = partPath(target.path);
   const handle = await open(temp, 'w');
   let offset = 0;
   let hash = createHash('sha256');
@@ -127,83 +139,135 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
   let validator: string | undefined;
   const track = progressTracker(reporter, target.name, target.size ?? 0);
   try {
-    await withRetries(
-      registry.http.retryPolicy,
-      async () => {
-        // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
-        const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
-        validator ??= response.header('etag') ?? response.header('last-modified');
-        if (offset > 0 && !resumes(response.header('content-range'), offset, response.status)) {
-          // The server sent the whole file again: start over.
-          offset = 0;
-          hash = createHash('sha256');
-          await handle.truncate(0);
+    await retryingDownload(registry, ref, target, async () => {
+      // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
+      const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
+      validator ??= response.header('etag') ?? response.header('last-modified');
+      if (offset > 0 && !resumes(response.header('content-range'), offset, response.status)) {
+        // The server sent the whole file again: start over.
+        offset = 0;
+        hash = createHash('sha256');
+        await handle.truncate(0);
+      }
+      headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
+      // Socket chunks are small (~64 KiB): they are gathered into ~1 MiB batches, each written
+      // with one writev while the same bytes are hashed, so disk and hash overlap. Only bytes
+      // both written and hashed count towards `offset`, where a resume starts.
+      let batch: Buffer[] = [];
+      let batchBytes = 0;
+      const flush = async () => {
+        if (batchBytes === 0) return;
+        const writing = writeFully(handle, batch, batchBytes, offset);
+        for (const chunk of batch) hash.update(chunk);
+        await writing;
+        offset += batchBytes;
+        batch = [];
+        batchBytes = 0;
+        track(offset);
+      };
+      try {
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          batch.push(chunk);
+          batchBytes += chunk.length;
+          if (batchBytes >= CHUNK_SIZE) await flush();
         }
-        headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
-        // Socket chunks are small (~64 KiB): they are gathered into ~1 MiB batches, each written
-        // with one writev while the same bytes are hashed, so disk and hash overlap. Only bytes
-        // both written and hashed count towards `offset`, where a resume starts.
-        let batch: Buffer[] = [];
-        let batchBytes = 0;
-        const flush = async () => {
-          if (batchBytes === 0) return;
-          const writing = writeFully(handle, batch, batchBytes, offset);
-          for (const chunk of batch) hash.update(chunk);
-          await writing;
-          offset += batchBytes;
-          batch = [];
-          batchBytes = 0;
-          track(offset);
-        };
-        try {
-          for await (const chunk of response.body as AsyncIterable<Buffer>) {
-            batch.push(chunk);
-            batchBytes += chunk.length;
-            if (batchBytes >= CHUNK_SIZE) await flush();
-          }
-          await flush();
-        } catch (error) {
-          // The bytes that did arrive are good (a connection breaks, it does not garble): keep
-          // them, so that the resume asks only for the rest.
-          await flush();
-          throw new RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
-        }
-        if (target.size !== undefined && offset < target.size) {
-          throw new RetryableFailure(`the download of ${target.name} ended after ${offset} of ${target.size} bytes`);
-        }
-      },
-      { onRetry: (info) => registry.http.logRetry({ method: 'GET', url: registry.fileUrl(ref, target.name) }, info) },
-    ).catch((error) => {
-      throw registry.http.networkError({ method: 'GET', url: registry.fileUrl(ref, target.name) }, error);
+        await flush();
+      } catch (error) {
+        // The bytes that did arrive are good (a connection breaks, it does not garble): keep
+        // them, so that the resume asks only for the rest.
+        await flush();
+        throw new RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
+      }
+      if (target.size !== undefined && offset < target.size) {
+        throw new RetryableFailure(`the download of ${target.name} ended after ${offset} of ${target.size} bytes`);
+      }
     });
-    await handle.sync();
     await handle.close();
     const sha256 = hash.digest('hex');
-    if (target.verify) {
-      const checks: [string, string | undefined][] = [
-        ['the registry', target.expected.registry ?? headerSha],
-        ['X-Checksum-SHA256', headerSha],
-        ['SHA256SUMS', target.expected.manifest],
-      ];
-      if (!checks.some(([, expected]) => expected)) {
-        throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
-          hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
-        });
-      }
-      for (const [source, expected] of checks) {
-        if (expected && expected.toLowerCase() !== sha256) {
-          throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
-            hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
-          });
-        }
-      }
-    }
+    verifyDownload(target, sha256, headerSha);
     await rename(temp, target.path);
     return { sha256, size: offset };
   } catch (error) {
     await handle.close().catch(() => {});
     await rm(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * A file the listing says is small is received into memory, hashed and verified there, then
+ * written to its temporary file and renamed in two synchronous calls. A broken body is fetched
+ * again whole (it is small); a body longer than listed is refused rather than buffered.
+ */
+async function downloadSmallFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget): Promise<DownloadedFile> {
+  const listed = target.size!;
+  let data = Buffer.alloc(0);
+  let headerSha: string | undefined;
+  await retryingDownload(registry, ref, target, async () => {
+    const response = await registry.download(ref, target.name, { retry: false });
+    headerSha = response.header('x-checksum-sha256')?.toLowerCase();
+    const chunks: Buffer[] = [];
+    let received = 0;
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > listed) break;
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw new RetryableFailure(`the download of ${target.name} broke after ${received} bytes`, undefined, undefined, { cause: error });
+    }
+    if (received > listed) {
+      throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
+        hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
+      });
+    }
+    if (received < listed) throw new RetryableFailure(`the download of ${target.name} ended after ${received} of ${listed} bytes`);
+    data = Buffer.concat(chunks, received);
+  });
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  verifyDownload(target, sha256, headerSha);
+  const temp = partPath(target.path);
+  try {
+    writeFileSync(temp, data, { flag: 'wx' });
+    renameSync(temp, target.path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  return { sha256, size: data.length };
+}
+
+function partPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.genpack-${randomBytes(4).toString('hex')}.part`);
+}
+
+function retryingDownload(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, attempt: () => Promise<void>): Promise<void> {
+  const request = { method: 'GET' as const, url: registry.fileUrl(ref, target.name) };
+  return withRetries(registry.http.retryPolicy, attempt, { onRetry: (info) => registry.http.logRetry(request, info) }).catch((error) => {
+    throw registry.http.networkError(request, error);
+  });
+}
+
+/** Checks the received digest against every SHA-256 the registry and the manifest give. */
+function verifyDownload(target: DownloadTarget, sha256: string, headerSha: string | undefined): void {
+  if (!target.verify) return;
+  const checks: [string, string | undefined][] = [
+    ['the registry', target.expected.registry ?? headerSha],
+    ['X-Checksum-SHA256', headerSha],
+    ['SHA256SUMS', target.expected.manifest],
+  ];
+  if (!checks.some(([, expected]) => expected)) {
+    throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
+      hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
+    });
+  }
+  for (const [source, expected] of checks) {
+    if (expected && expected.toLowerCase() !== sha256) {
+      throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
+        hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
+      });
+    }
   }
 }
 

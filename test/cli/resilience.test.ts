@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
@@ -91,6 +91,31 @@ test('a download whose body breaks or is truncated resumes and still verifies', 
     assert.ok(server.lines.some((line) => / 206 /.test(line)), 'the retry resumed with a Range request (206)');
     server.lines.length = 0;
   }
+});
+
+test('a small file whose body breaks is fetched again whole, and never left half-written', async () => {
+  // Files up to 256 KiB are received into memory and verified before anything is written.
+  const server = await serve();
+  const data = Buffer.from('small artifact '.repeat(2000));
+  assert.equal((await publish(server, { 'small.bin': data }, '1.0.0')).code, 0);
+  for (const kind of ['reset-response', 'truncate'] as const) {
+    server.faults.clear();
+    server.faults.add({ route: 'gitlab.download', path: 'small.bin', kind, times: [1], afterBytes: 1000 });
+    const out = await tempDir();
+    const run = await cli(['download', 'small.bin', '--name', 'app', '--version', '1.0.0', '--out', out], { env: gitlabEnv(server, server.tokens.maintainer) });
+    assert.equal(run.code, 0, `${kind}: ${run.stderr}`);
+    assert.match(run.stderr, /retrying GET .*(broke|ended) after 1000 /);
+    assert.deepEqual(await readFile(join(out, 'small.bin')), data);
+    assert.deepEqual(await readdir(out), ['small.bin'], 'no .part file is left behind');
+    assert.equal(server.faults.fired().filter((f) => f.kind === kind).length, 1, `${kind} fired`);
+  }
+  // Without retries the broken body fails the download, and nothing appears at the final path.
+  server.faults.clear();
+  server.faults.add({ route: 'gitlab.download', path: 'small.bin', kind: 'truncate', afterBytes: 1000 });
+  const out = await tempDir();
+  const run = await cli(['download', 'small.bin', '--name', 'app', '--version', '1.0.0', '--out', out], { env: gitlabEnv(server, server.tokens.maintainer, { GENPACK_RETRIES: '1' }) });
+  assert.equal(run.code, 1);
+  assert.deepEqual(await readdir(out), []);
 });
 
 test('retries give up after GENPACK_RETRIES attempts with the status in the message', async () => {

@@ -1,8 +1,8 @@
-export const id = 238;
-export const ids = [238];
+export const id = 702;
+export const ids = [702];
 export const modules = {
 
-/***/ 3238:
+/***/ 8702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -387,15 +387,20 @@ function progressTracker(reporter, name, size, now = Date.now) {
 
 
 
-/** Files up to this size are read whole and sent from memory (bounded by the concurrency). */
-const SMALL_FILE_BYTES = 256 * 1024;
 
+
+/**
+ * Files up to this size are moved whole through memory (bounded by the concurrency): read or
+ * written with one synchronous call each, a page-cache copy of microseconds, instead of a stream
+ * pipeline and a thread-pool round trip per step, which is most of the cost of moving hundreds of
+ * small files. Larger files stream, hashed in the same pass.
+ */
+const SMALL_FILE_BYTES = 256 * 1024;
 async function uploadFile(registry, ref, source, options) {
     const track = progressTracker(options.reporter, source.name, source.size);
     // Small files (and the manifest) are read once into memory and hashed there: one pass over the
-    // bytes all the same, without a stream pipeline per file, which is most of the cost of
-    // publishing hundreds of small files. Larger files stream, hashed as they are sent.
-    const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? await (0,promises_.readFile)(source.path) : undefined);
+    // bytes all the same. Larger files stream, hashed as they are sent.
+    const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? (0,external_node_fs_.readFileSync)(source.path) : undefined);
     const dataSha256 = data ? sha256(data) : undefined;
     const size = data ? data.length : source.size;
     let attempt;
@@ -449,8 +454,15 @@ async function rowIds(registry, ref, name) {
     const rows = await registry.listRows(ref);
     return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
 }
+/**
+ * Downloads one file to `target.path`, verified before it appears there. Files are not fsync'ed
+ * (neither curl nor wget does): what the rename publishes is verified, and a power cut can at
+ * worst lose a file that the next run fetches again.
+ */
 async function downloadFile(registry, ref, target, reporter) {
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target.path), `.${(0,external_node_path_.basename)(target.path)}.genpack-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.part`);
+    if (target.size !== undefined && target.size <= SMALL_FILE_BYTES)
+        return downloadSmallFile(registry, ref, target);
+    const temp = partPath(target.path);
     const handle = await (0,promises_.open)(temp, 'w');
     let offset = 0;
     let hash = (0,external_node_crypto_.createHash)('sha256');
@@ -459,7 +471,7 @@ async function downloadFile(registry, ref, target, reporter) {
     let validator;
     const track = progressTracker(reporter, target.name, target.size ?? 0);
     try {
-        await withRetries(registry.http.retryPolicy, async () => {
+        await retryingDownload(registry, ref, target, async () => {
             // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
             const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
             validator ??= response.header('etag') ?? response.header('last-modified');
@@ -505,31 +517,10 @@ async function downloadFile(registry, ref, target, reporter) {
             if (target.size !== undefined && offset < target.size) {
                 throw new RetryableFailure(`the download of ${target.name} ended after ${offset} of ${target.size} bytes`);
             }
-        }, { onRetry: (info) => registry.http.logRetry({ method: 'GET', url: registry.fileUrl(ref, target.name) }, info) }).catch((error) => {
-            throw registry.http.networkError({ method: 'GET', url: registry.fileUrl(ref, target.name) }, error);
         });
-        await handle.sync();
         await handle.close();
         const sha256 = hash.digest('hex');
-        if (target.verify) {
-            const checks = [
-                ['the registry', target.expected.registry ?? headerSha],
-                ['X-Checksum-SHA256', headerSha],
-                ['SHA256SUMS', target.expected.manifest],
-            ];
-            if (!checks.some(([, expected]) => expected)) {
-                throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
-                    hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
-                });
-            }
-            for (const [source, expected] of checks) {
-                if (expected && expected.toLowerCase() !== sha256) {
-                    throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
-                        hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
-                    });
-                }
-            }
-        }
+        verifyDownload(target, sha256, headerSha);
         await (0,promises_.rename)(temp, target.path);
         return { sha256, size: offset };
     }
@@ -537,6 +528,84 @@ async function downloadFile(registry, ref, target, reporter) {
         await handle.close().catch(() => { });
         await (0,promises_.rm)(temp, { force: true });
         throw error;
+    }
+}
+/**
+ * A file the listing says is small is received into memory, hashed and verified there, then
+ * written to its temporary file and renamed in two synchronous calls. A broken body is fetched
+ * again whole (it is small); a body longer than listed is refused rather than buffered.
+ */
+async function downloadSmallFile(registry, ref, target) {
+    const listed = target.size;
+    let data = Buffer.alloc(0);
+    let headerSha;
+    await retryingDownload(registry, ref, target, async () => {
+        const response = await registry.download(ref, target.name, { retry: false });
+        headerSha = response.header('x-checksum-sha256')?.toLowerCase();
+        const chunks = [];
+        let received = 0;
+        try {
+            for await (const chunk of response.body) {
+                received += chunk.length;
+                if (received > listed)
+                    break;
+                chunks.push(chunk);
+            }
+        }
+        catch (error) {
+            throw new RetryableFailure(`the download of ${target.name} broke after ${received} bytes`, undefined, undefined, { cause: error });
+        }
+        if (received > listed) {
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
+                hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
+            });
+        }
+        if (received < listed)
+            throw new RetryableFailure(`the download of ${target.name} ended after ${received} of ${listed} bytes`);
+        data = Buffer.concat(chunks, received);
+    });
+    const sha256 = (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+    verifyDownload(target, sha256, headerSha);
+    const temp = partPath(target.path);
+    try {
+        (0,external_node_fs_.writeFileSync)(temp, data, { flag: 'wx' });
+        (0,external_node_fs_.renameSync)(temp, target.path);
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(temp, { force: true });
+        throw error;
+    }
+    return { sha256, size: data.length };
+}
+function partPath(path) {
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.genpack-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.part`);
+}
+function retryingDownload(registry, ref, target, attempt) {
+    const request = { method: 'GET', url: registry.fileUrl(ref, target.name) };
+    return withRetries(registry.http.retryPolicy, attempt, { onRetry: (info) => registry.http.logRetry(request, info) }).catch((error) => {
+        throw registry.http.networkError(request, error);
+    });
+}
+/** Checks the received digest against every SHA-256 the registry and the manifest give. */
+function verifyDownload(target, sha256, headerSha) {
+    if (!target.verify)
+        return;
+    const checks = [
+        ['the registry', target.expected.registry ?? headerSha],
+        ['X-Checksum-SHA256', headerSha],
+        ['SHA256SUMS', target.expected.manifest],
+    ];
+    if (!checks.some(([, expected]) => expected)) {
+        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
+            hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
+        });
+    }
+    for (const [source, expected] of checks) {
+        if (expected && expected.toLowerCase() !== sha256) {
+            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
+                hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
+            });
+        }
     }
 }
 /** writev until every byte of `buffers` is on disk at `position` (a write may be short). */
@@ -1051,8 +1120,22 @@ function maskSecrets(text, secrets) {
 
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __webpack_require__(883);
+var dispatcher_default = /*#__PURE__*/__webpack_require__.n(dispatcher);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
+var env_http_proxy_agent = __webpack_require__(3137);
+var env_http_proxy_agent_default = /*#__PURE__*/__webpack_require__.n(env_http_proxy_agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
+var api = __webpack_require__(6615);
+;// CONCATENATED MODULE: ./src/http/undici.ts
+
+
+
+// What undici's index does once: request(), stream()… are mixed into every dispatcher.
+Object.assign((dispatcher_default()).prototype, api);
+const EnvHttpProxyAgent = (env_http_proxy_agent_default());
+
 ;// CONCATENATED MODULE: ./src/http/client.ts
 /**
  * The one HTTP client. One undici dispatcher with keep-alive for the whole run (proxies from
@@ -1080,7 +1163,7 @@ class HttpClient {
         const env = options.env ?? process.env;
         const ca = customCa(env);
         const tls = ca ? { ca } : undefined;
-        this.dispatcher = new undici/* EnvHttpProxyAgent */.J2({
+        this.dispatcher = new EnvHttpProxyAgent({
             httpProxy: env.HTTP_PROXY ?? env.http_proxy,
             httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
             noProxy: env.NO_PROXY ?? env.no_proxy,
