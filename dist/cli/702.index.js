@@ -33,20 +33,27 @@ var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./src/core/hashing.ts
 /**
  * SHA-256 in the same pass as the transfer: uploads read the file once through HashingStream,
- * downloads hash each chunk as it is written. Reads use 1 MiB chunks so the per-chunk cost of
- * streams and hashing stays small next to the hashing itself.
+ * downloads hash each chunk as it is written.
  */
 
 
 
+/** Download batches and whole-file hashing: few enough chunks that their cost is nothing next to SHA-256. */
 const CHUNK_SIZE = 1024 * 1024;
+/**
+ * Upload reads are smaller: a chunk lives from its read until the socket took it, and while the
+ * registry holds the upload back that can outlast two scavenges, which moves the chunk to V8's old
+ * generation where only a full GC frees it. With 1 MiB chunks a 4 GiB publish to a slow server
+ * peaked at 127 MiB RSS; with 256 KiB, 80 MiB, at less CPU (`npm run bench`, docs/benchmarks.md).
+ */
+const UPLOAD_CHUNK_SIZE = 256 * 1024;
 class HashingStream extends external_node_stream_.Transform {
     onBytes;
     hash = (0,external_node_crypto_.createHash)('sha256');
     bytes = 0;
     finished = false;
     constructor(onBytes) {
-        super({ highWaterMark: CHUNK_SIZE });
+        super({ highWaterMark: UPLOAD_CHUNK_SIZE });
         this.onBytes = onBytes;
     }
     _transform(chunk, _encoding, callback) {
@@ -82,7 +89,7 @@ class HashingStream extends external_node_stream_.Transform {
 /** Opens `path` and returns a stream of its bytes that hashes them on the way through. */
 function openHashed(path, onBytes) {
     const hashing = new HashingStream(onBytes);
-    const source = (0,external_node_fs_.createReadStream)(path, { highWaterMark: CHUNK_SIZE });
+    const source = (0,external_node_fs_.createReadStream)(path, { highWaterMark: UPLOAD_CHUNK_SIZE });
     source.on('error', (error) => hashing.destroy(error));
     hashing.on('close', () => source.destroy());
     source.pipe(hashing);

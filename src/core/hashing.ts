@@ -1,13 +1,21 @@
 /**
  * SHA-256 in the same pass as the transfer: uploads read the file once through HashingStream,
- * downloads hash each chunk as it is written. Reads use 1 MiB chunks so the per-chunk cost of
- * streams and hashing stays small next to the hashing itself.
+ * downloads hash each chunk as it is written.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 
+/** Download batches and whole-file hashing: few enough chunks that their cost is nothing next to SHA-256. */
 export const CHUNK_SIZE = 1024 * 1024;
+
+/**
+ * Upload reads are smaller: a chunk lives from its read until the socket took it, and while the
+ * registry holds the upload back that can outlast two scavenges, which moves the chunk to V8's old
+ * generation where only a full GC frees it. With 1 MiB chunks a 4 GiB publish to a slow server
+ * peaked at 127 MiB RSS; with 256 KiB, 80 MiB, at less CPU (`npm run bench`, docs/benchmarks.md).
+ */
+export const UPLOAD_CHUNK_SIZE = 256 * 1024;
 
 export class HashingStream extends Transform {
   private readonly hash: Hash = createHash('sha256');
@@ -15,7 +23,7 @@ export class HashingStream extends Transform {
   private finished = false;
 
   constructor(private readonly onBytes?: (total: number) => void) {
-    super({ highWaterMark: CHUNK_SIZE });
+    super({ highWaterMark: UPLOAD_CHUNK_SIZE });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -55,7 +63,7 @@ export class HashingStream extends Transform {
 /** Opens `path` and returns a stream of its bytes that hashes them on the way through. */
 export function openHashed(path: string, onBytes?: (total: number) => void): HashingStream {
   const hashing = new HashingStream(onBytes);
-  const source = createReadStream(path, { highWaterMark: CHUNK_SIZE });
+  const source = createReadStream(path, { highWaterMark: UPLOAD_CHUNK_SIZE });
   source.on('error', (error) => hashing.destroy(error));
   hashing.on('close', () => source.destroy());
   source.pipe(hashing);
