@@ -12,13 +12,34 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
   tuneForTransfers();
+  const stderr = batchedWriter((text) => process.stderr.write(text));
   void import('./cli.js').then(async ({ main }) => {
     // `serve` resolves only once it has stopped; everything else ends here.
     process.exitCode = await main(args, {
       stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
+      stderr,
       env: process.env,
       cwd: process.cwd(),
     });
   });
+}
+
+/**
+ * Progress lines written once per event-loop turn instead of one write each: a publish of 500
+ * small files prints 1000 lines, and writes to a pipe (CI logs) are synchronous system calls
+ * that also wake the reader each time. Nothing waits longer than the current turn, and whatever
+ * is pending is written before the process exits.
+ */
+function batchedWriter(write: (text: string) => void): (text: string) => void {
+  let pending = '';
+  const flush = () => {
+    const text = pending;
+    pending = '';
+    if (text) write(text);
+  };
+  process.on('exit', flush);
+  return (text) => {
+    if (!pending) setImmediate(flush);
+    pending += text;
+  };
 }

@@ -2,7 +2,7 @@
  * download: one package version (or named files of it) -> a directory tree, every file verified
  * against the registry's SHA-256 and against SHA256SUMS when the version has one.
  */
-import type { Stats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
@@ -200,7 +200,9 @@ class OutputTree {
       }
       this.safeDirs.add(ancestor);
     }
-    const existing = await lstat(target).catch(() => undefined);
+    // Synchronous and without an exception for the usual answer (nothing there yet): one cached
+    // lookup, where the promise and the ENOENT error cost more than the lookup itself.
+    const existing = lstatSync(target, { throwIfNoEntry: false });
     if (existing?.isSymbolicLink()) {
       throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
     }

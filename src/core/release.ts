@@ -9,7 +9,6 @@
  */
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { compareAndSet, type StoredVariable, type VariableStore, type VersionStoreKind } from '../registry/variables/types.js';
-import { commitsSince } from './commits.js';
 import { GenpackError, inputError, usageError } from './errors.js';
 import { sha256 } from './hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
@@ -159,6 +158,8 @@ export async function nextVersion(
   const reasons: string[] = [];
   if (options.bump === 'auto') {
     if (options.preid !== undefined) throw inputError('--preid does not apply to --bump auto', 'auto picks major, minor or patch from the commits');
+    // Loaded here: git (through @actions/exec) is needed only to bump from commits.
+    const { commitsSince } = await import('./commits.js');
     const range = await commitsSince(current.initial ? undefined : current.version, options.cwd);
     if (!range.tag && !current.initial) reporter.warn(`no tag v${current.version} or ${current.version} in the repository: every commit up to HEAD counts`);
     if (range.shallow) reporter.warn('the clone is shallow: older commits are missing (fetch with fetch-depth: 0 / GIT_DEPTH: 0)');

@@ -238,8 +238,12 @@ async function downloadSmallFile(registry: RegistryAdapter, ref: PackageRef, tar
   return { sha256, size: data.length };
 }
 
+/** Unique per process (random) and per file (counter), so that concurrent runs never share a temp file. */
+const PART_TAG = randomBytes(4).toString('hex');
+let partCount = 0;
+
 function partPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.genpack-${randomBytes(4).toString('hex')}.part`);
+  return join(dirname(path), `.${basename(path)}.genpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
 }
 
 function retryingDownload(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, attempt: () => Promise<void>): Promise<void> {

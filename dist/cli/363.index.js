@@ -1,8 +1,8 @@
-export const id = 702;
-export const ids = [702];
+export const id = 363;
+export const ids = [363];
 export const modules = {
 
-/***/ 8702:
+/***/ 363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,6 +18,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./package.json
 var package_0 = __webpack_require__(8330);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -26,8 +28,6 @@ var external_node_path_ = __webpack_require__(6760);
 var core_errors = __webpack_require__(4296);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./src/core/hashing.ts
@@ -584,8 +584,11 @@ async function downloadSmallFile(registry, ref, target) {
     }
     return { sha256, size: data.length };
 }
+/** Unique per process (random) and per file (counter), so that concurrent runs never share a temp file. */
+const PART_TAG = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+let partCount = 0;
 function partPath(path) {
-    return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.genpack-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.part`);
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.genpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
 }
 function retryingDownload(registry, ref, target, attempt) {
     const request = { method: 'GET', url: registry.fileUrl(ref, target.name) };
@@ -633,6 +636,11 @@ function resumes(contentRange, offset, status) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/download.ts
+/**
+ * download: one package version (or named files of it) -> a directory tree, every file verified
+ * against the registry's SHA-256 and against SHA256SUMS when the version has one.
+ */
+
 
 
 
@@ -804,7 +812,9 @@ class OutputTree {
             }
             this.safeDirs.add(ancestor);
         }
-        const existing = await (0,promises_.lstat)(target).catch(() => undefined);
+        // Synchronous and without an exception for the usual answer (nothing there yet): one cached
+        // lookup, where the promise and the ENOENT error cost more than the lookup itself.
+        const existing = (0,external_node_fs_.lstatSync)(target, { throwIfNoEntry: false });
         if (existing?.isSymbolicLink()) {
             throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
         }
@@ -2264,64 +2274,7 @@ async function bodyMessage(response) {
     return serverMessage((await response.text().catch(() => '')).slice(0, 500));
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __webpack_require__(1260);
-;// CONCATENATED MODULE: ./src/core/commits.ts
-/**
- * Reads commit messages with git (through @actions/exec, so the action and the CLI run it the
- * same way) for `--bump auto`.
- */
-
-
-const SEPARATOR = '\x1e';
-async function git(args, cwd) {
-    try {
-        const out = await (0,exec/* getExecOutput */.H)('git', args, { cwd, silent: true, ignoreReturnCode: true });
-        return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-    }
-    catch (error) {
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
-            hint: 'install git, or give the bump level (--bump patch|minor|major)',
-            cause: error,
-        });
-    }
-}
-/**
- * The messages of the commits since the current version's tag (`v<version>`, else `<version>`).
- * Without such a tag every commit reachable from HEAD counts.
- */
-async function commitsSince(version, cwd) {
-    const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
-    if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
-            hint: 'run genpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
-        });
-    }
-    let tag;
-    for (const candidate of version ? [`v${version}`, version] : []) {
-        const found = await git(['rev-parse', '-q', '--verify', `refs/tags/${candidate}^{commit}`], cwd);
-        if (found.code === 0) {
-            tag = candidate;
-            break;
-        }
-    }
-    const log = await git(['log', `--format=%B${SEPARATOR}`, tag ? `refs/tags/${tag}..HEAD` : 'HEAD'], cwd);
-    if (log.code !== 0) {
-        // A repository without commits has no HEAD: nothing to analyse.
-        if (/does not have any commits|unknown revision|bad revision/i.test(log.stderr))
-            return { tag, messages: [], shallow: false };
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
-    }
-    const shallow = !tag && (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
-    const messages = log.stdout
-        .split(SEPARATOR)
-        .map((m) => m.trim())
-        .filter((m) => m !== '');
-    return { tag, messages, shallow };
-}
-
 ;// CONCATENATED MODULE: ./src/core/release.ts
-
 
 
 
@@ -2385,6 +2338,8 @@ async function nextVersion(registry, store, options, reporter, current) {
     if (options.bump === 'auto') {
         if (options.preid !== undefined)
             throw (0,core_errors/* inputError */.Xu)('--preid does not apply to --bump auto', 'auto picks major, minor or patch from the commits');
+        // Loaded here: git (through @actions/exec) is needed only to bump from commits.
+        const { commitsSince } = await __webpack_require__.e(/* import() */ 551).then(__webpack_require__.bind(__webpack_require__, 9551));
         const range = await commitsSince(current.initial ? undefined : current.version, options.cwd);
         if (!range.tag && !current.initial)
             reporter.warn(`no tag v${current.version} or ${current.version} in the repository: every commit up to HEAD counts`);
