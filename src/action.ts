@@ -5,5 +5,5 @@
 import { run } from './action/run.js';
 import { tuneForTransfers } from './runtime.js';
 
-tuneForTransfers();
+tuneForTransfers({ shortLived: true });
 void run();

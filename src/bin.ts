@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  tuneForTransfers();
+  tuneForTransfers({ shortLived: args[0] !== 'serve' });
   const stderr = batchedWriter((text) => process.stderr.write(text));
   void import('./cli.js').then(async ({ main }) => {
     // `serve` resolves only once it has stopped; everything else ends here.

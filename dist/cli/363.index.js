@@ -332,6 +332,10 @@ async function readSmallFile(registry, ref, fileName, maxBytes) {
     });
 }
 
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __webpack_require__(3053);
+// EXTERNAL MODULE: ./src/core/events.ts
+var events = __webpack_require__(7842);
 ;// CONCATENATED MODULE: ./src/core/format.ts
 /** Human-readable sizes in binary units, as the progress lines and summaries show them. */
 function formatBytes(bytes) {
@@ -396,6 +400,9 @@ function progressTracker(reporter, name, size, now = Date.now) {
 
 
 
+
+
+const largeTransfer = (0,external_node_diagnostics_channel_.channel)(events/* LARGE_TRANSFER */.Q);
 /**
  * Files up to this size are moved whole through memory (bounded by the concurrency): read or
  * written with one synchronous call each, a page-cache copy of microseconds, instead of a stream
@@ -408,6 +415,8 @@ async function uploadFile(registry, ref, source, options) {
     // Small files (and the manifest) are read once into memory and hashed there: one pass over the
     // bytes all the same. Larger files stream, hashed as they are sent.
     const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? (0,external_node_fs_.readFileSync)(source.path) : undefined);
+    if (!data)
+        largeTransfer.publish({ name: source.name, size: source.size });
     const dataSha256 = data ? sha256(data) : undefined;
     const size = data ? data.length : source.size;
     let attempt;
@@ -469,6 +478,7 @@ async function rowIds(registry, ref, name) {
 async function downloadFile(registry, ref, target, reporter) {
     if (target.size !== undefined && target.size <= SMALL_FILE_BYTES)
         return downloadSmallFile(registry, ref, target);
+    largeTransfer.publish({ name: target.name, size: target.size });
     const temp = partPath(target.path);
     const handle = await (0,promises_.open)(temp, 'w');
     let offset = 0;
