@@ -845,6 +845,7 @@ var dist = __webpack_require__(3382);
 
 
 
+
 const toPosix = (p) => p.split(external_node_path_.sep).join('/');
 /** The literal directories before the first segment with glob syntax (`build/**\/*.bin` -> `build`). */
 function globBase(pattern) {
@@ -907,8 +908,9 @@ function relativeExcludes(excludes, cwd, dir) {
         .map((pattern) => ((0,external_node_path_.isAbsolute)(pattern) ? toPosix((0,external_node_path_.relative)(dir, pattern)) : pattern))
         .map((pattern) => (prefix && pattern.startsWith(prefix + '/') ? pattern.slice(prefix.length + 1) : pattern));
 }
-async function withSizes(files) {
-    return Promise.all(files.map(async (file) => ({ ...file, size: (await (0,promises_.stat)(file.path)).size })));
+/** One stat each, synchronous: the walk that found the files has just read their inodes. */
+function withSizes(files) {
+    return files.map((file) => ({ ...file, size: (0,external_node_fs_.statSync)(file.path).size }));
 }
 
 ;// CONCATENATED MODULE: ./src/core/publish.ts

@@ -4,6 +4,7 @@
  * keeps its base name, a directory's files keep their path relative to the directory, and a glob's
  * matches keep their path relative to the glob's literal leading directories.
  */
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -86,6 +87,7 @@ function relativeExcludes(excludes: string[], cwd: string, dir: string): string[
     .map((pattern) => (prefix && pattern.startsWith(prefix + '/') ? pattern.slice(prefix.length + 1) : pattern));
 }
 
-async function withSizes(files: { path: string; name: string }[]): Promise<LocalFile[]> {
-  return Promise.all(files.map(async (file) => ({ ...file, size: (await stat(file.path)).size })));
+/** One stat each, synchronous: the walk that found the files has just read their inodes. */
+function withSizes(files: { path: string; name: string }[]): LocalFile[] {
+  return files.map((file) => ({ ...file, size: statSync(file.path).size }));
 }
