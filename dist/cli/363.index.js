@@ -306,8 +306,7 @@ function describeFailure(error) {
 
 
 async function readSmallFile(registry, ref, fileName, maxBytes) {
-    const url = registry.fileUrl(ref, fileName);
-    return withRetries(registry.http.retryPolicy, async () => {
+    return registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, fileName) }, async () => {
         const response = await registry.download(ref, fileName, { retry: false });
         const chunks = [];
         let total = 0;
@@ -327,8 +326,6 @@ async function readSmallFile(registry, ref, fileName, maxBytes) {
             throw new RetryableFailure(`reading ${fileName} broke after ${total} bytes`, undefined, undefined, { cause: error });
         }
         return { data: Buffer.concat(chunks), headerSha256: response.header('x-checksum-sha256')?.toLowerCase() };
-    }, { onRetry: (info) => registry.http.logRetry({ method: 'GET', url }, info) }).catch((error) => {
-        throw registry.http.networkError({ method: 'GET', url }, error);
     });
 }
 
@@ -428,33 +425,29 @@ async function uploadFile(registry, ref, source, options) {
     };
     const digest = async () => dataSha256 ?? (await attempt?.settled());
     const { knownIds } = options;
-    const result = await withRetries(registry.http.retryPolicy, async () => {
+    const result = await registry.http.retrying({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, async () => {
         const stored = await registry.upload(ref, source.name, body, size, { hidden: options.hidden });
         return { ...stored, localSha256: await digest() };
-    }, {
-        onRetry: (info) => registry.http.logRetry({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, info),
-        // The body may have reached the registry before the connection broke ("stored, then the
-        // connection dropped"): look for a new row with the bytes we sent before sending them again.
-        beforeRetry: async () => {
-            const sent = await digest();
-            if (!sent)
-                return undefined;
-            if (options.hidden && registry.flavour === 'gitlab') {
-                // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
-                // attempt was stored cannot be checked, and sending it again could add a duplicate.
-                throw new core_errors/* GenpackError */.yh('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
-                    hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
-                });
-            }
-            const rows = await registry.listRows(ref);
-            const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
-            if (!stored)
-                return undefined;
-            options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
-            return { sha256: stored.sha256, size: stored.size, id: stored.id, packageId: stored.packageId, localSha256: sent };
-        },
-    }).catch((error) => {
-        throw registry.http.networkError({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, error);
+    }, 
+    // The body may have reached the registry before the connection broke ("stored, then the
+    // connection dropped"): look for a new row with the bytes we sent before sending them again.
+    async () => {
+        const sent = await digest();
+        if (!sent)
+            return undefined;
+        if (options.hidden && registry.flavour === 'gitlab') {
+            // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
+            // attempt was stored cannot be checked, and sending it again could add a duplicate.
+            throw new core_errors/* GenpackError */.yh('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
+                hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
+            });
+        }
+        const rows = await registry.listRows(ref);
+        const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
+        if (!stored)
+            return undefined;
+        options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
+        return { sha256: stored.sha256, size: stored.size, id: stored.id, packageId: stored.packageId, localSha256: sent };
     });
     const localSha256 = result.localSha256 ?? (await digest());
     if (!localSha256)
@@ -601,10 +594,7 @@ function partPath(path) {
     return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.genpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
 }
 function retryingDownload(registry, ref, target, attempt) {
-    const request = { method: 'GET', url: registry.fileUrl(ref, target.name) };
-    return withRetries(registry.http.retryPolicy, attempt, { onRetry: (info) => registry.http.logRetry(request, info) }).catch((error) => {
-        throw registry.http.networkError(request, error);
-    });
+    return registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, attempt);
 }
 /** Checks the received digest against every SHA-256 the registry and the manifest give. */
 function verifyDownload(target, sha256, headerSha) {
@@ -1227,17 +1217,25 @@ class HttpClient {
         const retry = req.retry ?? (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE');
         if (!retry)
             return this.send(req);
+        return this.retrying(req, async (attempt) => {
+            const response = await this.send(req);
+            if (!RETRYABLE_STATUS.has(response.status) || attempt >= this.retryPolicy.attempts)
+                return response;
+            const failure = retryableStatus(response);
+            if ((failure.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS)
+                return response;
+            await response.drain();
+            throw failure;
+        });
+    }
+    /**
+     * Runs `attempt` under this client's retry policy, each retry logged against `req`, the final
+     * failure turned into a GenpackError naming it. For work that spans more than one request (a
+     * body that breaks half-way, a listing page, an upload checked before it is sent again).
+     */
+    async retrying(req, attempt, beforeRetry) {
         try {
-            return await withRetries(this.retryPolicy, async (attempt) => {
-                const response = await this.send(req);
-                if (!RETRYABLE_STATUS.has(response.status) || attempt >= this.retryPolicy.attempts)
-                    return response;
-                const failure = retryableStatus(response);
-                if ((failure.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS)
-                    return response;
-                await response.drain();
-                throw failure;
-            }, { onRetry: (info) => this.logRetry(req, info) });
+            return await withRetries(this.retryPolicy, attempt, { onRetry: (info) => this.logRetry(req, info), beforeRetry });
         }
         catch (error) {
             throw this.networkError(req, error);
@@ -1314,6 +1312,13 @@ function retryableStatus(response) {
 }
 function isRetryableStatus(status) {
     return RETRYABLE_STATUS.has(status);
+}
+/** A 429/5xx answer, drained, as the RetryableFailure a retry loop expects; any other answer as it is. */
+async function throwIfRetryable(response) {
+    if (!isRetryableStatus(response.status))
+        return response;
+    await response.drain();
+    throw retryableStatus(response);
 }
 function wrapResponse(response, url, crossOrigin) {
     const headers = response.headers;
@@ -1415,12 +1420,6 @@ async function getFile(http, url, request) {
     }
     return throwIfRetryable(await http.request({ method: 'GET', url, headers, retry: request.retry }));
 }
-async function throwIfRetryable(response) {
-    if (!isRetryableStatus(response.status))
-        return response;
-    await response.drain();
-    throw retryableStatus(response);
-}
 
 ;// CONCATENATED MODULE: ./src/registry/messages.ts
 /**
@@ -1472,12 +1471,8 @@ async function fetchAllPages(http, firstUrl, fail, emptyOn = []) {
         const pageUrl = url;
         // The page is fetched and parsed inside the retries: a body that breaks half-way through a
         // listing is asked for again, like any other transient failure.
-        const result = await withRetries(http.retryPolicy, async () => {
-            const response = await http.request({ method: 'GET', url: pageUrl, retry: false });
-            if (isRetryableStatus(response.status)) {
-                await response.drain();
-                throw retryableStatus(response);
-            }
+        const result = await http.retrying({ method: 'GET', url: pageUrl }, async () => {
+            const response = await throwIfRetryable(await http.request({ method: 'GET', url: pageUrl, retry: false }));
             if (emptyOn.includes(response.status)) {
                 await response.drain();
                 return 'empty';
@@ -1490,8 +1485,6 @@ async function fetchAllPages(http, firstUrl, fail, emptyOn = []) {
             catch (error) {
                 throw new RetryableFailure(`the listing ${redactUrl(pageUrl)} broke`, undefined, undefined, { cause: error });
             }
-        }, { onRetry: (info) => http.logRetry({ method: 'GET', url: pageUrl }, info) }).catch((error) => {
-            throw http.networkError({ method: 'GET', url: pageUrl }, error);
         });
         if (result === 'empty')
             return items;

@@ -2,14 +2,13 @@
  * Reads a small package file (a manifest) into memory, bounded, with the same retries as any
  * transfer: a body that breaks half-way is fetched again rather than failing the whole command.
  */
-import { RetryableFailure, withRetries } from '../http/retry.js';
+import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter } from '../registry/types.js';
 import { GenpackError } from './errors.js';
 
 export async function readSmallFile(registry: RegistryAdapter, ref: PackageRef, fileName: string, maxBytes: number): Promise<{ data: Buffer; headerSha256?: string }> {
-  const url = registry.fileUrl(ref, fileName);
-  return withRetries(
-    registry.http.retryPolicy,
+  return registry.http.retrying(
+    { method: 'GET', url: registry.fileUrl(ref, fileName) },
     async () => {
       const response = await registry.download(ref, fileName, { retry: false });
       const chunks: Buffer[] = [];
@@ -29,8 +28,5 @@ export async function readSmallFile(registry: RegistryAdapter, ref: PackageRef, 
       }
       return { data: Buffer.concat(chunks), headerSha256: response.header('x-checksum-sha256')?.toLowerCase() };
     },
-    { onRetry: (info) => registry.http.logRetry({ method: 'GET', url }, info) },
-  ).catch((error) => {
-    throw registry.http.networkError({ method: 'GET', url }, error);
-  });
+  );
 }

@@ -12,7 +12,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { withRetries, RetryableFailure } from '../http/retry.js';
+import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
 import { GenpackError } from './errors.js';
 import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
@@ -67,36 +67,31 @@ export async function uploadFile(
   const digest = async () => dataSha256 ?? (await attempt?.settled());
   const { knownIds } = options;
 
-  const result = await withRetries<UploadResult & { localSha256?: string }>(
-    registry.http.retryPolicy,
+  const result = await registry.http.retrying<UploadResult & { localSha256?: string }>(
+    { method: 'PUT', url: registry.fileUrl(ref, source.name) },
     async () => {
       const stored = await registry.upload(ref, source.name, body, size, { hidden: options.hidden });
       return { ...stored, localSha256: await digest() };
     },
-    {
-      onRetry: (info) => registry.http.logRetry({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, info),
-      // The body may have reached the registry before the connection broke ("stored, then the
-      // connection dropped"): look for a new row with the bytes we sent before sending them again.
-      beforeRetry: async () => {
-        const sent = await digest();
-        if (!sent) return undefined;
-        if (options.hidden && registry.flavour === 'gitlab') {
-          // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
-          // attempt was stored cannot be checked, and sending it again could add a duplicate.
-          throw new GenpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
-            hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
-          });
-        }
-        const rows = await registry.listRows(ref);
-        const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
-        if (!stored) return undefined;
-        options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
-        return { sha256: stored.sha256, size: stored.size, id: stored.id, packageId: stored.packageId, localSha256: sent };
-      },
+    // The body may have reached the registry before the connection broke ("stored, then the
+    // connection dropped"): look for a new row with the bytes we sent before sending them again.
+    async () => {
+      const sent = await digest();
+      if (!sent) return undefined;
+      if (options.hidden && registry.flavour === 'gitlab') {
+        // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
+        // attempt was stored cannot be checked, and sending it again could add a duplicate.
+        throw new GenpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
+          hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
+        });
+      }
+      const rows = await registry.listRows(ref);
+      const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
+      if (!stored) return undefined;
+      options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
+      return { sha256: stored.sha256, size: stored.size, id: stored.id, packageId: stored.packageId, localSha256: sent };
     },
-  ).catch((error) => {
-    throw registry.http.networkError({ method: 'PUT', url: registry.fileUrl(ref, source.name) }, error);
-  });
+  );
 
   const localSha256 = result.localSha256 ?? (await digest());
   if (!localSha256) throw new GenpackError('NETWORK', `${source.name}: the upload ended before the whole file was read`);
@@ -253,10 +248,7 @@ function partPath(path: string): string {
 }
 
 function retryingDownload(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, attempt: () => Promise<void>): Promise<void> {
-  const request = { method: 'GET' as const, url: registry.fileUrl(ref, target.name) };
-  return withRetries(registry.http.retryPolicy, attempt, { onRetry: (info) => registry.http.logRetry(request, info) }).catch((error) => {
-    throw registry.http.networkError(request, error);
-  });
+  return registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, attempt);
 }
 
 /** Checks the received digest against every SHA-256 the registry and the manifest give. */

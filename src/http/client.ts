@@ -9,7 +9,7 @@ import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, type Dispatcher } from './undici.js';
 import { GenpackError } from '../core/errors.js';
-import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryHooks, type RetryPolicy } from './retry.js';
 import { redactUrl } from './redact.js';
 
 export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -113,19 +113,24 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const retry = req.retry ?? (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE');
     if (!retry) return this.send(req);
+    return this.retrying(req, async (attempt) => {
+      const response = await this.send(req);
+      if (!RETRYABLE_STATUS.has(response.status) || attempt >= this.retryPolicy.attempts) return response;
+      const failure = retryableStatus(response);
+      if ((failure.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS) return response;
+      await response.drain();
+      throw failure;
+    });
+  }
+
+  /**
+   * Runs `attempt` under this client's retry policy, each retry logged against `req`, the final
+   * failure turned into a GenpackError naming it. For work that spans more than one request (a
+   * body that breaks half-way, a listing page, an upload checked before it is sent again).
+   */
+  async retrying<T>(req: Pick<HttpRequest, 'method' | 'url'>, attempt: (attemptNumber: number) => Promise<T>, beforeRetry?: RetryHooks<T>['beforeRetry']): Promise<T> {
     try {
-      return await withRetries(
-        this.retryPolicy,
-        async (attempt) => {
-          const response = await this.send(req);
-          if (!RETRYABLE_STATUS.has(response.status) || attempt >= this.retryPolicy.attempts) return response;
-          const failure = retryableStatus(response);
-          if ((failure.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS) return response;
-          await response.drain();
-          throw failure;
-        },
-        { onRetry: (info) => this.logRetry(req, info) },
-      );
+      return await withRetries(this.retryPolicy, attempt, { onRetry: (info) => this.logRetry(req, info), beforeRetry });
     } catch (error) {
       throw this.networkError(req, error);
     }
@@ -204,6 +209,13 @@ export function retryableStatus(response: HttpResponse): RetryableFailure {
 
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status);
+}
+
+/** A 429/5xx answer, drained, as the RetryableFailure a retry loop expects; any other answer as it is. */
+export async function throwIfRetryable(response: HttpResponse): Promise<HttpResponse> {
+  if (!isRetryableStatus(response.status)) return response;
+  await response.drain();
+  throw retryableStatus(response);
 }
 
 function wrapResponse(response: Dispatcher.ResponseData, url: URL, crossOrigin: boolean): HttpResponse {

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { isRetryableStatus, retryableStatus } from '../http/client.js';
+import { throwIfRetryable } from '../http/client.js';
 import type { DownloadRequest } from './types.js';
 
 export async function putFile(http: HttpClient, url: string | URL, body: () => Readable | Buffer, size: number): Promise<HttpResponse> {
@@ -26,10 +26,4 @@ export async function getFile(http: HttpClient, url: string, request: DownloadRe
     if (request.ifRange) headers['if-range'] = request.ifRange;
   }
   return throwIfRetryable(await http.request({ method: 'GET', url, headers, retry: request.retry }));
-}
-
-async function throwIfRetryable(response: HttpResponse): Promise<HttpResponse> {
-  if (!isRetryableStatus(response.status)) return response;
-  await response.drain();
-  throw retryableStatus(response);
 }

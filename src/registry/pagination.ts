@@ -3,9 +3,9 @@
  * gitlab-api.md §3) and the GitHub-style `Link: <…>; rel="next"` that GitLab and Gitea both send.
  */
 import type { GenpackError } from '../core/errors.js';
-import { isRetryableStatus, retryableStatus, type HttpClient, type HttpResponse } from '../http/client.js';
+import { throwIfRetryable, type HttpClient, type HttpResponse } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
-import { RetryableFailure, withRetries } from '../http/retry.js';
+import { RetryableFailure } from '../http/retry.js';
 
 /** Upper bound on pages, so a server that always answers "next" cannot loop us forever. */
 const MAX_PAGES = 10_000;
@@ -43,28 +43,18 @@ export async function fetchAllPages<T>(
     const pageUrl: URL = url;
     // The page is fetched and parsed inside the retries: a body that breaks half-way through a
     // listing is asked for again, like any other transient failure.
-    const result = await withRetries(
-      http.retryPolicy,
-      async () => {
-        const response = await http.request({ method: 'GET', url: pageUrl, retry: false });
-        if (isRetryableStatus(response.status)) {
-          await response.drain();
-          throw retryableStatus(response);
-        }
-        if (emptyOn.includes(response.status)) {
-          await response.drain();
-          return 'empty' as const;
-        }
-        if (response.status !== 200) return { kind: 'failed' as const, response };
-        try {
-          return { kind: 'page' as const, body: await response.json<T[]>(), next: nextPageUrl(response, pageUrl) };
-        } catch (error) {
-          throw new RetryableFailure(`the listing ${redactUrl(pageUrl)} broke`, undefined, undefined, { cause: error });
-        }
-      },
-      { onRetry: (info) => http.logRetry({ method: 'GET', url: pageUrl }, info) },
-    ).catch((error) => {
-      throw http.networkError({ method: 'GET', url: pageUrl }, error);
+    const result = await http.retrying({ method: 'GET', url: pageUrl }, async () => {
+      const response = await throwIfRetryable(await http.request({ method: 'GET', url: pageUrl, retry: false }));
+      if (emptyOn.includes(response.status)) {
+        await response.drain();
+        return 'empty' as const;
+      }
+      if (response.status !== 200) return { kind: 'failed' as const, response };
+      try {
+        return { kind: 'page' as const, body: await response.json<T[]>(), next: nextPageUrl(response, pageUrl) };
+      } catch (error) {
+        throw new RetryableFailure(`the listing ${redactUrl(pageUrl)} broke`, undefined, undefined, { cause: error });
+      }
     });
     if (result === 'empty') return items;
     if (result.kind === 'failed') throw await fail(result.response);
