@@ -300,12 +300,12 @@ function describeFailure(error) {
 
 ;// CONCATENATED MODULE: ./src/core/small-file.ts
 /**
- * Reads a small package file (a manifest) into memory, bounded, with the same retries as any
- * transfer: a body that breaks half-way is fetched again rather than failing the whole command.
+ * A small package file read whole into memory, bounded, with the same retries as any transfer: a
+ * body that breaks half-way is fetched again rather than failing the whole command.
  */
 
 
-async function readSmallFile(registry, ref, fileName, maxBytes) {
+async function fetchWhole(registry, ref, fileName, limit) {
     return registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, fileName) }, async () => {
         const response = await registry.download(ref, fileName, { retry: false });
         const chunks = [];
@@ -313,9 +313,9 @@ async function readSmallFile(registry, ref, fileName, maxBytes) {
         try {
             for await (const chunk of response.body) {
                 total += chunk.length;
-                if (total > maxBytes) {
+                if (total > limit.maxBytes) {
                     response.body.destroy();
-                    throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${fileName} is larger than ${maxBytes} bytes, too large to be a checksum manifest`);
+                    throw limit.tooLarge();
                 }
                 chunks.push(chunk);
             }
@@ -323,9 +323,19 @@ async function readSmallFile(registry, ref, fileName, maxBytes) {
         catch (error) {
             if (error instanceof core_errors/* GenpackError */.yh)
                 throw error;
-            throw new RetryableFailure(`reading ${fileName} broke after ${total} bytes`, undefined, undefined, { cause: error });
+            throw new RetryableFailure(`the download of ${fileName} broke after ${total} bytes`, undefined, undefined, { cause: error });
         }
-        return { data: Buffer.concat(chunks), headerSha256: response.header('x-checksum-sha256')?.toLowerCase() };
+        if (limit.expectedBytes !== undefined && total < limit.expectedBytes) {
+            throw new RetryableFailure(`the download of ${fileName} ended after ${total} of ${limit.expectedBytes} bytes`);
+        }
+        return { data: Buffer.concat(chunks, total), headerSha256: response.header('x-checksum-sha256')?.toLowerCase() };
+    });
+}
+/** A checksum manifest, at most `maxBytes`. */
+function readSmallFile(registry, ref, fileName, maxBytes) {
+    return fetchWhole(registry, ref, fileName, {
+        maxBytes,
+        tooLarge: () => new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${fileName} is larger than ${maxBytes} bytes, too large to be a checksum manifest`),
     });
 }
 
@@ -389,6 +399,7 @@ function progressTracker(reporter, name, size, now = Date.now) {
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  */
+
 
 
 
@@ -481,7 +492,7 @@ async function downloadFile(registry, ref, target, reporter) {
     let validator;
     const track = progressTracker(reporter, target.name, target.size ?? 0);
     try {
-        await retryingDownload(registry, ref, target, async () => {
+        await registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, async () => {
             // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
             const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
             validator ??= response.header('etag') ?? response.header('last-modified');
@@ -547,35 +558,15 @@ async function downloadFile(registry, ref, target, reporter) {
  */
 async function downloadSmallFile(registry, ref, target) {
     const listed = target.size;
-    let data = Buffer.alloc(0);
-    let headerSha;
-    await retryingDownload(registry, ref, target, async () => {
-        const response = await registry.download(ref, target.name, { retry: false });
-        headerSha = response.header('x-checksum-sha256')?.toLowerCase();
-        const chunks = [];
-        let received = 0;
-        try {
-            for await (const chunk of response.body) {
-                received += chunk.length;
-                if (received > listed)
-                    break;
-                chunks.push(chunk);
-            }
-        }
-        catch (error) {
-            throw new RetryableFailure(`the download of ${target.name} broke after ${received} bytes`, undefined, undefined, { cause: error });
-        }
-        if (received > listed) {
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
-                hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
-            });
-        }
-        if (received < listed)
-            throw new RetryableFailure(`the download of ${target.name} ended after ${received} of ${listed} bytes`);
-        data = Buffer.concat(chunks, received);
+    const { data, headerSha256 } = await fetchWhole(registry, ref, target.name, {
+        maxBytes: listed,
+        expectedBytes: listed,
+        tooLarge: () => new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
+            hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
+        }),
     });
-    const sha256 = (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
-    verifyDownload(target, sha256, headerSha);
+    const digest = sha256(data);
+    verifyDownload(target, digest, headerSha256);
     const temp = partPath(target.path);
     try {
         (0,external_node_fs_.writeFileSync)(temp, data, { flag: 'wx' });
@@ -585,16 +576,13 @@ async function downloadSmallFile(registry, ref, target) {
         (0,external_node_fs_.rmSync)(temp, { force: true });
         throw error;
     }
-    return { sha256, size: data.length };
+    return { sha256: digest, size: data.length };
 }
 /** Unique per process (random) and per file (counter), so that concurrent runs never share a temp file. */
 const PART_TAG = (0,external_node_crypto_.randomBytes)(4).toString('hex');
 let partCount = 0;
 function partPath(path) {
     return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.genpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
-}
-function retryingDownload(registry, ref, target, attempt) {
-    return registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, attempt);
 }
 /** Checks the received digest against every SHA-256 the registry and the manifest give. */
 function verifyDownload(target, sha256, headerSha) {

@@ -35,7 +35,6 @@ export interface DownloadResult {
   skipped: number;
 }
 
-
 export async function downloadPackage(registry: RegistryAdapter, options: DownloadOptions, reporter: Reporter): Promise<DownloadResult> {
   const { ref } = options;
   const manifestName = options.checksums ?? DEFAULT_MANIFEST;

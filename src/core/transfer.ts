@@ -15,10 +15,10 @@ import type { Readable } from 'node:stream';
 import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
 import { GenpackError } from './errors.js';
-import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
-
 import { LARGE_TRANSFER } from './events.js';
+import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
+import { fetchWhole } from './small-file.js';
 
 const largeTransfer = channel(LARGE_TRANSFER);
 
@@ -140,7 +140,7 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
   let validator: string | undefined;
   const track = progressTracker(reporter, target.name, target.size ?? 0);
   try {
-    await retryingDownload(registry, ref, target, async () => {
+    await registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, async () => {
       // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
       const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
       validator ??= response.header('etag') ?? response.header('last-modified');
@@ -202,32 +202,16 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
  */
 async function downloadSmallFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget): Promise<DownloadedFile> {
   const listed = target.size!;
-  let data = Buffer.alloc(0);
-  let headerSha: string | undefined;
-  await retryingDownload(registry, ref, target, async () => {
-    const response = await registry.download(ref, target.name, { retry: false });
-    headerSha = response.header('x-checksum-sha256')?.toLowerCase();
-    const chunks: Buffer[] = [];
-    let received = 0;
-    try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        received += chunk.length;
-        if (received > listed) break;
-        chunks.push(chunk);
-      }
-    } catch (error) {
-      throw new RetryableFailure(`the download of ${target.name} broke after ${received} bytes`, undefined, undefined, { cause: error });
-    }
-    if (received > listed) {
-      throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
+  const { data, headerSha256 } = await fetchWhole(registry, ref, target.name, {
+    maxBytes: listed,
+    expectedBytes: listed,
+    tooLarge: () =>
+      new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
         hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
-      });
-    }
-    if (received < listed) throw new RetryableFailure(`the download of ${target.name} ended after ${received} of ${listed} bytes`);
-    data = Buffer.concat(chunks, received);
+      }),
   });
-  const sha256 = createHash('sha256').update(data).digest('hex');
-  verifyDownload(target, sha256, headerSha);
+  const digest = sha256(data);
+  verifyDownload(target, digest, headerSha256);
   const temp = partPath(target.path);
   try {
     writeFileSync(temp, data, { flag: 'wx' });
@@ -236,7 +220,7 @@ async function downloadSmallFile(registry: RegistryAdapter, ref: PackageRef, tar
     rmSync(temp, { force: true });
     throw error;
   }
-  return { sha256, size: data.length };
+  return { sha256: digest, size: data.length };
 }
 
 /** Unique per process (random) and per file (counter), so that concurrent runs never share a temp file. */
@@ -245,10 +229,6 @@ let partCount = 0;
 
 function partPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.genpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
-}
-
-function retryingDownload(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, attempt: () => Promise<void>): Promise<void> {
-  return registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, attempt);
 }
 
 /** Checks the received digest against every SHA-256 the registry and the manifest give. */
