@@ -1410,6 +1410,8 @@ async function getFile(http, url, request) {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/messages.ts
+
+
 /**
  * The human part of a registry's error body: GitLab's `{"message": …}` / Grape's `{"error": …}`,
  * Gitea's v1 `{"message": …}`, or the plain text of Gitea's package routes.
@@ -1423,6 +1425,19 @@ function serverMessage(raw) {
     catch {
         return raw.trim();
     }
+}
+/**
+ * The error for an answer neither flavour gives a meaning to: a redirected write (writes are never
+ * followed, see HttpClient.send), or any other status.
+ */
+function unexpectedAnswer(method, what, response, request) {
+    if (response.status >= 300 && response.status < 400) {
+        return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
+            request,
+            hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
+        });
+    }
+    return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
 }
 
 ;// CONCATENATED MODULE: ./src/registry/pagination.ts
@@ -1667,13 +1682,7 @@ class GiteaRegistry {
             case 400:
                 return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
-                if (response.status >= 300 && response.status < 400) {
-                    return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
-                        request,
-                        hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
-                    });
-                }
-                return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+                return unexpectedAnswer(method, what, response, request);
         }
     }
     tooLarge(request, context) {
@@ -1898,13 +1907,7 @@ class GitlabRegistry {
                 }
                 return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
-                if (response.status >= 300 && response.status < 400) {
-                    return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
-                        request,
-                        hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
-                    });
-                }
-                return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+                return unexpectedAnswer(method, what, response, request);
         }
     }
 }

@@ -12,7 +12,7 @@ import { redactUrl } from '../http/redact.js';
 import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaRef } from './gitea-names.js';
 import { filesFromManifest } from './manifest-index.js';
 import { getFile, putFile } from './file-requests.js';
-import { serverMessage } from './messages.js';
+import { serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
 
@@ -227,13 +227,7 @@ export class GiteaRegistry implements RegistryAdapter {
       case 400:
         return new GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
       default:
-        if (response.status >= 300 && response.status < 400) {
-          return new GenpackError('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
-            request,
-            hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
-          });
-        }
-        return new GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+        return unexpectedAnswer(method, what, response, request);
     }
   }
 
