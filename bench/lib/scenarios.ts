@@ -195,6 +195,12 @@ function withFailures(g: Goal, row: Row | undefined): Goal {
   return { ...g, measured: `${g.measured}; ${row.failures.length} of ${runs} run(s) failed`, status: 'FAIL' };
 }
 
+/** The smaller median of two rows (the strictest baseline), or undefined when neither was measured. */
+function fastest(a?: Row, b?: Row): number | undefined {
+  const v = [median(a), median(b)].filter((x): x is number => x !== undefined);
+  return v.length ? Math.min(...v) : undefined;
+}
+
 /** Clean-up steps collected during a run and run together, right before the next measured upload. */
 function deferred(): { add(step: () => Promise<unknown>): void; run(): Promise<void> } {
   let steps: (() => Promise<unknown>)[] = [];
@@ -303,10 +309,6 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
 
   // Goals
   const oss = median(openssl);
-  const fastest = (a?: Row, b?: Row) => {
-    const v = [median(a), median(b)].filter((x): x is number => x !== undefined);
-    return v.length ? Math.min(...v) : undefined;
-  };
   const curlUp = fastest(rows['curl-up-nginx'], rows['curl-up-genpack serve']);
   const curlDown = fastest(rows['curl-down-nginx'], rows['curl-down-genpack serve']);
   const base = (c?: number) => (c === undefined || oss === undefined ? undefined : Math.max(c, oss));
@@ -442,10 +444,6 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
   for (const k of ['curl-up-nginx', 'curl-down-nginx', 'curl-up-genpack serve', 'curl-down-genpack serve', 'gp-pub', 'gp-get']) if (rows[k]) section.rows.push(rows[k]);
   if (!ctx.gp) section.notes.push(`genpack client not measured: ${ctx.gpMissing ?? 'unavailable'}.`);
 
-  const fastest = (a?: Row, b?: Row) => {
-    const v = [median(a), median(b)].filter((x): x is number => x !== undefined);
-    return v.length ? Math.min(...v) : undefined;
-  };
   const loopUp = fastest(rows['curl-up-nginx'], rows['curl-up-genpack serve']);
   const loopDown = fastest(rows['curl-down-nginx'], rows['curl-down-genpack serve']);
   const loopName = (dir: 'up' | 'down', v?: number) => (v === undefined ? '' : median(rows[`curl-${dir}-nginx`]) === v ? 'curl loop → nginx' : 'curl loop → genpack serve');
