@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { cli, gitlabEnv, serve, tempDir, writeTree } from '../helpers/harness.js';
+import { cli, cliProcess, gitlabEnv, serve, tempDir, writeTree } from '../helpers/harness.js';
 import { apiJson, packageFiles } from '../helpers/gitlab.js';
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -202,4 +202,22 @@ test('publish --hidden: not listed by GitLab, yet re-runs skip and downloads wor
   const hidden = await apiJson<{ id: number }[]>(server, server.tokens.maintainer, '/projects/1/packages?package_name=app&status=hidden');
   const files = await fetch(`${server.url}/api/v4/projects/1/packages/${hidden[0].id}/package_files`, { headers: { 'PRIVATE-TOKEN': server.tokens.maintainer } });
   assert.equal(files.status, 404, 'its files cannot be listed: the manifest was the index');
+});
+
+test('the bundle prints every progress line and the error that ends a run, though it writes them in batches', async () => {
+  // src/bin.ts writes stderr once per event-loop turn; nothing may be lost, including what a
+  // failing run prints last.
+  const server = await serve();
+  const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.bin`, `content ${i}`]));
+  const work = await writeTree(await tempDir(), files);
+  const env = gitlabEnv(server, server.tokens.maintainer);
+  const ok = await cliProcess(['publish', '.', '--name', 'app', '--version', '1.0.0'], { env, cwd: work });
+  assert.equal(ok.code, 0, ok.stderr);
+  for (const name of [...Object.keys(files), 'SHA256SUMS']) {
+    assert.match(ok.stderr, new RegExp(`^uploading +${name.replace('.', '\\.')} `, 'm'));
+    assert.match(ok.stderr, new RegExp(`^uploaded +${name.replace('.', '\\.')} `, 'm'));
+  }
+  const failed = await cliProcess(['publish', '.', '--name', 'app', '--version', '1.0.0', '--if-exists', 'fail'], { env, cwd: work });
+  assert.equal(failed.code, 1);
+  assert.match(failed.stderr, /genpack: error: 40 file\(s\) already exist in this version and --if-exists is fail:\n(  f\d+\.bin\n){40}  hint: /);
 });
