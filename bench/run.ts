@@ -1,4 +1,4 @@
-// genpack benchmark: genpack vs curl/openssl against Debian's nginx (DAV PUT) and `genpack serve`.
+// relpack benchmark: relpack vs curl/openssl against Debian's nginx (DAV PUT) and `relpack serve`.
 //
 //   npm run bench                         # full run, writes docs/benchmarks.md
 //   npm run bench -- --quick              # smoke run (small sizes, 1 run), writes bench/.work/benchmarks-quick.md
@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { haveCommand, installCleanupHandlers, killAll, loadAvg, run, splitCommand } from './lib/proc.js';
 import { availableParallelism } from 'node:os';
 import { startNginx, type NginxServer } from './lib/nginx.js';
-import { genpackCli, startGenpackServer, type GenpackServer } from './lib/genpack.js';
+import { relpackCli, startRelpackServer, type RelpackServer } from './lib/relpack.js';
 import { largeFile, nginxTarget, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
 import { fmtRate } from './lib/stats.js';
 import { goalsTable, machineInfo, renderMarkdown, sectionTable, type Goal, type Section } from './lib/report.js';
@@ -40,13 +40,13 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   --quiet-wait S      before each measured command, wait up to S seconds for other processes to leave
                       the CPUs idle (default 30; 5 with --quick; 0 = don't wait)
   --runs-huge N       runs for the 4 GiB scenario (default: --runs)
-  --genpack <cmd>     genpack command line (default: "node dist/cli/index.js")
-  --server <mode>     auto | cli (genpack serve) | module (node --import tsx src/server/main.ts); default auto
-  --fsync             keep genpack serve's fsync of stored files (default off, like nginx)
-  --token <t>         token for genpack serve (default: parsed from its output, else GENPACK_TOKEN)
+  --relpack <cmd>     relpack command line (default: "node dist/cli/index.js")
+  --server <mode>     auto | cli (relpack serve) | module (node --import tsx src/server/main.ts); default auto
+  --fsync             keep relpack serve's fsync of stored files (default off, like nginx)
+  --token <t>         token for relpack serve (default: parsed from its output, else RELPACK_TOKEN)
   --out <file>        markdown report (default docs/benchmarks.md; bench/.work/benchmarks-quick.md with --quick)
-  --work-dir <dir>    where nginx/genpack serve store uploads and downloads land (default bench/.work;
-                      e.g. /dev/shm/genpack-bench to measure without disk noise). Test data stays in bench/.work/data
+  --work-dir <dir>    where nginx/relpack serve store uploads and downloads land (default bench/.work;
+                      e.g. /dev/shm/relpack-bench to measure without disk noise). Test data stays in bench/.work/data
   --fresh             report only this run's scenarios (by default, scenarios not run this time are
                       taken from their last stored result in bench/.work/results/)
   --keep              keep uploaded data in bench/.work after the run
@@ -71,7 +71,7 @@ interface StoredResult {
   goals: Goal[];
   date: string;
   command: string;
-  genpack?: string;
+  relpack?: string;
 }
 
 function fail(msg: string, code = 2): never {
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       runs: { type: 'string' },
       'runs-huge': { type: 'string' },
-      genpack: { type: 'string', default: 'node dist/cli/index.js' },
+      relpack: { type: 'string', default: 'node dist/cli/index.js' },
       server: { type: 'string', default: 'auto' },
       token: { type: 'string' },
       out: { type: 'string' },
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   }
 
   let nginx: NginxServer | undefined;
-  let serve: GenpackServer | undefined;
+  let serve: RelpackServer | undefined;
   installCleanupHandlers();
 
   const notes: string[] = [];
@@ -194,12 +194,12 @@ async function main(): Promise<void> {
     log,
   };
 
-  // genpack client.
-  let genpackVersion: string | undefined;
+  // relpack client.
+  let relpackVersion: string | undefined;
   const head = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, timeoutMs: 10_000, captureStdout: true }).catch(() => undefined);
   const gitHead = head?.code === 0 ? head.stdout.trim() : undefined;
-  const gpArgv = splitCommand(values.genpack!);
-  if (gpArgv.length === 0) fail('--genpack must not be empty');
+  const gpArgv = splitCommand(values.relpack!);
+  if (gpArgv.length === 0) fail('--relpack must not be empty');
   const gpArgvAbs = gpArgv[0] === 'node' ? [process.execPath, ...gpArgv.slice(1)] : gpArgv;
   const script = gpArgv[0] === 'node' ? gpArgv.find((a, i) => i > 0 && !a.startsWith('-')) : undefined;
   if (script && !existsSync(resolve(repoRoot, script))) {
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   } else {
     const v = await run(gpArgvAbs[0]!, [...gpArgvAbs.slice(1), '--version'], { cwd: repoRoot, timeoutMs: 30_000, captureStdout: true });
     if (v.code === 0) {
-      ctx.gp = genpackCli(gpArgvAbs, repoRoot);
+      ctx.gp = relpackCli(gpArgvAbs, repoRoot);
       // dist/ may be rebuilt from a working tree that differs from HEAD: identify the bundle itself too.
       // Hash every file next to the entry point (ncc splits the bundle into chunks).
       const bundleDir = script ? dirname(resolve(repoRoot, script)) : undefined;
@@ -221,13 +221,13 @@ async function main(): Promise<void> {
         bundleHash = h.digest('hex').slice(0, 12);
       }
       const bundleName = bundleDir ? `${bundleDir.slice(repoRoot.length + 1) || bundleDir}/` : '';
-      genpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? `, repo HEAD ${gitHead}` : ''}${bundleHash ? `, ${bundleName} content hash ${bundleHash}` : ''}`;
-      notes.push(`genpack under test: \`${values.genpack}\` (${genpackVersion}).`);
+      relpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? `, repo HEAD ${gitHead}` : ''}${bundleHash ? `, ${bundleName} content hash ${bundleHash}` : ''}`;
+      notes.push(`relpack under test: \`${values.relpack}\` (${relpackVersion}).`);
     } else {
-      ctx.gpMissing = `\`${values.genpack} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`;
+      ctx.gpMissing = `\`${values.relpack} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`;
     }
   }
-  if (ctx.gpMissing) log(`! genpack client unavailable: ${ctx.gpMissing}`);
+  if (ctx.gpMissing) log(`! relpack client unavailable: ${ctx.gpMissing}`);
 
   const needServers = only.has('large') || only.has('huge') || only.has('small');
   if (needServers) {
@@ -235,14 +235,14 @@ async function main(): Promise<void> {
     ctx.nginx = nginxTarget(nginx);
     log(`nginx listening on ${nginx.url} (pid ${nginx.daemon.pid})`);
     try {
-      serve = await startGenpackServer({ genpack: gpArgvAbs, genpackAvailable: !!ctx.gp, repoRoot, workDir, tokenOverride: values.token, fsync: values.fsync!, mode: serverMode, log });
+      serve = await startRelpackServer({ relpack: gpArgvAbs, relpackAvailable: !!ctx.gp, repoRoot, workDir, tokenOverride: values.token, fsync: values.fsync!, mode: serverMode, log });
       ctx.serve = serveTarget(serve);
-      log(`genpack serve listening on ${serve.url} (pid ${serve.pid}, via ${serve.how})`);
-      notes.push(`genpack server: \`${serve.how}\`${values.fsync ? '' : ' (storage.fsync off, as nginx does not fsync either; --fsync turns it on)'}.`);
+      log(`relpack serve listening on ${serve.url} (pid ${serve.pid}, via ${serve.how})`);
+      notes.push(`relpack server: \`${serve.how}\`${values.fsync ? '' : ' (storage.fsync off, as nginx does not fsync either; --fsync turns it on)'}.`);
     } catch (err) {
       const msg = (err as Error).message.split('\n')[0];
-      log(`! genpack serve unavailable: ${msg}`);
-      notes.push(`genpack serve could not be started (${msg}); only the nginx baselines were measured.`);
+      log(`! relpack serve unavailable: ${msg}`);
+      notes.push(`relpack serve could not be started (${msg}); only the nginx baselines were measured.`);
     }
   }
 
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}` : ''}`;
   const results = new Map<string, StoredResult>();
   const add = (r: { section: Section; goals: Goal[] }) => {
-    const stored: StoredResult = { ...r, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), command, genpack: genpackVersion };
+    const stored: StoredResult = { ...r, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), command, relpack: relpackVersion };
     results.set(r.section.id, stored);
     writeFileSync(join(resultsDir, `${r.section.id}.json`), JSON.stringify(stored, null, 2));
     log(`\n### ${r.section.title}\n\n${sectionTable(r.section)}\n`);
@@ -292,7 +292,7 @@ async function main(): Promise<void> {
     if (!r && !values.fresh) {
       try {
         r = JSON.parse(readFileSync(join(resultsDir, `${id}.json`), 'utf8')) as StoredResult;
-        r.section.notes.push(`From an earlier run (${r.date}, \`${r.command}\`, genpack ${r.genpack ?? 'unknown'}); this run did not include this scenario.`);
+        r.section.notes.push(`From an earlier run (${r.date}, \`${r.command}\`, relpack ${r.relpack ?? 'unknown'}); this run did not include this scenario.`);
         log(`(report: keeping the ${id} results of ${r.date})`);
       } catch {
         r = undefined;

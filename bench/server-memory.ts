@@ -1,4 +1,4 @@
-// Memory and throughput of `genpack serve` on one large file.
+// Memory and throughput of `relpack serve` on one large file.
 //
 //   node --import tsx bench/server-memory.ts [--size 2GiB] [--runs 5] [--no-nginx] [--keep]
 //
@@ -6,7 +6,7 @@
 // without the CLI), uploads then downloads a generated sparse file with curl (streamed from and
 // to disk), samples the server's VmRSS from /proc every 20 ms and prints the growth over the idle
 // baseline. If nginx is installed it also times a 1 GiB download (curl -o /dev/null, median of
-// N runs) from genpack serve and from nginx serving the same file, and prints the ratio.
+// N runs) from relpack serve and from nginx serving the same file, and prints the ratio.
 // Goals: RSS growth < 64 MiB; download within 1.5x of nginx.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, ftruncateSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -41,7 +41,7 @@ export interface ServerMemoryResult {
   uploadSeconds: number;
   downloadSeconds: number;
   checksumOk: boolean;
-  speed?: { bytes: number; runs: number; genpackMedianS: number; nginxMedianS: number; ratio: number };
+  speed?: { bytes: number; runs: number; relpackMedianS: number; nginxMedianS: number; ratio: number };
 }
 
 export async function measureServerMemory(opts: ServerMemoryOptions): Promise<ServerMemoryResult> {
@@ -69,7 +69,7 @@ export async function measureServerMemory(opts: ServerMemoryOptions): Promise<Se
   try {
     await new Promise((r) => setTimeout(r, 300));
     const baseline = sampler.current();
-    log(`genpack serve pid ${server.child.pid} at ${server.url}; idle RSS ${(baseline / 1024).toFixed(1)} MiB`);
+    log(`relpack serve pid ${server.child.pid} at ${server.url}; idle RSS ${(baseline / 1024).toFixed(1)} MiB`);
 
     sampler.reset();
     let t0 = performance.now();
@@ -112,7 +112,7 @@ export async function measureServerMemory(opts: ServerMemoryOptions): Promise<Se
   }
 }
 
-async function compareWithNginx(nginx: string, work: string, genpackUrl: string, token: string, opts: ServerMemoryOptions, log: (l: string) => void) {
+async function compareWithNginx(nginx: string, work: string, relpackUrl: string, token: string, opts: ServerMemoryOptions, log: (l: string) => void) {
   const bytes = Math.min(opts.timedBytes ?? 1024 * MiB, opts.sizeBytes);
   const runs = opts.runs ?? 5;
   const root = join(work, 'nginx-root');
@@ -122,8 +122,8 @@ async function compareWithNginx(nginx: string, work: string, genpackUrl: string,
   const fd = openSync(file, 'w');
   ftruncateSync(fd, bytes);
   closeSync(fd);
-  // Upload the same bytes to genpack serve.
-  const up = curl(['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', `PRIVATE-TOKEN: ${token}`, '--upload-file', file, `${genpackUrl}/api/v4/projects/1/packages/generic/bench/1.0.0/timed.bin`]);
+  // Upload the same bytes to relpack serve.
+  const up = curl(['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', `PRIVATE-TOKEN: ${token}`, '--upload-file', file, `${relpackUrl}/api/v4/projects/1/packages/generic/bench/1.0.0/timed.bin`]);
   if (up.trim() !== '201') throw new Error(`timed upload answered ${up}`);
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
@@ -142,13 +142,13 @@ async function compareWithNginx(nginx: string, work: string, genpackUrl: string,
     const n: number[] = [];
     // interleave so page-cache and CPU-frequency effects hit both alike
     for (let i = 0; i < runs; i++) {
-      g.push(time(`${genpackUrl}/api/v4/projects/1/packages/generic/bench/1.0.0/timed.bin`, ['-H', `PRIVATE-TOKEN: ${token}`]));
+      g.push(time(`${relpackUrl}/api/v4/projects/1/packages/generic/bench/1.0.0/timed.bin`, ['-H', `PRIVATE-TOKEN: ${token}`]));
       n.push(time(`http://127.0.0.1:${port}/timed.bin`, []));
     }
     const gm = median(g);
     const nm = median(n);
-    log(`timed ${fmtBytes(bytes)} download, median of ${runs}: genpack serve ${gm.toFixed(3)} s (${fmtRate(bytes, gm)}), nginx ${nm.toFixed(3)} s (${fmtRate(bytes, nm)}), ratio ${(gm / nm).toFixed(2)}x (goal ≤ 1.5x)`);
-    return { bytes, runs, genpackMedianS: gm, nginxMedianS: nm, ratio: gm / nm };
+    log(`timed ${fmtBytes(bytes)} download, median of ${runs}: relpack serve ${gm.toFixed(3)} s (${fmtRate(bytes, gm)}), nginx ${nm.toFixed(3)} s (${fmtRate(bytes, nm)}), ratio ${(gm / nm).toFixed(2)}x (goal ≤ 1.5x)`);
+    return { bytes, runs, relpackMedianS: gm, nginxMedianS: nm, ratio: gm / nm };
   } finally {
     await stop(ng, 'SIGQUIT');
   }
@@ -167,7 +167,7 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; url: string 
       if (m && /admin token/.test(out)) resolve({ child, url: m[1]! });
     });
     child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`genpack serve exited ${code}: ${err}`)));
+    child.on('exit', (code) => reject(new Error(`relpack serve exited ${code}: ${err}`)));
   });
 }
 

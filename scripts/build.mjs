@@ -16,12 +16,12 @@ const bundles = [
   { entry: 'src/action.ts', out: '.', optional: true },
 ];
 
-const target = check ? mkdtempSync(join(tmpdir(), 'genpack-dist-')) : join(root, 'dist');
+const target = check ? mkdtempSync(join(tmpdir(), 'relpack-dist-')) : join(root, 'dist');
 try {
   for (const bundle of bundles) {
     if (bundle.optional && !existsSync(join(root, bundle.entry))) continue;
     // ncc empties its output folder, so each bundle is built apart and copied into place.
-    const scratch = mkdtempSync(join(tmpdir(), 'genpack-ncc-'));
+    const scratch = mkdtempSync(join(tmpdir(), 'relpack-ncc-'));
     execFileSync(ncc, ['build', esmEntry(bundle.entry), '-o', scratch, '--minify', '--transpile-only', '--no-source-map-register', '--quiet', '--target', 'es2022'], { stdio: 'inherit', cwd: root });
     const file = join(scratch, 'index.js');
     if (bundle.executable) {

@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: genpack's main job end to end on a fresh machine, with no registry to install.
- * Starts the embedded `genpack serve`, publishes a sample release directory with the built CLI,
+ * `npm run demo`: relpack's main job end to end on a fresh machine, with no registry to install.
+ * Starts the embedded `relpack serve`, publishes a sample release directory with the built CLI,
  * downloads it back into another directory, and checks every file byte for byte.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,35 +15,35 @@ const root = new URL('..', import.meta.url).pathname;
 const bundle = join(root, 'dist/cli/index.js');
 if (!existsSync(bundle)) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
 
-const work = await mkdtemp(join(tmpdir(), 'genpack-demo-'));
+const work = await mkdtemp(join(tmpdir(), 'relpack-demo-'));
 const server = await startServer({ port: 0, dataDir: join(work, 'registry') });
 let failed = false;
 try {
   const release = join(work, 'release');
   const files: Record<string, Buffer> = {
-    'genpack-demo-linux-amd64.tar.gz': randomBytes(8 * 1024 * 1024),
-    'genpack-demo-darwin-arm64.tar.gz': randomBytes(6 * 1024 * 1024),
-    'docs/README.txt': Buffer.from('genpack demo release\n'),
+    'relpack-demo-linux-amd64.tar.gz': randomBytes(8 * 1024 * 1024),
+    'relpack-demo-darwin-arm64.tar.gz': randomBytes(6 * 1024 * 1024),
+    'docs/README.txt': Buffer.from('relpack demo release\n'),
     'docs/licenses/THIRD-PARTY.txt': Buffer.from('none\n'),
   };
   for (const [name, data] of Object.entries(files)) {
     await mkdir(dirname(join(release, name)), { recursive: true });
     await writeFile(join(release, name), data);
   }
-  const env = { ...process.env, GENPACK_URL: server.url, GENPACK_PROJECT: '1', GENPACK_TOKEN: server.tokens.maintainer };
+  const env = { ...process.env, RELPACK_URL: server.url, RELPACK_PROJECT: '1', RELPACK_TOKEN: server.tokens.maintainer };
   // The registry runs in this process, so the CLI runs beside it asynchronously.
-  const genpack = async (...args: string[]) => {
-    console.log(`\n$ genpack ${args.join(' ')}`);
+  const relpack = async (...args: string[]) => {
+    console.log(`\n$ relpack ${args.join(' ')}`);
     const child = spawn(process.execPath, [bundle, ...args], { stdio: 'inherit', env, cwd: work });
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    if (status !== 0) throw new Error(`genpack ${args[0]} exited with ${status}`);
+    if (status !== 0) throw new Error(`relpack ${args[0]} exited with ${status}`);
   };
 
-  console.log(`genpack serve is listening on ${server.url} (project 1 = demo/app)`);
-  await genpack('publish', 'release', '--name', 'genpack-demo', '--version', '1.0.0');
-  await genpack('publish', 'release', '--name', 'genpack-demo', '--version', '1.0.0');
-  await genpack('list', '--name', 'genpack-demo', '--version', '1.0.0');
-  await genpack('download', '--name', 'genpack-demo', '--version', '1.0.0', '--out', 'downloaded');
+  console.log(`relpack serve is listening on ${server.url} (project 1 = demo/app)`);
+  await relpack('publish', 'release', '--name', 'relpack-demo', '--version', '1.0.0');
+  await relpack('publish', 'release', '--name', 'relpack-demo', '--version', '1.0.0');
+  await relpack('list', '--name', 'relpack-demo', '--version', '1.0.0');
+  await relpack('download', '--name', 'relpack-demo', '--version', '1.0.0', '--out', 'downloaded');
 
   const downloaded = join(work, 'downloaded');
   for (const [name, data] of Object.entries(files)) {

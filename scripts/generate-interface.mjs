@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates genpack's interface files from component.yml, the one declaration of its inputs and
+// Generates relpack's interface files from component.yml, the one declaration of its inputs and
 // outputs:
 //   action.yml                          the action's inputs, outputs and runs
 //   templates/<t>.yml                   the `spec:` header above `---` (the job below is hand-written)
@@ -124,9 +124,9 @@ export function renderActionYml(spec) {
   const outputs = {};
   for (const output of spec.outputs) outputs[output.name] = { description: `${output.description} (${output.operations.join(', ')})` };
   const doc = {
-    name: 'genpack',
+    name: 'relpack',
     description: 'Publish, verify and download release binaries in GitLab and Gitea/Forgejo generic package registries, SHA-256 checked end to end.',
-    author: 'genpack',
+    author: 'relpack',
     branding: { icon: 'package', color: 'orange' },
     inputs,
     outputs,

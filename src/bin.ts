@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `genpack` executable: runs the CLI with this process's argv, environment and streams.
+ * The `relpack` executable: runs the CLI with this process's argv, environment and streams.
  * `--version` answers before the rest of the bundle is loaded: scripts and CI images call it to
  * check what they have, and it should cost little more than starting Node.
  */

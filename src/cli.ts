@@ -1,5 +1,5 @@
 /**
- * The genpack command line: argv + environment -> typed options -> core -> printed result and exit
+ * The relpack command line: argv + environment -> typed options -> core -> printed result and exit
  * status (0 success, 1 the operation failed, 2 bad usage or invalid input).
  *
  * Progress goes to stderr, the result to stdout (a summary, or JSON with --json). Everything
@@ -8,7 +8,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 import { downloadPackage } from './core/download.js';
-import { GenpackError, usageError } from './core/errors.js';
+import { RelpackError, usageError } from './core/errors.js';
 import { formatBytes } from './core/format.js';
 import { listPackage } from './core/list.js';
 import { DEFAULT_MANIFEST } from './core/manifest.js';
@@ -33,32 +33,32 @@ const CONNECTION_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
-const USAGE = `genpack ${pkg.version}: publish, verify and fetch release binaries in GitLab and Gitea/Forgejo generic package registries
+const USAGE = `relpack ${pkg.version}: publish, verify and fetch release binaries in GitLab and Gitea/Forgejo generic package registries
 
 Usage:
-  genpack publish <file|dir|glob>... --name NAME --version VERSION
+  relpack publish <file|dir|glob>... --name NAME --version VERSION
           [--if-exists skip|fail|replace] [--concurrency N] [--checksums SHA256SUMS|none]
           [--hidden] [--dry-run] [--json]
-  genpack download [FILE...] --name NAME --version VERSION --out DIR
+  relpack download [FILE...] --name NAME --version VERSION --out DIR
           [--concurrency N] [--no-verify] [--json]
-  genpack list --name NAME [--version VERSION] [--json]
-  genpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
-  genpack publish <file|dir|glob>... --name NAME --bump LEVEL [--preid ID]
+  relpack list --name NAME [--version VERSION] [--json]
+  relpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
+  relpack publish <file|dir|glob>... --name NAME --bump LEVEL [--preid ID]
           [--version-variable VAR] [--version-from variable|tag|registry]
           [--version-store gitlab|gitea|github] [--initial-version 0.0.0] [--dry-run] [--json]
-  genpack version show|next|commit --name NAME [--version-variable VAR] [--version-from …]
+  relpack version show|next|commit --name NAME [--version-variable VAR] [--version-from …]
           [--bump LEVEL] [--preid ID] [--version VERSION --previous-version VERSION|none]
   (LEVEL: major, minor, patch, premajor, preminor, prepatch, prerelease, auto;
    download --version also takes ^1.4, ~1.4.2, latest, latest-prerelease;
-   variables token: GENPACK_VARIABLES_TOKEN, else GENPACK_TOKEN)
-  genpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
+   variables token: RELPACK_VARIABLES_TOKEN, else RELPACK_TOKEN)
+  relpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
 
 Connection (flag, else environment, else CI default):
-  --url URL          GENPACK_URL, else CI_SERVER_URL (GitLab) / GITHUB_SERVER_URL (Gitea)
-  --project ID|PATH  GENPACK_PROJECT, else CI_PROJECT_ID                      (GitLab)
-  --owner OWNER      GENPACK_OWNER, else GITHUB_REPOSITORY_OWNER             (Gitea)
-  --registry gitlab|gitea   GENPACK_REGISTRY, else detected
-  token              GENPACK_TOKEN (GENPACK_TOKEN_TYPE=private|deploy|basic), else CI_JOB_TOKEN
+  --url URL          RELPACK_URL, else CI_SERVER_URL (GitLab) / GITHUB_SERVER_URL (Gitea)
+  --project ID|PATH  RELPACK_PROJECT, else CI_PROJECT_ID                      (GitLab)
+  --owner OWNER      RELPACK_OWNER, else GITHUB_REPOSITORY_OWNER             (Gitea)
+  --registry gitlab|gitea   RELPACK_REGISTRY, else detected
+  token              RELPACK_TOKEN (RELPACK_TOKEN_TYPE=private|deploy|basic), else CI_JOB_TOKEN
 
 Exit status: 0 success, 1 the operation failed, 2 bad usage or invalid input.
 `;
@@ -75,7 +75,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const mask = (text: string) => maskSecrets(text, secrets);
   const out = (text: string) => io.stdout(mask(text));
   const err = (text: string) => io.stderr(mask(text));
-  for (const name of ['GENPACK_TOKEN', 'GENPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
+  for (const name of ['RELPACK_TOKEN', 'RELPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
     const value = io.env[name];
     if (value) secrets.push(value);
   }
@@ -108,19 +108,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runServe(rest);
       }
       default:
-        throw usageError(`unknown command ${JSON.stringify(command)}`, 'run genpack --help for the commands');
+        throw usageError(`unknown command ${JSON.stringify(command)}`, 'run relpack --help for the commands');
     }
   } catch (error) {
     const errors = Array.isArray((error as { errors?: unknown[] }).errors) ? (error as { errors: unknown[] }).errors : [error];
-    for (const e of errors) err(`genpack: error: ${e instanceof GenpackError ? e.describe() : ((e as Error).stack ?? String(e))}\n`);
+    for (const e of errors) err(`relpack: error: ${e instanceof RelpackError ? e.describe() : ((e as Error).stack ?? String(e))}\n`);
     // With --json, a failure is machine-readable too: scripts read stdout, people read stderr.
     if (rest.includes('--json')) {
       const described = errors.map((e) =>
-        e instanceof GenpackError ? { code: e.code, message: e.message, hint: e.hint, request: e.request } : { code: 'INTERNAL', message: (e as Error).message ?? String(e) },
+        e instanceof RelpackError ? { code: e.code, message: e.message, hint: e.hint, request: e.request } : { code: 'INTERNAL', message: (e as Error).message ?? String(e) },
       );
       out(JSON.stringify({ command, ok: false, errors: described }, null, 2) + '\n');
     }
-    return Math.max(...errors.map((e) => (e instanceof GenpackError ? e.exitCode : 1)));
+    return Math.max(...errors.map((e) => (e instanceof RelpackError ? e.exitCode : 1)));
   }
 }
 
@@ -130,7 +130,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   try {
     return parseArgs({ args, options: { ...CONNECTION_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError(`${command}: ${(error as Error).message}`, `run genpack --help for the options of ${command}`);
+    throw usageError(`${command}: ${(error as Error).message}`, `run relpack --help for the options of ${command}`);
   }
 }
 
@@ -154,7 +154,7 @@ async function open(values: { url?: string; project?: string; owner?: string; re
   const log = (line: string) => {
     if (!values.quiet) err(`${line}\n`);
   };
-  const { registry, connection } = await connect(connectionInput(values), io.env, { log, userAgent: `genpack/${pkg.version}` });
+  const { registry, connection } = await connect(connectionInput(values), io.env, { log, userAgent: `relpack/${pkg.version}` });
   secrets.push(...connection.secrets, ...registry.http.secrets());
   log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
   return { registry, connection };
@@ -290,7 +290,7 @@ function resolvePath(cwd: string, path: string): string {
   return path.startsWith('/') ? path : `${cwd}/${path}`;
 }
 
-// --- versions: `publish --bump …` and `genpack version show|next|commit` -------------------------
+// --- versions: `publish --bump …` and `relpack version show|next|commit` -------------------------
 
 const VERSION_OPTIONS = {
   bump: { type: 'string' },
@@ -331,7 +331,7 @@ function openStore(values: VersionValues, connection: Parameters<typeof resolveV
   const log = (line: string) => {
     if (!values.quiet) err(`${line}\n`);
   };
-  const resolved = resolveVersionStore({ store: values['version-store'], connection }, io.env, { log, userAgent: `genpack/${pkg.version}` });
+  const resolved = resolveVersionStore({ store: values['version-store'], connection }, io.env, { log, userAgent: `relpack/${pkg.version}` });
   secrets.push(...resolved.secrets);
   log(`version variable ${values['version-variable']}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
   return resolved;
@@ -386,7 +386,7 @@ async function versionCommand(args: string[], io: CliIo, out: Out, err: Out, sec
   const [step, ...rest] = args;
   if (step !== 'show' && step !== 'next' && step !== 'commit') {
     if (step === '--help' || step === '-h') return out(USAGE), 0;
-    throw usageError(`genpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run genpack --help');
+    throw usageError(`relpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run relpack --help');
   }
   const command = `version ${step}`;
   const { values } = parse(
@@ -400,7 +400,7 @@ async function versionCommand(args: string[], io: CliIo, out: Out, err: Out, sec
     if (!values['version-variable']) throw usageError('version commit needs --version-variable NAME');
     required(values.version, '--version', command);
     if (values['previous-version'] === undefined) {
-      throw usageError('version commit needs --previous-version (what `genpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
+      throw usageError('version commit needs --previous-version (what `relpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
     }
   } else if (values.version !== undefined || values['previous-version'] !== undefined) {
     throw usageError(`--version and --previous-version are for version commit, not ${command}`);

@@ -15,7 +15,7 @@
  *   ~590 ms of CPU with them and ~450 ms interpreted. A streamed file is different: its per-chunk
  *   loop runs thousands of times (interpreted, a 1 GiB download took 2.2 s of user CPU instead of
  *   1.2 s), so the JIT is switched back on when core announces one (LARGE_TRANSFER). Not for
- *   `genpack serve`, which runs for long.
+ *   `relpack serve`, which runs for long.
  * All are V8 settings made before anything else is loaded; none changes behaviour.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';

@@ -11,7 +11,7 @@ test('npm run demo: the quick start round trip succeeds', async () => {
   child.stderr.on('data', (d) => (output += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, output);
-  assert.match(output, /published genpack-demo 1\.0\.0: 5 uploaded, 0 skipped/);
-  assert.match(output, /published genpack-demo 1\.0\.0: 0 uploaded, 5 skipped/);
+  assert.match(output, /published relpack-demo 1\.0\.0: 5 uploaded, 0 skipped/);
+  assert.match(output, /published relpack-demo 1\.0\.0: 0 uploaded, 5 skipped/);
   assert.match(output, /demo OK: 4 files and SHA256SUMS published/);
 });

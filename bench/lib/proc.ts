@@ -1,6 +1,6 @@
 // Child-process helpers for the benchmark harness: timed runs with timeouts,
 // optional peak-RSS measurement through /usr/bin/time, long-running daemons
-// (nginx, genpack serve) and guaranteed cleanup on exit / SIGINT / SIGTERM.
+// (nginx, relpack serve) and guaranteed cleanup on exit / SIGINT / SIGTERM.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,7 +82,7 @@ export function run(cmd: string, args: string[], opts: RunOptions): Promise<RunR
   let argv = args;
   let rssFile: string | undefined;
   if (opts.measureRss) {
-    rssFile = join(tmpdir(), `genpack-bench-rss-${process.pid}-${rssFileSeq++}`);
+    rssFile = join(tmpdir(), `relpack-bench-rss-${process.pid}-${rssFileSeq++}`);
     file = '/usr/bin/time';
     argv = ['-f', '%M %U %S', '-o', rssFile, '--', cmd, ...args];
   }

@@ -170,14 +170,14 @@ export function renderMarkdown(opts: {
     [
       '```sh',
       'apt-get install -y nginx time        # prerequisites (plus curl, openssl; hyperfine optional)',
-      'npm run build                        # genpack under test: dist/cli/index.js',
+      'npm run build                        # relpack under test: dist/cli/index.js',
       'npm run bench                        # everything, 5 runs each; rewrites docs/benchmarks.md',
       'npm run bench -- --quick             # smoke run; writes bench/.work/benchmarks-quick.md',
       'npm run bench -- --only small,startup --runs 3',
-      'npm run bench -- --work-dir /dev/shm/genpack-bench   # server storage + downloads on tmpfs',
+      'npm run bench -- --work-dir /dev/shm/relpack-bench   # server storage + downloads on tmpfs',
       '```',
       '',
-      'Other flags: `--runs-huge N` (4 GiB runs), `--genpack "<cmd>"` (default `node dist/cli/index.js`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
+      'Other flags: `--runs-huge N` (4 GiB runs), `--relpack "<cmd>"` (default `node dist/cli/index.js`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
     ].join('\n'),
   );
   out.push('');
@@ -185,16 +185,16 @@ export function renderMarkdown(opts: {
   out.push('');
   out.push(
     [
-      `- Every scenario runs ${opts.runs} time(s) per tool unless noted, after ${opts.warmup} uncounted warm-up run(s) of the transfer scenarios (at least 3 for the small files: a fresh genpack serve needs a few thousand requests to reach its steady state, and a registry in use is warm); tables show min / median / max wall-clock time. Runs interleave the tools (curl → nginx, curl → genpack serve, genpack) so that slow phases of the machine hit all of them.`,
+      `- Every scenario runs ${opts.runs} time(s) per tool unless noted, after ${opts.warmup} uncounted warm-up run(s) of the transfer scenarios (at least 3 for the small files: a fresh relpack serve needs a few thousand requests to reach its steady state, and a registry in use is warm); tables show min / median / max wall-clock time. Runs interleave the tools (curl → nginx, curl → relpack serve, relpack) so that slow phases of the machine hit all of them.`,
       '- Everything runs on 127.0.0.1. Reference server: Debian\'s nginx with the DAV module (`dav_methods PUT DELETE; create_full_put_path on; client_max_body_size 0;` under `location /api/v4/projects/`, see `bench/nginx.conf.template`), run in the foreground with its prefix, temp dirs and root under `bench/.work/nginx`.',
-      '- genpack\'s registry (`genpack serve`) runs in its own process, so client and server memory are measured separately. curl is timed against both servers to show whether the server is the bottleneck.',
+      '- relpack\'s registry (`relpack serve`) runs in its own process, so client and server memory are measured separately. curl is timed against both servers to show whether the server is the bottleneck.',
       '- Test data is random bytes (`openssl rand`) under `bench/.work/data`, read again (untimed) right before every command that reads it, so that it is in the page cache. Each run publishes into a fresh package version; stored copies are deleted between runs where the server allows it.',
       '- This machine is a VM whose memory is managed by its host, and two of its settings dominate file-heavy timings unless controlled. (1) DAMON proactive reclaim (`/sys/kernel/mm/damon/admin`, action `pageout` for regions idle ≥ 6 × 5 s) evicts file data not read for about 30 s, which is why inputs are re-read right before each command. (2) Free page reporting (`/sys/module/page_reporting`, `min_free_ms` 0) hands freed memory back to the host within about a second, and the next first touch of such a page costs a host fault: writing 1 GiB of new data into the page cache took 0.3 s when it reused pages freed a moment before and 2.5–4 s otherwise (measured with one Node writer, 1 MiB writes). Every tool pays this for the file it stores or downloads, so the harness deletes the previous run\'s copies just before the next command, the same for every tool, and the CPU columns show where the time goes. The benchmark leaves both settings as they are.',
       '- Client CPU is user + system time of the measured command (`/usr/bin/time`, median over runs); server CPU is what the server process used during the command (`/proc/PID/stat`; nginx: its workers). With client and server on the same 2 cores, their sum bounds the wall time from below: half of it is the best two cores can do.',
       '- `sync` runs (untimed) before every measured command so that writeback of the previous command\'s data does not land inside the next measurement.',
       '- The machine may be shared (test suites, builds): before each measured command the harness waits (bounded by `--quiet-wait`) until other processes leave the CPUs idle; samples taken anyway while the machine was busy are listed under their table. The load average at start and end is in the machine table.',
       '- Client peak RSS is `/usr/bin/time -f %M` around the command (max over runs). Server peak RSS is the server process\'s `VmHWM` from `/proc`, reset before each measured command via `/proc/PID/clear_refs` (for nginx: max over worker processes).',
-      '- Downloads are written to disk (`curl -o FILE`, `genpack download --out DIR`) and verified for size/content outside the timed region. genpack verifies checksums while downloading, so its target is max(curl transfer, `openssl dgst -sha256`), i.e. transfer and hashing overlapped.',
+      '- Downloads are written to disk (`curl -o FILE`, `relpack download --out DIR`) and verified for size/content outside the timed region. relpack verifies checksums while downloading, so its target is max(curl transfer, `openssl dgst -sha256`), i.e. transfer and hashing overlapped.',
       '- Goal ratios use the fastest curl measurement across both servers as the curl baseline (the strictest comparison).',
     ].join('\n'),
   );

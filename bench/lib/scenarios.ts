@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { cpuMsOf, run, runOk, resetHwm, vmHwmKiB, haveCommand, waitForQuiet, type RunResult } from './proc.js';
 import { ensureRandomFile, ensureSmallFiles, warmCache, warmDir } from './data.js';
 import { nginxDeleteVersion, type NginxServer } from './nginx.js';
-import { deletePackageVersion, PROJECT, type GenpackCli, type GenpackServer } from './genpack.js';
+import { deletePackageVersion, PROJECT, type RelpackCli, type RelpackServer } from './relpack.js';
 import { newRow, median, maxOf, ratioGoal, rowNotes, type Goal, type Row, type Section } from './report.js';
 import { fmtBytes, fmtMs, fmtKiB, fmtRatio, summarize } from './stats.js';
 
@@ -31,7 +31,7 @@ export interface Ctx {
   stamp: string;
   nginx?: Target;
   serve?: Target;
-  gp?: GenpackCli;
+  gp?: RelpackCli;
   gpMissing?: string;
   log: (s: string) => void;
 }
@@ -52,9 +52,9 @@ export function nginxTarget(n: NginxServer): Target {
   };
 }
 
-export function serveTarget(s: GenpackServer): Target {
+export function serveTarget(s: RelpackServer): Target {
   return {
-    name: 'genpack serve',
+    name: 'relpack serve',
     url: s.url,
     token: s.token,
     pids: () => [s.pid],
@@ -282,16 +282,16 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
       const t = ctx.serve;
       const gp = ctx.gp;
       const version = `${ctx.stamp}-${id}-${i}`;
-      const pkg = 'bench-genpack';
-      const pub = row('gp-pub', 'genpack publish', t.name);
-      const get = row('gp-get', 'genpack download (verified)', t.name);
+      const pkg = 'bench-relpack';
+      const pub = row('gp-pub', 'relpack publish', t.name);
+      const get = row('gp-get', 'relpack download (verified)', t.name);
       const publish = () => gp.publish([file], pkg, version, t.url, t.token, timeoutMs);
       if ((await measure(ctx, pub, t, timeoutMs, publish, beforeUpload)) || (await repairPublish(ctx, pub, publish))) {
         rmSync(dl, { recursive: true, force: true });
         if (await measure(ctx, get, t, timeoutMs, () => gp.download(pkg, version, dl, t.url, t.token, timeoutMs))) {
           const files = listFiles(dl);
           const got = files.find((f) => basename(f) === fname) ?? (files.length === 1 ? files[0] : undefined);
-          if (!got) rejectLast(ctx, get, `genpack download produced no ${fname} in --out (found: ${files.map((f) => basename(f)).join(', ') || 'nothing'})`);
+          if (!got) rejectLast(ctx, get, `relpack download produced no ${fname} in --out (found: ${files.map((f) => basename(f)).join(', ') || 'nothing'})`);
           else if (statSync(got).size !== bytes) rejectLast(ctx, get, `downloaded ${statSync(got).size} bytes, expected ${bytes}`);
           else if (i <= 0 && (await sha256File(got)) !== srcSha) rejectLast(ctx, get, 'downloaded content does not match (sha256)');
         }
@@ -301,31 +301,31 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
     }
   }
   await cleanup.run();
-  const order = ['curl-up-nginx', 'curl-down-nginx', 'curl-up-genpack serve', 'curl-down-genpack serve', 'gp-pub', 'gp-get'];
+  const order = ['curl-up-nginx', 'curl-down-nginx', 'curl-up-relpack serve', 'curl-down-relpack serve', 'gp-pub', 'gp-get'];
   for (const k of order) if (rows[k]) section.rows.push(rows[k]);
 
-  if (!ctx.gp) section.notes.push(`genpack client not measured: ${ctx.gpMissing ?? 'unavailable'}.`);
-  if (!ctx.serve) section.notes.push('genpack serve not available; genpack and curl-vs-genpack-serve rows are missing.');
+  if (!ctx.gp) section.notes.push(`relpack client not measured: ${ctx.gpMissing ?? 'unavailable'}.`);
+  if (!ctx.serve) section.notes.push('relpack serve not available; relpack and curl-vs-relpack-serve rows are missing.');
 
   // Goals
   const oss = median(openssl);
-  const curlUp = fastest(rows['curl-up-nginx'], rows['curl-up-genpack serve']);
-  const curlDown = fastest(rows['curl-down-nginx'], rows['curl-down-genpack serve']);
+  const curlUp = fastest(rows['curl-up-nginx'], rows['curl-up-relpack serve']);
+  const curlDown = fastest(rows['curl-down-nginx'], rows['curl-down-relpack serve']);
   const base = (c?: number) => (c === undefined || oss === undefined ? undefined : Math.max(c, oss));
   // Which measurement set the baseline, e.g. "curl → nginx" or "openssl dgst".
   const baseName = (dir: 'up' | 'down', c?: number) => {
     if (c === undefined || oss === undefined) return '';
     if (oss >= c) return 'openssl dgst';
-    return median(rows[`curl-${dir}-nginx`]) === c ? 'curl → nginx' : 'curl → genpack serve';
+    return median(rows[`curl-${dir}-nginx`]) === c ? 'curl → nginx' : 'curl → relpack serve';
   };
   const gpPub = median(rows['gp-pub']);
   const gpGet = median(rows['gp-get']);
-  // The goal takes the fastest curl across both servers; the same-server ratio (genpack and curl
-  // both against genpack serve, which hashes what it stores) is given beside it.
+  // The goal takes the fastest curl across both servers; the same-server ratio (relpack and curl
+  // both against relpack serve, which hashes what it stores) is given beside it.
   const sameServer = (g: number | undefined, dir: 'up' | 'down') => {
-    const s = median(rows[`curl-${dir}-genpack serve`]);
+    const s = median(rows[`curl-${dir}-relpack serve`]);
     const b = base(s);
-    return g === undefined || b === undefined ? '' : `; same server: ${fmtRatio(g / b)} of max(curl → genpack serve, openssl dgst)`;
+    return g === undefined || b === undefined ? '' : `; same server: ${fmtRatio(g / b)} of max(curl → relpack serve, openssl dgst)`;
   };
   goals.push(
     withFailures(ratioGoal(label, 'publish median ≤ 1.1 × max(curl upload, openssl dgst)', gpPub, base(curlUp), 1.1, (r) => `${fmtMs(gpPub)} vs ${fmtMs(base(curlUp))} (${baseName('up', curlUp)}) = ${fmtRatio(r)}${sameServer(gpPub, 'up')}`), rows['gp-pub']),
@@ -338,24 +338,24 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
     const rss = maxOf(rows[k]?.clientRss ?? []);
     goals.push(
       rss === undefined
-        ? { section: label, goal: `genpack ${what} peak RSS < 100 MiB`, measured: 'not measured', status: 'n/a' }
-        : { section: label, goal: `genpack ${what} peak RSS < 100 MiB`, measured: fmtKiB(rss), status: rss < 100 * 1024 ? 'PASS' : 'FAIL' },
+        ? { section: label, goal: `relpack ${what} peak RSS < 100 MiB`, measured: 'not measured', status: 'n/a' }
+        : { section: label, goal: `relpack ${what} peak RSS < 100 MiB`, measured: fmtKiB(rss), status: rss < 100 * 1024 ? 'PASS' : 'FAIL' },
     );
   }
-  // Is the server the bottleneck? curl → genpack serve vs curl → nginx.
+  // Is the server the bottleneck? curl → relpack serve vs curl → nginx.
   for (const dir of ['up', 'down'] as const) {
     const n = median(rows[`curl-${dir}-nginx`]);
-    const s = median(rows[`curl-${dir}-genpack serve`]);
+    const s = median(rows[`curl-${dir}-relpack serve`]);
     if (n !== undefined && s !== undefined) {
-      section.notes.push(`curl ${dir === 'up' ? 'upload' : 'download'} against genpack serve takes ${fmtRatio(s / n)} the time it takes against nginx (${fmtMs(s)} vs ${fmtMs(n)}).`);
+      section.notes.push(`curl ${dir === 'up' ? 'upload' : 'download'} against relpack serve takes ${fmtRatio(s / n)} the time it takes against nginx (${fmtMs(s)} vs ${fmtMs(n)}).`);
     }
-    // Client overhead against the same server: genpack vs curl, both talking to genpack serve.
+    // Client overhead against the same server: relpack vs curl, both talking to relpack serve.
     const g = median(rows[dir === 'up' ? 'gp-pub' : 'gp-get']);
     if (g !== undefined && s !== undefined) {
       const floor = oss === undefined ? s : Math.max(s, oss);
       section.notes.push(
-        `Same server: genpack ${dir === 'up' ? 'publish' : 'download'} takes ${fmtRatio(g / s)} the time of curl against genpack serve ` +
-          `(${fmtMs(g)} vs ${fmtMs(s)}; ${fmtRatio(g / floor)} of max(curl → genpack serve, openssl dgst)).`,
+        `Same server: relpack ${dir === 'up' ? 'publish' : 'download'} takes ${fmtRatio(g / s)} the time of curl against relpack serve ` +
+          `(${fmtMs(g)} vs ${fmtMs(s)}; ${fmtRatio(g / floor)} of max(curl → relpack serve, openssl dgst)).`,
       );
     }
   }
@@ -404,7 +404,7 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
   };
 
   const targets = [ctx.nginx, ctx.serve].filter((t): t is Target => !!t);
-  // A fresh genpack serve process takes a few thousand small requests to reach its steady state
+  // A fresh relpack serve process takes a few thousand small requests to reach its steady state
   // (JIT, heap): measured, its CPU per 500 uploads fell from ~0.6 s to ~0.2 s over 10 publishes.
   // A registry in use is warm, so this scenario gets at least 3 uncounted runs.
   const warmups = ctx.quick ? ctx.warmup : Math.max(ctx.warmup, 3);
@@ -429,9 +429,9 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
       const t = ctx.serve;
       const gp = ctx.gp;
       const version = `${ctx.stamp}-${id}-${i}`;
-      const pkg = 'bench-genpack-small';
-      const pub = row('gp-pub', 'genpack publish <dir>', t.name);
-      const get = row('gp-get', 'genpack download (whole package)', t.name);
+      const pkg = 'bench-relpack-small';
+      const pub = row('gp-pub', 'relpack publish <dir>', t.name);
+      const get = row('gp-get', 'relpack download (whole package)', t.name);
       const publish = () => gp.publish([src], pkg, version, t.url, t.token, timeoutMs);
       if ((await measure(ctx, pub, t, timeoutMs, publish, () => warmDir(src))) || (await repairPublish(ctx, pub, publish))) {
         rmSync(dl, { recursive: true, force: true });
@@ -441,18 +441,18 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
       await t.deleteVersion(pkg, version).catch(() => undefined);
     }
   }
-  for (const k of ['curl-up-nginx', 'curl-down-nginx', 'curl-up-genpack serve', 'curl-down-genpack serve', 'gp-pub', 'gp-get']) if (rows[k]) section.rows.push(rows[k]);
-  if (!ctx.gp) section.notes.push(`genpack client not measured: ${ctx.gpMissing ?? 'unavailable'}.`);
+  for (const k of ['curl-up-nginx', 'curl-down-nginx', 'curl-up-relpack serve', 'curl-down-relpack serve', 'gp-pub', 'gp-get']) if (rows[k]) section.rows.push(rows[k]);
+  if (!ctx.gp) section.notes.push(`relpack client not measured: ${ctx.gpMissing ?? 'unavailable'}.`);
 
-  const loopUp = fastest(rows['curl-up-nginx'], rows['curl-up-genpack serve']);
-  const loopDown = fastest(rows['curl-down-nginx'], rows['curl-down-genpack serve']);
-  const loopName = (dir: 'up' | 'down', v?: number) => (v === undefined ? '' : median(rows[`curl-${dir}-nginx`]) === v ? 'curl loop → nginx' : 'curl loop → genpack serve');
+  const loopUp = fastest(rows['curl-up-nginx'], rows['curl-up-relpack serve']);
+  const loopDown = fastest(rows['curl-down-nginx'], rows['curl-down-relpack serve']);
+  const loopName = (dir: 'up' | 'down', v?: number) => (v === undefined ? '' : median(rows[`curl-${dir}-nginx`]) === v ? 'curl loop → nginx' : 'curl loop → relpack serve');
   const gpPub = median(rows['gp-pub']);
   const gpGet = median(rows['gp-get']);
-  // ratioGoal checks value/baseline ≤ limit: genpack / curl-loop ≤ 0.1  ⇔  ≥ 10x faster.
+  // ratioGoal checks value/baseline ≤ limit: relpack / curl-loop ≤ 0.1  ⇔  ≥ 10x faster.
   const sameServer = (g: number | undefined, dir: 'up' | 'down') => {
-    const s = median(rows[`curl-${dir}-genpack serve`]);
-    return g === undefined || s === undefined ? '' : `; same server: ${(s / g).toFixed(1)}x faster than the loop → genpack serve`;
+    const s = median(rows[`curl-${dir}-relpack serve`]);
+    return g === undefined || s === undefined ? '' : `; same server: ${(s / g).toFixed(1)}x faster than the loop → relpack serve`;
   };
   goals.push(
     withFailures(ratioGoal(label, 'publish ≥ 10x faster than the sequential curl loop', gpPub, loopUp, 0.1, (r) => `${fmtMs(gpPub)} vs ${fmtMs(loopUp)} (${loopName('up', loopUp)}) = ${(1 / r).toFixed(1)}x faster${sameServer(gpPub, 'up')}`), rows['gp-pub']),
@@ -470,23 +470,23 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
 
 /* ------------------------------------------------------------------ start-up */
 
-export async function startup(ctx: Ctx, genpackArgv: string[], runs: number): Promise<{ section: Section; goals: Goal[] }> {
+export async function startup(ctx: Ctx, relpackArgv: string[], runs: number): Promise<{ section: Section; goals: Goal[] }> {
   const section: Section = {
     id: 'startup',
     title: 'CLI start-up',
-    description: `\`${genpackArgv.join(' ')} --version\`, ${runs} runs after 3 warm-up runs, compared with a bare \`node -e 0\`.`,
+    description: `\`${relpackArgv.join(' ')} --version\`, ${runs} runs after 3 warm-up runs, compared with a bare \`node -e 0\`.`,
     rows: [],
     notes: [],
   };
   const goals: Goal[] = [];
-  const gpRow = newRow(`${genpackArgv.join(' ')} --version`, 'local');
+  const gpRow = newRow(`${relpackArgv.join(' ')} --version`, 'local');
   const nodeRow = newRow('node -e 0 (floor)', 'local');
   const cmds: Array<[Row, string[]]> = [
     [nodeRow, [process.execPath, '-e', '0']],
-    [gpRow, genpackArgv[0] === 'node' ? [process.execPath, ...genpackArgv.slice(1), '--version'] : [...genpackArgv, '--version']],
+    [gpRow, relpackArgv[0] === 'node' ? [process.execPath, ...relpackArgv.slice(1), '--version'] : [...relpackArgv, '--version']],
   ];
   if (!ctx.gp) {
-    gpRow.error = ctx.gpMissing ?? 'genpack unavailable';
+    gpRow.error = ctx.gpMissing ?? 'relpack unavailable';
     cmds.pop();
   }
   const useHyperfine = haveCommand('hyperfine') && cmds.every(([, argv]) => argv.every((a) => !/\s/.test(a)));
@@ -501,7 +501,7 @@ export async function startup(ctx: Ctx, genpackArgv: string[], runs: number): Pr
       const q = await waitForQuiet(ctx.quietMs, ctx.nproc);
       if (!q.quiet) r.contended++;
     }
-    // Peak RSS of one run, for context (the floor every genpack command starts from).
+    // Peak RSS of one run, for context (the floor every relpack command starts from).
     const m = await run(argv[0]!, argv.slice(1), { cwd: ctx.repoRoot, timeoutMs: 30_000, measureRss: true });
     if (m.rssKiB !== undefined) r.clientRss.push(m.rssKiB);
     if (useHyperfine) {
@@ -533,8 +533,8 @@ export async function startup(ctx: Ctx, genpackArgv: string[], runs: number): Pr
   const s = summarize(gpRow.samples);
   goals.push(
     m === undefined
-      ? { section: 'start-up', goal: '`genpack --version` median < 150 ms', measured: 'not measured', status: 'n/a' }
-      : { section: 'start-up', goal: '`genpack --version` median < 150 ms', measured: `${fmtMs(m)} (min ${fmtMs(s!.min)}, node -e 0: ${fmtMs(median(nodeRow))})`, status: m < 150 ? 'PASS' : 'FAIL' },
+      ? { section: 'start-up', goal: '`relpack --version` median < 150 ms', measured: 'not measured', status: 'n/a' }
+      : { section: 'start-up', goal: '`relpack --version` median < 150 ms', measured: `${fmtMs(m)} (min ${fmtMs(s!.min)}, node -e 0: ${fmtMs(median(nodeRow))})`, status: m < 150 ? 'PASS' : 'FAIL' },
   );
   return { section, goals };
 }

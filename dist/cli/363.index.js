@@ -112,7 +112,7 @@ function sha256(data) {
  */
 
 const DEFAULT_MANIFEST = 'SHA256SUMS';
-/** Largest manifest genpack reads into memory. */
+/** Largest manifest relpack reads into memory. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 function formatManifest(entries) {
     const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -127,7 +127,7 @@ function parseManifest(text, source = 'SHA256SUMS') {
             return;
         const match = /^([0-9a-fA-F]{64}) [ *](.+?)\r?$/.exec(line);
         if (!match) {
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${source} line ${index + 1} is not in sha256sum format: ${JSON.stringify(line.slice(0, 120))}`);
+            throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${source} line ${index + 1} is not in sha256sum format: ${JSON.stringify(line.slice(0, 120))}`);
         }
         entries.set(match[2].replace(/^\.\//, ''), match[1].toLowerCase());
     });
@@ -150,8 +150,8 @@ async function listPackage(registry, options) {
 }
 /** The error for a version the registry does not list (or lists with no files). */
 function versionNotFound(ref) {
-    return new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-        hint: `list what exists with: genpack list --name ${ref.name}`,
+    return new core_errors/* RelpackError */.Hd('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+        hint: `list what exists with: relpack list --name ${ref.name}`,
     });
 }
 /** The listed file a user named (compared as the registry compares names), or an error naming what is there. */
@@ -160,7 +160,7 @@ function findListedFile(registry, ref, listed, name) {
     if (file)
         return file;
     const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
-    throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
+    throw new core_errors/* RelpackError */.Hd('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
 }
 
 ;// CONCATENATED MODULE: ./src/core/pool.ts
@@ -204,7 +204,7 @@ var external_node_timers_promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./src/http/retry.ts
 /**
  * Retries with exponential backoff and full jitter. Our own loop rather than undici's RetryAgent
- * because genpack's request bodies are file streams that must be reopened for each attempt, and an
+ * because relpack's request bodies are file streams that must be reopened for each attempt, and an
  * upload must ask the registry whether the failed attempt stored the file before it tries again
  * (GitLab appends a duplicate row on every PUT, gitlab-api.md §1 "Duplicates").
  */
@@ -321,7 +321,7 @@ async function fetchWhole(registry, ref, fileName, limit) {
             }
         }
         catch (error) {
-            if (error instanceof core_errors/* GenpackError */.yh)
+            if (error instanceof core_errors/* RelpackError */.Hd)
                 throw error;
             throw new RetryableFailure(`the download of ${fileName} broke after ${total} bytes`, undefined, undefined, { cause: error });
         }
@@ -335,7 +335,7 @@ async function fetchWhole(registry, ref, fileName, limit) {
 function readSmallFile(registry, ref, fileName, maxBytes) {
     return fetchWhole(registry, ref, fileName, {
         maxBytes,
-        tooLarge: () => new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${fileName} is larger than ${maxBytes} bytes, too large to be a checksum manifest`),
+        tooLarge: () => new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${fileName} is larger than ${maxBytes} bytes, too large to be a checksum manifest`),
     });
 }
 
@@ -392,7 +392,7 @@ function progressTracker(reporter, name, size, now = Date.now) {
 
 ;// CONCATENATED MODULE: ./src/core/transfer.ts
 /**
- * Moving one file either way, with the guarantees genpack promises for every transfer:
+ * Moving one file either way, with the guarantees relpack promises for every transfer:
  * - streaming, hashed in the same pass, never buffered whole;
  * - an upload is retried only after asking the registry whether the failed attempt stored the file,
  *   so a retry never adds a duplicate (GitLab appends a row on every PUT, gitlab-api.md §1);
@@ -449,7 +449,7 @@ async function uploadFile(registry, ref, source, options) {
         if (options.hidden && registry.flavour === 'gitlab') {
             // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
             // attempt was stored cannot be checked, and sending it again could add a duplicate.
-            throw new core_errors/* GenpackError */.yh('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
+            throw new core_errors/* RelpackError */.Hd('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so relpack cannot tell whether it was stored`, {
                 hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
             });
         }
@@ -462,9 +462,9 @@ async function uploadFile(registry, ref, source, options) {
     });
     const localSha256 = result.localSha256 ?? (await digest());
     if (!localSha256)
-        throw new core_errors/* GenpackError */.yh('NETWORK', `${source.name}: the upload ended before the whole file was read`);
+        throw new core_errors/* RelpackError */.Hd('NETWORK', `${source.name}: the upload ended before the whole file was read`);
     if (result.sha256 && result.sha256.toLowerCase() !== localSha256) {
-        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
+        throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
             hint: `sent sha256 ${localSha256}, the registry recorded ${result.sha256}; a proxy or the storage altered the upload. Delete the file and publish again.`,
         });
     }
@@ -561,7 +561,7 @@ async function downloadSmallFile(registry, ref, target) {
     const { data, headerSha256 } = await fetchWhole(registry, ref, target.name, {
         maxBytes: listed,
         expectedBytes: listed,
-        tooLarge: () => new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
+        tooLarge: () => new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
             hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
         }),
     });
@@ -582,7 +582,7 @@ async function downloadSmallFile(registry, ref, target) {
 const PART_TAG = (0,external_node_crypto_.randomBytes)(4).toString('hex');
 let partCount = 0;
 function partPath(path) {
-    return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.genpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.relpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
 }
 /** Checks the received digest against every SHA-256 the registry and the manifest give. */
 function verifyDownload(target, sha256, headerSha) {
@@ -594,13 +594,13 @@ function verifyDownload(target, sha256, headerSha) {
         ['SHA256SUMS', target.expected.manifest],
     ];
     if (!checks.some(([, expected]) => expected)) {
-        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
-            hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
+        throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
+            hint: 'publish a SHA256SUMS manifest with the package (relpack does by default), or pass --no-verify to accept the file unchecked',
         });
     }
     for (const [source, expected] of checks) {
         if (expected && expected.toLowerCase() !== sha256) {
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
+            throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
                 hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
             });
         }
@@ -660,7 +660,7 @@ async function downloadPackage(registry, options, reporter) {
         const { path, existing } = await tree.prepare(file.fileName);
         const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
         if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
+            throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
                 hint: `the registry lists ${file.sha256}, ${manifestName} says ${fromManifest}; the package was changed after it was published. Nothing was written for this file.`,
             });
         }
@@ -709,13 +709,13 @@ function lookup(registry, manifest, name) {
 }
 async function readManifest(registry, ref, file) {
     if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
-        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
+        throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
     }
     const { data, headerSha256 } = await readSmallFile(registry, ref, file.fileName, MAX_MANIFEST_BYTES);
     const digest = sha256(data);
     const expected = file.sha256 ?? headerSha256;
     if (expected && expected.toLowerCase() !== digest) {
-        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
+        throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
     }
     return parseManifest(data.toString('utf8'), file.fileName);
 }
@@ -732,7 +732,7 @@ function refuseCollisions(targets, platform = process.platform) {
         const key = target.path.normalize('NFC').toLowerCase();
         const other = seen.get(key);
         if (other !== undefined) {
-            throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `${JSON.stringify(other)} and ${JSON.stringify(target.name)} would be the same file on this case-insensitive file system`, {
+            throw new core_errors/* RelpackError */.Hd('UNSAFE_PATH', `${JSON.stringify(other)} and ${JSON.stringify(target.name)} would be the same file on this case-insensitive file system`, {
                 hint: 'download them one at a time into different directories',
             });
         }
@@ -751,14 +751,14 @@ function targetPath(outDir, name) {
         name.includes('\\') ||
         name.includes('\0') ||
         segments.some((s) => s === '' || s === '.' || s === '..')) {
-        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
+        throw new core_errors/* RelpackError */.Hd('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
             hint: 'package file names must be relative paths without "." or ".." segments',
         });
     }
     const root = (0,external_node_path_.resolve)(outDir);
     const target = (0,external_node_path_.resolve)(root, ...segments);
     if (!target.startsWith(root + external_node_path_.sep)) {
-        throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
+        throw new core_errors/* RelpackError */.Hd('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
     }
     return target;
 }
@@ -793,10 +793,10 @@ class OutputTree {
             }
             const real = await (0,promises_.realpath)(ancestor);
             if (real !== this.realRoot && !real.startsWith(this.realRoot + external_node_path_.sep)) {
-                throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
+                throw new core_errors/* RelpackError */.Hd('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
             }
             if (!info.isDirectory() && !info.isSymbolicLink()) {
-                throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`);
+                throw new core_errors/* RelpackError */.Hd('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`);
             }
             this.safeDirs.add(ancestor);
         }
@@ -804,7 +804,7 @@ class OutputTree {
         // lookup, where the promise and the ENOENT error cost more than the lookup itself.
         const existing = (0,external_node_fs_.lstatSync)(target, { throwIfNoEntry: false });
         if (existing?.isSymbolicLink()) {
-            throw new core_errors/* GenpackError */.yh('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
+            throw new core_errors/* RelpackError */.Hd('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
         }
         return { path: target, existing };
     }
@@ -847,7 +847,7 @@ async function expandInputs(inputs, cwd) {
         const found = await expandOne(input, cwd, excludes);
         const kept = found.filter((file) => !excluded.has(file.path));
         if (kept.length === 0) {
-            throw new core_errors/* GenpackError */.yh('NO_MATCH', `${JSON.stringify(input)} matches no file${found.length ? ' once the exclusions are applied' : ''}`, {
+            throw new core_errors/* RelpackError */.Hd('NO_MATCH', `${JSON.stringify(input)} matches no file${found.length ? ' once the exclusions are applied' : ''}`, {
                 hint: `paths and globs are relative to ${cwd}; check the spelling, or build the files first`,
             });
         }
@@ -1007,18 +1007,18 @@ async function planUploads(registry, locals, remote, ifExists) {
     if (conflicts.length > 0) {
         const list = conflicts.map((p) => `  ${p.local.name}${p.sha256 ? ` (published sha256 ${p.existing.sha256 ?? 'unknown'}, local ${p.sha256})` : ''}`).join('\n');
         if (ifExists === 'fail') {
-            throw new core_errors/* GenpackError */.yh('EXISTS', `${conflicts.length} file(s) already exist in this version and --if-exists is fail:\n${list}`, {
+            throw new core_errors/* RelpackError */.Hd('EXISTS', `${conflicts.length} file(s) already exist in this version and --if-exists is fail:\n${list}`, {
                 hint: 'publish a new version, or use --if-exists skip (leave identical files) or --if-exists replace',
             });
         }
-        throw new core_errors/* GenpackError */.yh('EXISTS_DIFFERENT', `${conflicts.length} file(s) already exist in this version with different content:\n${list}`, {
+        throw new core_errors/* RelpackError */.Hd('EXISTS_DIFFERENT', `${conflicts.length} file(s) already exist in this version with different content:\n${list}`, {
             hint: 'a published version should not change: publish a new version, or use --if-exists replace to overwrite these files',
         });
     }
     return plan;
 }
 /**
- * SHA256SUMS describes every file of the version after this publish. genpack owns it, so it is
+ * SHA256SUMS describes every file of the version after this publish. relpack owns it, so it is
  * replaced whenever its content changes, whatever --if-exists says for the other files.
  */
 async function publishManifest(registry, ref, name, data, remote, reporter, hidden, record, results) {
@@ -1052,10 +1052,10 @@ async function verifyFromListing(registry, ref, sent) {
     for (const file of sent) {
         const stored = listed.find((r) => registry.sameFileName(r.fileName, file.name));
         if (!stored?.sha256) {
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: uploaded, but the registry does not list it with a SHA-256 to verify`);
+            throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${file.name}: uploaded, but the registry does not list it with a SHA-256 to verify`);
         }
         if (stored.sha256.toLowerCase() !== file.sha256) {
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: the registry stored different bytes than were sent`, {
+            throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${file.name}: the registry stored different bytes than were sent`, {
                 hint: `sent sha256 ${file.sha256}, the registry lists ${stored.sha256}. Delete the file and publish again.`,
             });
         }
@@ -1156,7 +1156,7 @@ const EnvHttpProxyAgent = (env_http_proxy_agent_default());
 
 
 
-/** Headers that carry credentials in any registry genpack speaks to; stripped across origins. */
+/** Headers that carry credentials in any registry relpack speaks to; stripped across origins. */
 const CREDENTIAL_HEADERS = ['authorization', 'private-token', 'job-token', 'deploy-token', 'cookie'];
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 class HttpClient {
@@ -1181,7 +1181,7 @@ class HttpClient {
         });
         this.credentials = Object.fromEntries(Object.entries(options.credentials ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
         this.credentialOrigin = options.credentialOrigin;
-        this.userAgent = options.userAgent ?? 'genpack';
+        this.userAgent = options.userAgent ?? 'relpack';
         this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
         this.log = options.log ?? (() => { });
     }
@@ -1218,7 +1218,7 @@ class HttpClient {
     }
     /**
      * Runs `attempt` under this client's retry policy, each retry logged against `req`, the final
-     * failure turned into a GenpackError naming it. For work that spans more than one request (a
+     * failure turned into a RelpackError naming it. For work that spans more than one request (a
      * body that breaks half-way, a listing page, an upload checked before it is sent again).
      */
     async retrying(req, attempt, beforeRetry) {
@@ -1235,19 +1235,19 @@ class HttpClient {
     networkError(req, error) {
         if (error instanceof RetryableFailure) {
             const status = error.status;
-            return new core_errors/* GenpackError */.yh(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${describeCause(error)})`}`, {
+            return new core_errors/* RelpackError */.Hd(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${describeCause(error)})`}`, {
                 request: { method: req.method, url: redactUrl(req.url), status },
                 hint: status === 429
                     ? 'the registry is rate-limiting this client; retry later, or lower --concurrency'
-                    : `gave up after the retries allowed (GENPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later`,
+                    : `gave up after the retries allowed (RELPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later`,
                 cause: error,
             });
         }
-        if (error instanceof core_errors/* GenpackError */.yh || !(error instanceof Error))
+        if (error instanceof core_errors/* RelpackError */.Hd || !(error instanceof Error))
             return error;
         if (error.code === 'ENOENT' || error.code === 'EACCES')
             return error;
-        return new core_errors/* GenpackError */.yh('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
+        return new core_errors/* RelpackError */.Hd('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
             request: { method: req.method, url: redactUrl(req.url) },
             hint: 'check that the URL is right and the server is reachable (proxy: HTTPS_PROXY/NO_PROXY; custom CA: NODE_EXTRA_CA_CERTS or CI_SERVER_TLS_CA_FILE)',
             cause: error,
@@ -1284,7 +1284,7 @@ class HttpClient {
             if (followable && response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
                 await response.body.dump();
                 if (hop >= maxRedirects) {
-                    throw new core_errors/* GenpackError */.yh('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
+                    throw new core_errors/* RelpackError */.Hd('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
                         request: { method: req.method, url: redactUrl(url), status: response.statusCode },
                     });
                 }
@@ -1348,7 +1348,7 @@ function customCa(env) {
         return [...external_node_tls_.rootCertificates, (0,external_node_fs_.readFileSync)(file, 'utf8'), ...(extra ? [(0,external_node_fs_.readFileSync)(extra, 'utf8')] : [])];
     }
     catch (error) {
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot read the CA file ${file}: ${error.message}`, {
+        throw new core_errors/* RelpackError */.Hd('INVALID_INPUT', `cannot read the CA file ${file}: ${error.message}`, {
             hint: 'CI_SERVER_TLS_CA_FILE must name a readable PEM file',
         });
     }
@@ -1377,7 +1377,7 @@ async function filesFromManifest(registry, ref) {
         text = (await readSmallFile(registry, ref, DEFAULT_MANIFEST, MAX_MANIFEST_BYTES)).data.toString('utf8');
     }
     catch (error) {
-        if (error instanceof core_errors/* GenpackError */.yh && error.code === 'NOT_FOUND')
+        if (error instanceof core_errors/* RelpackError */.Hd && error.code === 'NOT_FOUND')
             return undefined;
         throw error;
     }
@@ -1432,12 +1432,12 @@ function serverMessage(raw) {
  */
 function unexpectedAnswer(method, what, response, request) {
     if (response.status >= 300 && response.status < 400) {
-        return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
+        return new core_errors/* RelpackError */.Hd('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
             request,
             hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
         });
     }
-    return new core_errors/* GenpackError */.yh('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+    return new core_errors/* RelpackError */.Hd('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
 }
 
 ;// CONCATENATED MODULE: ./src/registry/pagination.ts
@@ -1513,7 +1513,7 @@ async function fetchAllPages(http, firstUrl, fail, emptyOn = []) {
 
 
 const JOB_TOKEN_HINT = 'Gitea and Forgejo let the Actions job token (GITEA_TOKEN, FORGEJO_TOKEN, GITHUB_TOKEN) read packages but never publish them. ' +
-    'Create an access token with the write:package scope for a user who may write the owner\'s packages, store it as a secret, and pass it as GENPACK_TOKEN (the action\'s token input).';
+    'Create an access token with the write:package scope for a user who may write the owner\'s packages, store it as a secret, and pass it as RELPACK_TOKEN (the action\'s token input).';
 class GiteaRegistry {
     target;
     http;
@@ -1627,8 +1627,8 @@ class GiteaRegistry {
     async filesFromManifest(ref) {
         const files = await filesFromManifest(this, ref);
         if (!files) {
-            throw new core_errors/* GenpackError */.yh('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
-                hint: 'set GENPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
+            throw new core_errors/* RelpackError */.Hd('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
+                hint: 'set RELPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
             });
         }
         for (const file of files)
@@ -1649,44 +1649,44 @@ class GiteaRegistry {
         switch (response.status) {
             case 401:
                 if (writing && this.target.jobToken) {
-                    return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
+                    return new core_errors/* RelpackError */.Hd('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
                 }
                 // Gitea answers 401, never 403, both for bad credentials and for missing write access.
-                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                return new core_errors/* RelpackError */.Hd('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
                     request,
                     hint: [
                         'Gitea answers 401 both when the token is wrong or expired and when its user may not write the owner\'s packages',
                         writing ? 'publishing needs a token with the write:package scope, of the owner, an organisation owner, or a member of a team with write access to Packages' : 'reading needs the read:package scope (Gitea refuses the package API to anonymous callers)',
-                        'pass the token as GENPACK_TOKEN; the Actions job token can only read',
+                        'pass the token as RELPACK_TOKEN; the Actions job token can only read',
                     ].join('\n'),
                 });
             case 403:
                 if (/maximum allowed|quota/i.test(message))
                     return this.tooLarge(request, context);
-                return new core_errors/* GenpackError */.yh('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                return new core_errors/* RelpackError */.Hd('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
                     request,
                     hint: 'the token may be limited to public resources, or lack the package scope for this owner',
                 });
             case 413:
                 return this.tooLarge(request, context);
             case 404:
-                return new core_errors/* GenpackError */.yh('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+                return new core_errors/* RelpackError */.Hd('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
                     request,
                     hint: `check the owner (${this.target.owner}), the package name, version and file name, and the URL (${this.instance})`,
                 });
             case 409:
-                return new core_errors/* GenpackError */.yh('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
+                return new core_errors/* RelpackError */.Hd('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
                     request,
                     hint: 'Gitea keeps one file per name (compared case-insensitively); another publish may have raced this one. Re-run with --if-exists skip or replace.',
                 });
             case 400:
-                return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+                return new core_errors/* RelpackError */.Hd('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
                 return unexpectedAnswer(method, what, response, request);
         }
     }
     tooLarge(request, context) {
-        return new core_errors/* GenpackError */.yh('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+        return new core_errors/* RelpackError */.Hd('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
             request,
             hint: 'Gitea limits generic files with [packages] LIMIT_SIZE_GENERIC and owner totals with LIMIT_TOTAL_OWNER_SIZE; Forgejo also has [quota] (413). An administrator can raise them.',
         });
@@ -1781,7 +1781,7 @@ class GitlabRegistry {
         for (const file of files) {
             const matching = rows.filter((row) => row.fileName === file.fileName);
             if (matching.length === 0)
-                throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
+                throw new core_errors/* RelpackError */.Hd('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
             for (const row of matching)
                 await this.deleteOrFail(`${this.projectApi}/packages/${row.packageId}/package_files/${row.id}`);
         }
@@ -1789,7 +1789,7 @@ class GitlabRegistry {
     async deleteVersion(ref) {
         const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
         if (packages.length === 0) {
-            throw new core_errors/* GenpackError */.yh('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
+            throw new core_errors/* RelpackError */.Hd('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
         }
         for (const pkg of packages)
             await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
@@ -1867,14 +1867,14 @@ class GitlabRegistry {
         const what = context.fileName ? ` ${context.fileName}` : '';
         switch (response.status) {
             case 401:
-                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* RelpackError */.Hd('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
                     request,
-                    hint: 'use one of: GENPACK_TOKEN with a personal, project or group access token that has the api scope (sent as PRIVATE-TOKEN); ' +
-                        'GENPACK_TOKEN with a deploy token and GENPACK_TOKEN_TYPE=deploy (read_package_registry to download, write_package_registry to publish); ' +
+                    hint: 'use one of: RELPACK_TOKEN with a personal, project or group access token that has the api scope (sent as PRIVATE-TOKEN); ' +
+                        'RELPACK_TOKEN with a deploy token and RELPACK_TOKEN_TYPE=deploy (read_package_registry to download, write_package_registry to publish); ' +
                         'or CI_JOB_TOKEN inside a GitLab CI job. Check that the token has not expired.',
                 });
             case 403:
-                return new core_errors/* GenpackError */.yh('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+                return new core_errors/* RelpackError */.Hd('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
                     request,
                     hint: [
                         method === 'DELETE'
@@ -1885,7 +1885,7 @@ class GitlabRegistry {
                     ].join('\n'),
                 });
             case 404:
-                return new core_errors/* GenpackError */.yh('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+                return new core_errors/* RelpackError */.Hd('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
                     request,
                     hint: context.fileName
                         ? 'check the package name, version and file name (GitLab names are case-sensitive); private projects also answer 404 to tokens without access'
@@ -1893,19 +1893,19 @@ class GitlabRegistry {
                 });
             case 400:
                 if (/duplicate package is not allowed/i.test(message)) {
-                    return new core_errors/* GenpackError */.yh('DUPLICATE', `the project does not allow a second${what} in this version`, {
+                    return new core_errors/* RelpackError */.Hd('DUPLICATE', `the project does not allow a second${what} in this version`, {
                         request,
                         hint: 'the project or group setting "Allow duplicates" for generic packages is off (Settings > Packages and registries), and no exception regex matches. ' +
-                            'Publish a new version, delete the existing file first (genpack delete), or use --if-exists skip to leave identical files alone.',
+                            'Publish a new version, delete the existing file first (relpack delete), or use --if-exists skip to leave identical files alone.',
                     });
                 }
                 if (/file is too large/i.test(message)) {
-                    return new core_errors/* GenpackError */.yh('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+                    return new core_errors/* RelpackError */.Hd('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
                         request,
                         hint: 'GitLab limits generic package files to generic_packages_max_file_size, 5 GiB by default (5 GB on GitLab.com); an administrator can raise it in the plan limits',
                     });
                 }
-                return new core_errors/* GenpackError */.yh('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+                return new core_errors/* RelpackError */.Hd('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
             default:
                 return unexpectedAnswer(method, what, response, request);
         }
@@ -1914,7 +1914,7 @@ class GitlabRegistry {
 
 ;// CONCATENATED MODULE: ./src/options/connection.ts
 /**
- * Where to connect and with which credential: each setting from a flag or input, else genpack's
+ * Where to connect and with which credential: each setting from a flag or input, else relpack's
  * environment variable, else the CI system's own. The CLI and the action both resolve through
  * here, so a default means the same in every shell.
  */
@@ -1926,19 +1926,19 @@ class GitlabRegistry {
 const TOKEN_TYPES = ['private', 'deploy', 'basic', 'job'];
 /** The settings that decide the flavour without asking the server. */
 function flavourFromEnvironment(input, env) {
-    const explicit = input.registry ?? env.GENPACK_REGISTRY;
+    const explicit = input.registry ?? env.RELPACK_REGISTRY;
     if (explicit) {
         if (explicit !== 'gitlab' && explicit !== 'gitea' && explicit !== 'forgejo') {
             throw (0,core_errors/* usageError */.Wp)(`--registry must be gitlab or gitea, not ${JSON.stringify(explicit)}`, 'Forgejo uses the gitea flavour');
         }
-        return { flavour: explicit === 'forgejo' ? 'gitea' : explicit, by: input.registry ? '--registry' : 'GENPACK_REGISTRY' };
+        return { flavour: explicit === 'forgejo' ? 'gitea' : explicit, by: input.registry ? '--registry' : 'RELPACK_REGISTRY' };
     }
     if (env.GITLAB_CI === 'true' || env.CI_SERVER_URL || env.CI_JOB_TOKEN)
         return { flavour: 'gitlab', by: 'GitLab CI variables' };
     if (env.GITEA_ACTIONS === 'true' || env.FORGEJO_ACTIONS === 'true')
         return { flavour: 'gitea', by: env.FORGEJO_ACTIONS === 'true' ? 'FORGEJO_ACTIONS' : 'GITEA_ACTIONS' };
-    const project = input.project ?? env.GENPACK_PROJECT;
-    const owner = input.owner ?? env.GENPACK_OWNER;
+    const project = input.project ?? env.RELPACK_PROJECT;
+    const owner = input.owner ?? env.RELPACK_OWNER;
     if (project && !owner)
         return { flavour: 'gitlab', by: '--project' };
     if (owner && !project)
@@ -1949,20 +1949,20 @@ function resolveConnection(input, env, flavour, detectedBy) {
     const url = baseUrl(input, env, flavour);
     const connection = flavour === 'gitlab' ? gitlabCredentials(input, env) : giteaCredentials(input, env);
     if (flavour === 'gitlab') {
-        const project = input.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
+        const project = input.project ?? env.RELPACK_PROJECT ?? env.CI_PROJECT_ID;
         if (!project)
-            throw (0,core_errors/* usageError */.Wp)('no GitLab project given', 'pass --project (numeric id or group/project path) or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+            throw (0,core_errors/* usageError */.Wp)('no GitLab project given', 'pass --project (numeric id or group/project path) or set RELPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
         return { flavour, url, project, ...connection, detectedBy };
     }
-    const owner = input.owner ?? env.GENPACK_OWNER ?? env.GITHUB_REPOSITORY_OWNER;
+    const owner = input.owner ?? env.RELPACK_OWNER ?? env.GITHUB_REPOSITORY_OWNER;
     if (!owner)
-        throw (0,core_errors/* usageError */.Wp)('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set GENPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
+        throw (0,core_errors/* usageError */.Wp)('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set RELPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
     return { flavour, url, owner, ...connection, detectedBy };
 }
 function baseUrl(input, env, flavour) {
-    const raw = input.url ?? env.GENPACK_URL ?? (flavour === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_SERVER_URL);
+    const raw = input.url ?? env.RELPACK_URL ?? (flavour === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_SERVER_URL);
     if (!raw) {
-        throw (0,core_errors/* usageError */.Wp)('no registry URL given', flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set GENPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
+        throw (0,core_errors/* usageError */.Wp)('no registry URL given', flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set RELPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set RELPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
     }
     let url;
     try {
@@ -1974,35 +1974,35 @@ function baseUrl(input, env, flavour) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw (0,core_errors/* usageError */.Wp)(`--url must be http or https, not ${url.protocol}`);
     if (url.username || url.password) {
-        throw (0,core_errors/* usageError */.Wp)('the URL contains credentials', 'put the token in GENPACK_TOKEN instead: URLs end up in logs');
+        throw (0,core_errors/* usageError */.Wp)('the URL contains credentials', 'put the token in RELPACK_TOKEN instead: URLs end up in logs');
     }
     if (url.search || url.hash)
         throw (0,core_errors/* usageError */.Wp)(`--url must not have a query or fragment: ${url.origin}${url.pathname}`);
     return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/api\/v1$/, '');
 }
 function gitlabCredentials(input, env) {
-    const token = input.token ?? env.GENPACK_TOKEN;
-    const type = (input.tokenType ?? env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
+    const token = input.token ?? env.RELPACK_TOKEN;
+    const type = (input.tokenType ?? env.RELPACK_TOKEN_TYPE ?? 'private').toLowerCase();
     if (!TOKEN_TYPES.includes(type)) {
-        throw (0,core_errors/* usageError */.Wp)(`GENPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
+        throw (0,core_errors/* usageError */.Wp)(`RELPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
     }
     if (token) {
         switch (type) {
             case 'deploy':
-                return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+                return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
             case 'job':
-                return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (GENPACK_TOKEN)', jobToken: true, secrets: [token] };
+                return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (RELPACK_TOKEN)', jobToken: true, secrets: [token] };
             case 'basic': {
-                const [user, secret] = token.includes(':') ? [token.slice(0, token.indexOf(':')), token.slice(token.indexOf(':') + 1)] : [env.GENPACK_USERNAME ?? 'genpack', token];
+                const [user, secret] = token.includes(':') ? [token.slice(0, token.indexOf(':')), token.slice(token.indexOf(':') + 1)] : [env.RELPACK_USERNAME ?? 'relpack', token];
                 return {
                     credentials: { Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` },
-                    credentialLabel: `Basic authentication as ${user} (GENPACK_TOKEN)`,
+                    credentialLabel: `Basic authentication as ${user} (RELPACK_TOKEN)`,
                     jobToken: false,
                     secrets: [token, secret],
                 };
             }
             default:
-                return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+                return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
         }
     }
     if (env.CI_JOB_TOKEN) {
@@ -2011,9 +2011,9 @@ function gitlabCredentials(input, env) {
     return { credentials: {}, credentialLabel: 'no credentials', jobToken: false, secrets: [] };
 }
 function giteaCredentials(input, env) {
-    const token = input.token ?? env.GENPACK_TOKEN;
+    const token = input.token ?? env.RELPACK_TOKEN;
     if (token) {
-        return { credentials: { Authorization: `token ${token}` }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+        return { credentials: { Authorization: `token ${token}` }, credentialLabel: 'an access token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
     }
     // Token precedence of the runners: Forgejo FORGEJO_TOKEN, then GITEA_TOKEN, then GITHUB_TOKEN (gitea-api.md §6).
     for (const name of ['FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN']) {
@@ -2024,7 +2024,7 @@ function giteaCredentials(input, env) {
     return { credentials: {}, credentialLabel: 'no credentials', jobToken: false, secrets: [] };
 }
 /**
- * GENPACK_RETRIES (attempts in all, 1 = no retry) and GENPACK_RETRY_DELAY_MS (the first backoff)
+ * RELPACK_RETRIES (attempts in all, 1 = no retry) and RELPACK_RETRY_DELAY_MS (the first backoff)
  * tune retries for networks that need more patience, or tests that need less.
  */
 function retryPolicyFromEnv(env) {
@@ -2037,8 +2037,8 @@ function retryPolicyFromEnv(env) {
             throw (0,core_errors/* usageError */.Wp)(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
         return n;
     };
-    const attempts = number('GENPACK_RETRIES', 1, 20, DEFAULT_RETRY_POLICY.attempts);
-    const baseDelayMs = number('GENPACK_RETRY_DELAY_MS', 1, 60_000, DEFAULT_RETRY_POLICY.baseDelayMs);
+    const attempts = number('RELPACK_RETRIES', 1, 20, DEFAULT_RETRY_POLICY.attempts);
+    const baseDelayMs = number('RELPACK_RETRY_DELAY_MS', 1, 60_000, DEFAULT_RETRY_POLICY.baseDelayMs);
     return { attempts, baseDelayMs, maxDelayMs: Math.max(baseDelayMs, DEFAULT_RETRY_POLICY.maxDelayMs) };
 }
 /**
@@ -2147,7 +2147,7 @@ function bumpVersion(current, level, preid) {
     }
     const next = semver_default().inc(version, level, undefined, preid);
     if (!next)
-        throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `cannot apply a ${level} bump to ${version}`);
+        throw new core_errors/* RelpackError */.Hd('INVALID_INPUT', `cannot apply a ${level} bump to ${version}`);
     return next;
 }
 const HEADER = /^(?<type>[A-Za-z]+)(?:\((?<scope>[^()\r\n]*)\))?(?<bang>!)?:[ \t]/;
@@ -2392,7 +2392,7 @@ async function publishNextVersion(registry, store, options, reporter) {
         const now = variable ? await store.read(variable.name) : undefined;
         if (variable && now?.value !== variable.value)
             throw race(now, 'none');
-        throw new core_errors/* GenpackError */.yh('EXISTS', `${ref.name} ${ref.version} is already published (${existing.length} file(s)); a bumped version must be new. Nothing was uploaded.`, {
+        throw new core_errors/* RelpackError */.Hd('EXISTS', `${ref.name} ${ref.version} is already published (${existing.length} file(s)); a bumped version must be new. Nothing was uploaded.`, {
             hint: `${variable ? `${variable.name} is behind the registry: set it to the latest published version` : 'the version source is behind the registry'}, or take the current version from the registry with --version-from registry`,
         });
     }
@@ -2403,14 +2403,14 @@ async function publishNextVersion(registry, store, options, reporter) {
     catch (error) {
         // The version already exists, or another writer took a file name mid-publish (Gitea's 409,
         // GitLab's duplicate refusal): if the variable moved meanwhile, that is the race to report.
-        if (variable && error instanceof core_errors/* GenpackError */.yh && (error.code === 'EXISTS' || error.code === 'CONFLICT' || error.code === 'DUPLICATE')) {
+        if (variable && error instanceof core_errors/* RelpackError */.Hd && (error.code === 'EXISTS' || error.code === 'CONFLICT' || error.code === 'DUPLICATE')) {
             const now = await store.read(variable.name);
             if (now?.value !== variable.value)
                 throw race(now, error.code === 'EXISTS' ? 'none' : 'partial');
         }
-        if (variable && error instanceof core_errors/* GenpackError */.yh && error.code === 'EXISTS') {
-            throw new core_errors/* GenpackError */.yh('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
-                hint: `a bumped version must be new: set ${variable.name} to the highest published version (genpack version show --name ${ref.name} --version-from registry), then publish again`,
+        if (variable && error instanceof core_errors/* RelpackError */.Hd && error.code === 'EXISTS') {
+            throw new core_errors/* RelpackError */.Hd('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
+                hint: `a bumped version must be new: set ${variable.name} to the highest published version (relpack version show --name ${ref.name} --version-from registry), then publish again`,
                 cause: error,
             });
         }
@@ -2432,7 +2432,7 @@ async function publishNextVersion(registry, store, options, reporter) {
         await verifyPublished(registry, ref, published.files);
     }
     catch (error) {
-        if (variable && error instanceof core_errors/* GenpackError */.yh) {
+        if (variable && error instanceof core_errors/* RelpackError */.Hd) {
             const now = await store.read(variable.name);
             if (now?.value !== variable.value)
                 throw race(now, 'unverified');
@@ -2483,8 +2483,8 @@ async function commitVersion(registry, store, options, reporter) {
 async function verifyPublished(registry, ref, sent) {
     const listed = await registry.listFiles(ref);
     if (listed.length === 0) {
-        throw new core_errors/* GenpackError */.yh('NOT_FOUND', `${ref.name} ${ref.version} is not published (the registry lists no files)`, {
-            hint: `publish it first; list what exists with: genpack list --name ${ref.name}`,
+        throw new core_errors/* RelpackError */.Hd('NOT_FOUND', `${ref.name} ${ref.version} is not published (the registry lists no files)`, {
+            hint: `publish it first; list what exists with: relpack list --name ${ref.name}`,
         });
     }
     const find = (name) => listed.find((file) => registry.sameFileName(file.fileName, name));
@@ -2492,14 +2492,14 @@ async function verifyPublished(registry, ref, sent) {
         for (const file of sent) {
             const stored = find(file.name);
             if (!stored?.sha256 || stored.sha256.toLowerCase() !== file.sha256.toLowerCase()) {
-                throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${file.name}: the registry lists ${stored ? `sha256 ${stored.sha256 ?? 'none'}` : 'no such file'}, but sha256 ${file.sha256} was published`, {
+                throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${file.name}: the registry lists ${stored ? `sha256 ${stored.sha256 ?? 'none'}` : 'no such file'}, but sha256 ${file.sha256} was published`, {
                     hint: `${ref.name} ${ref.version} changed after this publish (another run publishing the same version?); the version variable was not written`,
                 });
             }
         }
         const extra = listed.filter((file) => !sent.some((s) => registry.sameFileName(s.name, file.fileName)));
         if (extra.length > 0) {
-            throw new core_errors/* GenpackError */.yh('CONFLICT', `${ref.name} ${ref.version} holds file(s) this run did not publish: ${extra.map((f) => f.fileName).join(', ')}`, {
+            throw new core_errors/* RelpackError */.Hd('CONFLICT', `${ref.name} ${ref.version} holds file(s) this run did not publish: ${extra.map((f) => f.fileName).join(', ')}`, {
                 hint: 'another run published into the same version at the same time; the version variable was not written',
             });
         }
@@ -2507,18 +2507,18 @@ async function verifyPublished(registry, ref, sent) {
     }
     const unhashed = listed.filter((file) => !file.sha256);
     if (unhashed.length > 0) {
-        throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${ref.name} ${ref.version}: the registry lists no SHA-256 for ${unhashed.map((f) => f.fileName).join(', ')}`);
+        throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${ref.name} ${ref.version}: the registry lists no SHA-256 for ${unhashed.map((f) => f.fileName).join(', ')}`);
     }
     const manifestFile = find(DEFAULT_MANIFEST);
     if (manifestFile) {
         const { data } = await readSmallFile(registry, ref, manifestFile.fileName, MAX_MANIFEST_BYTES);
         if (sha256(data) !== manifestFile.sha256.toLowerCase()) {
-            throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
+            throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
         }
         for (const [name, digest] of parseManifest(data.toString('utf8'), manifestFile.fileName)) {
             const stored = find(name);
             if (!stored || stored.sha256.toLowerCase() !== digest) {
-                throw new core_errors/* GenpackError */.yh('CHECKSUM_MISMATCH', `${name}: ${manifestFile.fileName} says sha256 ${digest}, the registry lists ${stored ? stored.sha256 : 'no such file'}`, {
+                throw new core_errors/* RelpackError */.Hd('CHECKSUM_MISMATCH', `${name}: ${manifestFile.fileName} says sha256 ${digest}, the registry lists ${stored ? stored.sha256 : 'no such file'}`, {
                     hint: `${ref.name} ${ref.version} was changed after it was published; the version variable was not written`,
                 });
             }
@@ -2530,14 +2530,14 @@ function raceError(store, name, expected, actual, ref, published) {
     const was = expected === undefined ? 'did not exist' : `held ${expected}`;
     const now = actual === undefined ? 'does not exist' : `holds ${actual}`;
     const again = `run the pipeline again to bump from ${actual ?? 'the start'}`;
-    const remove = `genpack delete --name ${ref.name} --version ${ref.version} --yes`;
+    const remove = `relpack delete --name ${ref.name} --version ${ref.version} --yes`;
     const hint = {
         none: `nothing was published; ${again}`,
         partial: `some files of ${ref.name} ${ref.version} may have been uploaded before the other pipeline's; ${again}`,
         unverified: `${ref.name} ${ref.version} does not hold exactly what this run sent (the other pipeline published into it too); ${again}`,
         verified: `${ref.name} ${ref.version} was published and verified but is not recorded in ${store.describe(name)}; ${again}, and delete ${ref.version} if it should not stay (${remove})`,
     }[published];
-    return new core_errors/* GenpackError */.yh('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, { hint });
+    return new core_errors/* RelpackError */.Hd('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, { hint });
 }
 /**
  * `1.4.2` (as given), `^1.4`, `~1.4.2`, `>=1 <2`, `latest` or `latest-prerelease`, resolved by
@@ -2559,7 +2559,7 @@ async function resolveVersion(registry, name, spec) {
     const semverOnes = sortBySemver(published);
     const others = published.filter((v) => !semverOnes.includes(v));
     const shown = semverOnes.slice(0, 30).join(', ') + (semverOnes.length > 30 ? ', …' : '');
-    throw new core_errors/* GenpackError */.yh('NOT_FOUND', `no published version of ${name} matches ${JSON.stringify(spec)}`, {
+    throw new core_errors/* RelpackError */.Hd('NOT_FOUND', `no published version of ${name} matches ${JSON.stringify(spec)}`, {
         hint: published.length === 0
             ? `${name} has no published versions`
             : `published semantic versions, highest first: ${shown || 'none'}` + (others.length ? `\nnot semantic versions (ignored for ranges): ${others.slice(0, 10).join(', ')}` : '') +
@@ -2610,7 +2610,7 @@ class GiteaVariableStore {
     }
     async create(name, value) {
         const url = `${this.base}/${encodeURIComponent(name.toUpperCase())}`;
-        const body = JSON.stringify({ value, description: 'package version, bumped by genpack' });
+        const body = JSON.stringify({ value, description: 'package version, bumped by relpack' });
         const response = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: () => body });
         // 201 in Gitea ≥1.25, 204 in older Gitea and in Forgejo (gitea-api.md §5).
         if (response.status === 201 || response.status === 204) {
@@ -2637,22 +2637,22 @@ class GiteaVariableStore {
         const request = { method, url: redactUrl(url), status, body: message || undefined };
         switch (status) {
             case 401:
-                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the Gitea/Forgejo variables API did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* RelpackError */.Hd('UNAUTHORIZED', `the Gitea/Forgejo variables API did not accept the credentials (${this.target.credential})`, {
                     request,
-                    hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitea}; put it in GENPACK_VARIABLES_TOKEN`,
+                    hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitea}; put it in RELPACK_VARIABLES_TOKEN`,
                 });
             case 403:
-                return new core_errors/* GenpackError */.yh('FORBIDDEN', `Gitea/Forgejo refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+                return new core_errors/* RelpackError */.Hd('FORBIDDEN', `Gitea/Forgejo refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
                     request,
                     hint: `Actions variables are the repository owner's: use ${VARIABLE_TOKEN_NEEDED.gitea}`,
                 });
             case 404:
-                return new core_errors/* GenpackError */.yh('NOT_FOUND', `repository ${this.target.repository} was not found (or its Actions are disabled)`, {
+                return new core_errors/* RelpackError */.Hd('NOT_FOUND', `repository ${this.target.repository} was not found (or its Actions are disabled)`, {
                     request,
                     hint: 'check GITHUB_REPOSITORY (owner/repo) and the URL; the Actions variables API needs Gitea 1.22 or Forgejo 8 or later',
                 });
             default:
-                return new core_errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+                return new core_errors/* RelpackError */.Hd('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
         }
     }
 }
@@ -2730,22 +2730,22 @@ class GithubVariableStore {
         const request = { method, url: redactUrl(url), status, body: message || undefined };
         switch (status) {
             case 401:
-                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the GitHub variables API did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* RelpackError */.Hd('UNAUTHORIZED', `the GitHub variables API did not accept the credentials (${this.target.credential})`, {
                     request,
-                    hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.github}; put it in GENPACK_VARIABLES_TOKEN`,
+                    hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.github}; put it in RELPACK_VARIABLES_TOKEN`,
                 });
             case 403:
-                return new core_errors/* GenpackError */.yh('FORBIDDEN', `GitHub refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+                return new core_errors/* RelpackError */.Hd('FORBIDDEN', `GitHub refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
                     request,
                     hint: `use ${VARIABLE_TOKEN_NEEDED.github}`,
                 });
             case 404:
-                return new core_errors/* GenpackError */.yh('NOT_FOUND', `GitHub repository ${this.target.repository} was not found at ${this.target.apiUrl}`, {
+                return new core_errors/* RelpackError */.Hd('NOT_FOUND', `GitHub repository ${this.target.repository} was not found at ${this.target.apiUrl}`, {
                     request,
                     hint: 'check GITHUB_REPOSITORY (owner/repo) and GITHUB_API_URL; private repositories answer 404 to tokens without access',
                 });
             default:
-                return new core_errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+                return new core_errors/* RelpackError */.Hd('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
         }
     }
 }
@@ -2790,7 +2790,7 @@ class GitlabVariableStore {
             throw this.failure('GET', url, response.status, await bodyMessage(response), name);
         const v = await response.json();
         if (v.value === null || v.hidden) {
-            throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `${this.describe(name)} is masked and hidden: its value cannot be read through the API`, {
+            throw new core_errors/* RelpackError */.Hd('INVALID_INPUT', `${this.describe(name)} is masked and hidden: its value cannot be read through the API`, {
                 hint: 'keep the version in a variable that is not hidden (masking is not needed: a version is not a secret)',
             });
         }
@@ -2810,7 +2810,7 @@ class GitlabVariableStore {
     }
     async create(name, value) {
         // raw: the value is taken literally (no $VAR expansion); not protected, so every branch can read it.
-        const body = JSON.stringify({ key: name, value, raw: true, description: 'package version, bumped by genpack' });
+        const body = JSON.stringify({ key: name, value, raw: true, description: 'package version, bumped by relpack' });
         const response = await this.http.request({ method: 'POST', url: this.base, headers: { 'content-type': 'application/json' }, body: () => body });
         if (response.status === 201) {
             await response.drain();
@@ -2833,7 +2833,7 @@ class GitlabVariableStore {
             return response.drain();
         const message = await bodyMessage(response);
         if (response.status === 400 && /value/.test(message) && current.flags.masked) {
-            throw new core_errors/* GenpackError */.yh('INVALID_INPUT', `GitLab refused ${JSON.stringify(value)} for the masked variable ${current.name}: a masked value needs at least 8 characters from the Base64 alphabet`, {
+            throw new core_errors/* RelpackError */.Hd('INVALID_INPUT', `GitLab refused ${JSON.stringify(value)} for the masked variable ${current.name}: a masked value needs at least 8 characters from the Base64 alphabet`, {
                 request: { method: 'PUT', url: redactUrl(url), status: 400, body: message },
                 hint: `unmask ${current.name} (a version is not a secret)`,
             });
@@ -2844,27 +2844,27 @@ class GitlabVariableStore {
         const request = { method, url: redactUrl(url), status, body: message || undefined };
         switch (status) {
             case 401:
-                return new core_errors/* GenpackError */.yh('UNAUTHORIZED', `the GitLab variables API did not accept the credentials (${this.target.credential})`, {
+                return new core_errors/* RelpackError */.Hd('UNAUTHORIZED', `the GitLab variables API did not accept the credentials (${this.target.credential})`, {
                     request,
-                    hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitlab}; put it in GENPACK_VARIABLES_TOKEN`,
+                    hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitlab}; put it in RELPACK_VARIABLES_TOKEN`,
                 });
             case 403:
-                return new core_errors/* GenpackError */.yh('FORBIDDEN', `GitLab refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+                return new core_errors/* RelpackError */.Hd('FORBIDDEN', `GitLab refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
                     request,
                     hint: `the CI/CD variables API needs the Maintainer role and the api scope: use ${VARIABLE_TOKEN_NEEDED.gitlab}`,
                 });
             case 404:
-                return new core_errors/* GenpackError */.yh('NOT_FOUND', `GitLab project ${this.target.project} was not found`, {
+                return new core_errors/* RelpackError */.Hd('NOT_FOUND', `GitLab project ${this.target.project} was not found`, {
                     request,
                     hint: 'check the project and the URL; private projects answer 404 to tokens without access',
                 });
             case 409:
-                return new core_errors/* GenpackError */.yh('CONFLICT', `${this.describe(name)} exists in several environment scopes`, {
+                return new core_errors/* RelpackError */.Hd('CONFLICT', `${this.describe(name)} exists in several environment scopes`, {
                     request,
                     hint: `keep one ${name} (environment scope *) for the package version`,
                 });
             default:
-                return new core_errors/* GenpackError */.yh('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+                return new core_errors/* RelpackError */.Hd('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
         }
     }
 }
@@ -2872,10 +2872,10 @@ class GitlabVariableStore {
 ;// CONCATENATED MODULE: ./src/options/version-store.ts
 /**
  * Which variable holds the package version, and with which token: from `--version-store` (or the
- * action's input), else the CI system genpack runs in, else the package registry's platform. The
+ * action's input), else the CI system relpack runs in, else the package registry's platform. The
  * CLI and the action both resolve through here.
  *
- * Token: GENPACK_VARIABLES_TOKEN, else GENPACK_TOKEN. The CI job's own token (CI_JOB_TOKEN,
+ * Token: RELPACK_VARIABLES_TOKEN, else RELPACK_TOKEN. The CI job's own token (CI_JOB_TOKEN,
  * GITHUB_TOKEN, GITEA_TOKEN, FORGEJO_TOKEN) can read and write variables on no platform, so when it
  * is all there is, resolving fails (exit 2) before anything is published, naming the token needed.
  */
@@ -2889,13 +2889,13 @@ class GitlabVariableStore {
 const VERSION_STORE_KINDS = ['gitlab', 'gitea', 'github'];
 /** The store's platform from the input and the environment (no request). */
 function versionStoreKind(input, env) {
-    const explicit = input.store ?? env.GENPACK_VERSION_STORE;
+    const explicit = input.store ?? env.RELPACK_VERSION_STORE;
     if (explicit) {
         const kind = explicit === 'forgejo' ? 'gitea' : explicit;
         if (!VERSION_STORE_KINDS.includes(kind)) {
             throw (0,core_errors/* usageError */.Wp)(`--version-store must be gitlab, gitea or github, not ${JSON.stringify(explicit)}`, 'Forgejo uses gitea');
         }
-        return { kind: kind, by: input.store ? '--version-store' : 'GENPACK_VERSION_STORE' };
+        return { kind: kind, by: input.store ? '--version-store' : 'RELPACK_VERSION_STORE' };
     }
     if (env.CI_PROJECT_ID && (env.CI_API_V4_URL || env.CI_SERVER_URL))
         return { kind: 'gitlab', by: 'GitLab CI variables' };
@@ -2906,7 +2906,7 @@ function versionStoreKind(input, env) {
         return { kind: 'github', by: 'GITHUB_ACTIONS' };
     if (input.connection)
         return { kind: input.connection.flavour, by: `the ${input.connection.flavour} registry` };
-    throw (0,core_errors/* usageError */.Wp)('cannot tell where the version variable is kept', 'pass --version-store gitlab|gitea|github (or set GENPACK_VERSION_STORE)');
+    throw (0,core_errors/* usageError */.Wp)('cannot tell where the version variable is kept', 'pass --version-store gitlab|gitea|github (or set RELPACK_VERSION_STORE)');
 }
 /** The job tokens of each platform, which cannot reach its variables API. */
 const JOB_TOKENS = {
@@ -2917,7 +2917,7 @@ const JOB_TOKENS = {
 const ALL_JOB_TOKENS = ['CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN'];
 function variablesToken(kind, input, env, what, storeOrigin) {
     const needed = `need ${VARIABLE_TOKEN_NEEDED[kind]}`;
-    const fix = 'put that token in GENPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
+    const fix = 'put that token in RELPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
     // A job token passed on under another name (e.g. an action's `token: ${{ github.token }}`) is still a job token.
     const notJobToken = (token, label) => {
         const same = ALL_JOB_TOKENS.find((name) => env[name] === token);
@@ -2925,28 +2925,28 @@ function variablesToken(kind, input, env, what, storeOrigin) {
             throw (0,core_errors/* usageError */.Wp)(`${label} holds the CI job token (${same}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
         return { token, label };
     };
-    if (env.GENPACK_VARIABLES_TOKEN)
-        return notJobToken(env.GENPACK_VARIABLES_TOKEN, 'GENPACK_VARIABLES_TOKEN');
-    const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
-    if (env.GENPACK_TOKEN && type !== 'job' && type !== 'deploy') {
-        // GENPACK_TOKEN belongs to the package registry's origin; it is never sent anywhere else
+    if (env.RELPACK_VARIABLES_TOKEN)
+        return notJobToken(env.RELPACK_VARIABLES_TOKEN, 'RELPACK_VARIABLES_TOKEN');
+    const type = (env.RELPACK_TOKEN_TYPE ?? 'private').toLowerCase();
+    if (env.RELPACK_TOKEN && type !== 'job' && type !== 'deploy') {
+        // RELPACK_TOKEN belongs to the package registry's origin; it is never sent anywhere else
         // (GitHub Actions publishing to GitLab keeps its version variable at api.github.com).
-        const packageOrigin = originOf(input.connection?.url ?? env.GENPACK_URL);
+        const packageOrigin = originOf(input.connection?.url ?? env.RELPACK_URL);
         if (packageOrigin && packageOrigin !== storeOrigin) {
-            throw (0,core_errors/* usageError */.Wp)(`GENPACK_TOKEN is the token for the packages at ${packageOrigin}, but the version variable is at ${storeOrigin}: a token is never sent to another origin. Nothing was published.`, `set GENPACK_VARIABLES_TOKEN to a token for ${storeOrigin} that can ${needed.replace(/^need /, 'use ')}`);
+            throw (0,core_errors/* usageError */.Wp)(`RELPACK_TOKEN is the token for the packages at ${packageOrigin}, but the version variable is at ${storeOrigin}: a token is never sent to another origin. Nothing was published.`, `set RELPACK_VARIABLES_TOKEN to a token for ${storeOrigin} that can ${needed.replace(/^need /, 'use ')}`);
         }
-        const token = type === 'basic' && env.GENPACK_TOKEN.includes(':') ? env.GENPACK_TOKEN.slice(env.GENPACK_TOKEN.indexOf(':') + 1) : env.GENPACK_TOKEN;
-        return notJobToken(token, 'GENPACK_TOKEN');
+        const token = type === 'basic' && env.RELPACK_TOKEN.includes(':') ? env.RELPACK_TOKEN.slice(env.RELPACK_TOKEN.indexOf(':') + 1) : env.RELPACK_TOKEN;
+        return notJobToken(token, 'RELPACK_TOKEN');
     }
-    if (env.GENPACK_TOKEN && type === 'deploy') {
-        throw (0,core_errors/* usageError */.Wp)(`GENPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
+    if (env.RELPACK_TOKEN && type === 'deploy') {
+        throw (0,core_errors/* usageError */.Wp)(`RELPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
     }
-    const job = (env.GENPACK_TOKEN && type === 'job' ? ['GENPACK_TOKEN'] : []).concat(JOB_TOKENS[kind].filter((name) => env[name]));
+    const job = (env.RELPACK_TOKEN && type === 'job' ? ['RELPACK_TOKEN'] : []).concat(JOB_TOKENS[kind].filter((name) => env[name]));
     if (job.length > 0 || input.connection?.jobToken) {
         const which = job[0] ?? input.connection.credentialLabel;
         throw (0,core_errors/* usageError */.Wp)(`the only token here is the CI job token (${which}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
     }
-    throw (0,core_errors/* usageError */.Wp)(`no token was given for ${what}: they ${needed}`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
+    throw (0,core_errors/* usageError */.Wp)(`no token was given for ${what}: they ${needed}`, 'set RELPACK_VARIABLES_TOKEN (or RELPACK_TOKEN when one token does both)');
 }
 function originOf(raw) {
     try {
@@ -2962,19 +2962,19 @@ function urlOf(raw, setting) {
         if (url.protocol !== 'http:' && url.protocol !== 'https:')
             throw new Error('not http');
         if (url.username || url.password)
-            throw (0,core_errors/* usageError */.Wp)(`${setting} contains credentials`, 'put the token in GENPACK_VARIABLES_TOKEN instead: URLs end up in logs');
+            throw (0,core_errors/* usageError */.Wp)(`${setting} contains credentials`, 'put the token in RELPACK_VARIABLES_TOKEN instead: URLs end up in logs');
         return url;
     }
     catch (error) {
-        if (error instanceof core_errors/* GenpackError */.yh)
+        if (error instanceof core_errors/* RelpackError */.Hd)
             throw error;
         throw (0,core_errors/* usageError */.Wp)(`${setting} ${JSON.stringify(raw)} is not an http(s) URL`);
     }
 }
 function repository(env) {
-    const repo = env.GENPACK_REPOSITORY ?? env.GITHUB_REPOSITORY;
+    const repo = env.RELPACK_REPOSITORY ?? env.GITHUB_REPOSITORY;
     if (!repo || !/^[^/\s]+\/[^/\s]+$/.test(repo)) {
-        throw (0,core_errors/* usageError */.Wp)(repo ? `GITHUB_REPOSITORY must be owner/repo, not ${JSON.stringify(repo)}` : 'no repository given for the version variable', 'set GENPACK_REPOSITORY=owner/repo; in Actions it defaults to GITHUB_REPOSITORY');
+        throw (0,core_errors/* usageError */.Wp)(repo ? `GITHUB_REPOSITORY must be owner/repo, not ${JSON.stringify(repo)}` : 'no repository given for the version variable', 'set RELPACK_REPOSITORY=owner/repo; in Actions it defaults to GITHUB_REPOSITORY');
     }
     return repo;
 }
@@ -2987,12 +2987,12 @@ function resolveVersionStore(input, env, settings = {}) {
     let build;
     let credentials;
     if (kind === 'gitlab') {
-        const raw = same?.url ?? env.CI_API_V4_URL ?? env.CI_SERVER_URL ?? env.GENPACK_URL;
-        const project = same?.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
+        const raw = same?.url ?? env.CI_API_V4_URL ?? env.CI_SERVER_URL ?? env.RELPACK_URL;
+        const project = same?.project ?? env.RELPACK_PROJECT ?? env.CI_PROJECT_ID;
         if (!raw)
-            throw (0,core_errors/* usageError */.Wp)('no GitLab URL for the version variable', 'pass --url or set GENPACK_URL; in GitLab CI it defaults to CI_API_V4_URL');
+            throw (0,core_errors/* usageError */.Wp)('no GitLab URL for the version variable', 'pass --url or set RELPACK_URL; in GitLab CI it defaults to CI_API_V4_URL');
         if (!project)
-            throw (0,core_errors/* usageError */.Wp)('no GitLab project for the version variable', 'pass --project or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+            throw (0,core_errors/* usageError */.Wp)('no GitLab project for the version variable', 'pass --project or set RELPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
         apiUrl = urlOf(raw, 'the GitLab URL');
         const url = raw.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
         location = `project ${project} at ${url}`;
@@ -3000,9 +3000,9 @@ function resolveVersionStore(input, env, settings = {}) {
         credentials = (token) => ({ 'PRIVATE-TOKEN': token });
     }
     else if (kind === 'gitea') {
-        const raw = same?.url ?? env.GITHUB_SERVER_URL ?? env.GENPACK_URL;
+        const raw = same?.url ?? env.GITHUB_SERVER_URL ?? env.RELPACK_URL;
         if (!raw)
-            throw (0,core_errors/* usageError */.Wp)('no Gitea/Forgejo URL for the version variable', 'pass --url or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
+            throw (0,core_errors/* usageError */.Wp)('no Gitea/Forgejo URL for the version variable', 'pass --url or set RELPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
         const repo = repository(env);
         apiUrl = urlOf(raw, 'the Gitea URL');
         const url = raw.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
@@ -3044,7 +3044,7 @@ function pipelineTag(env) {
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
- * The genpack command line: argv + environment -> typed options -> core -> printed result and exit
+ * The relpack command line: argv + environment -> typed options -> core -> printed result and exit
  * status (0 success, 1 the operation failed, 2 bad usage or invalid input).
  *
  * Progress goes to stderr, the result to stdout (a summary, or JSON with --json). Everything
@@ -3074,32 +3074,32 @@ const CONNECTION_OPTIONS = {
     quiet: { type: 'boolean', short: 'q', default: false },
     help: { type: 'boolean', short: 'h', default: false },
 };
-const USAGE = `genpack ${package_0/* version */.rE}: publish, verify and fetch release binaries in GitLab and Gitea/Forgejo generic package registries
+const USAGE = `relpack ${package_0/* version */.rE}: publish, verify and fetch release binaries in GitLab and Gitea/Forgejo generic package registries
 
 Usage:
-  genpack publish <file|dir|glob>... --name NAME --version VERSION
+  relpack publish <file|dir|glob>... --name NAME --version VERSION
           [--if-exists skip|fail|replace] [--concurrency N] [--checksums SHA256SUMS|none]
           [--hidden] [--dry-run] [--json]
-  genpack download [FILE...] --name NAME --version VERSION --out DIR
+  relpack download [FILE...] --name NAME --version VERSION --out DIR
           [--concurrency N] [--no-verify] [--json]
-  genpack list --name NAME [--version VERSION] [--json]
-  genpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
-  genpack publish <file|dir|glob>... --name NAME --bump LEVEL [--preid ID]
+  relpack list --name NAME [--version VERSION] [--json]
+  relpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
+  relpack publish <file|dir|glob>... --name NAME --bump LEVEL [--preid ID]
           [--version-variable VAR] [--version-from variable|tag|registry]
           [--version-store gitlab|gitea|github] [--initial-version 0.0.0] [--dry-run] [--json]
-  genpack version show|next|commit --name NAME [--version-variable VAR] [--version-from …]
+  relpack version show|next|commit --name NAME [--version-variable VAR] [--version-from …]
           [--bump LEVEL] [--preid ID] [--version VERSION --previous-version VERSION|none]
   (LEVEL: major, minor, patch, premajor, preminor, prepatch, prerelease, auto;
    download --version also takes ^1.4, ~1.4.2, latest, latest-prerelease;
-   variables token: GENPACK_VARIABLES_TOKEN, else GENPACK_TOKEN)
-  genpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
+   variables token: RELPACK_VARIABLES_TOKEN, else RELPACK_TOKEN)
+  relpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
 
 Connection (flag, else environment, else CI default):
-  --url URL          GENPACK_URL, else CI_SERVER_URL (GitLab) / GITHUB_SERVER_URL (Gitea)
-  --project ID|PATH  GENPACK_PROJECT, else CI_PROJECT_ID                      (GitLab)
-  --owner OWNER      GENPACK_OWNER, else GITHUB_REPOSITORY_OWNER             (Gitea)
-  --registry gitlab|gitea   GENPACK_REGISTRY, else detected
-  token              GENPACK_TOKEN (GENPACK_TOKEN_TYPE=private|deploy|basic), else CI_JOB_TOKEN
+  --url URL          RELPACK_URL, else CI_SERVER_URL (GitLab) / GITHUB_SERVER_URL (Gitea)
+  --project ID|PATH  RELPACK_PROJECT, else CI_PROJECT_ID                      (GitLab)
+  --owner OWNER      RELPACK_OWNER, else GITHUB_REPOSITORY_OWNER             (Gitea)
+  --registry gitlab|gitea   RELPACK_REGISTRY, else detected
+  token              RELPACK_TOKEN (RELPACK_TOKEN_TYPE=private|deploy|basic), else CI_JOB_TOKEN
 
 Exit status: 0 success, 1 the operation failed, 2 bad usage or invalid input.
 `;
@@ -3108,7 +3108,7 @@ async function main(argv, io) {
     const mask = (text) => maskSecrets(text, secrets);
     const out = (text) => io.stdout(mask(text));
     const err = (text) => io.stderr(mask(text));
-    for (const name of ['GENPACK_TOKEN', 'GENPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
+    for (const name of ['RELPACK_TOKEN', 'RELPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
         const value = io.env[name];
         if (value)
             secrets.push(value);
@@ -3141,19 +3141,19 @@ async function main(argv, io) {
                 return await runServe(rest);
             }
             default:
-                throw (0,core_errors/* usageError */.Wp)(`unknown command ${JSON.stringify(command)}`, 'run genpack --help for the commands');
+                throw (0,core_errors/* usageError */.Wp)(`unknown command ${JSON.stringify(command)}`, 'run relpack --help for the commands');
         }
     }
     catch (error) {
         const errors = Array.isArray(error.errors) ? error.errors : [error];
         for (const e of errors)
-            err(`genpack: error: ${e instanceof core_errors/* GenpackError */.yh ? e.describe() : (e.stack ?? String(e))}\n`);
+            err(`relpack: error: ${e instanceof core_errors/* RelpackError */.Hd ? e.describe() : (e.stack ?? String(e))}\n`);
         // With --json, a failure is machine-readable too: scripts read stdout, people read stderr.
         if (rest.includes('--json')) {
-            const described = errors.map((e) => e instanceof core_errors/* GenpackError */.yh ? { code: e.code, message: e.message, hint: e.hint, request: e.request } : { code: 'INTERNAL', message: e.message ?? String(e) });
+            const described = errors.map((e) => e instanceof core_errors/* RelpackError */.Hd ? { code: e.code, message: e.message, hint: e.hint, request: e.request } : { code: 'INTERNAL', message: e.message ?? String(e) });
             out(JSON.stringify({ command, ok: false, errors: described }, null, 2) + '\n');
         }
-        return Math.max(...errors.map((e) => (e instanceof core_errors/* GenpackError */.yh ? e.exitCode : 1)));
+        return Math.max(...errors.map((e) => (e instanceof core_errors/* RelpackError */.Hd ? e.exitCode : 1)));
     }
 }
 function parse(args, options, command) {
@@ -3161,7 +3161,7 @@ function parse(args, options, command) {
         return (0,external_node_util_.parseArgs)({ args, options: { ...CONNECTION_OPTIONS, ...options }, allowPositionals: true, strict: true });
     }
     catch (error) {
-        throw (0,core_errors/* usageError */.Wp)(`${command}: ${error.message}`, `run genpack --help for the options of ${command}`);
+        throw (0,core_errors/* usageError */.Wp)(`${command}: ${error.message}`, `run relpack --help for the options of ${command}`);
     }
 }
 function required(value, flag, command) {
@@ -3185,7 +3185,7 @@ async function cli_open(values, io, err, secrets) {
         if (!values.quiet)
             err(`${line}\n`);
     };
-    const { registry, connection } = await connect(connectionInput(values), io.env, { log, userAgent: `genpack/${package_0/* version */.rE}` });
+    const { registry, connection } = await connect(connectionInput(values), io.env, { log, userAgent: `relpack/${package_0/* version */.rE}` });
     secrets.push(...connection.secrets, ...registry.http.secrets());
     log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
     return { registry, connection };
@@ -3319,7 +3319,7 @@ async function deleteCommand(args, io, out, err, secrets) {
 function resolvePath(cwd, path) {
     return path.startsWith('/') ? path : `${cwd}/${path}`;
 }
-// --- versions: `publish --bump …` and `genpack version show|next|commit` -------------------------
+// --- versions: `publish --bump …` and `relpack version show|next|commit` -------------------------
 const VERSION_OPTIONS = {
     bump: { type: 'string' },
     preid: { type: 'string' },
@@ -3348,7 +3348,7 @@ function openStore(values, connection, io, err, secrets) {
         if (!values.quiet)
             err(`${line}\n`);
     };
-    const resolved = resolveVersionStore({ store: values['version-store'], connection }, io.env, { log, userAgent: `genpack/${package_0/* version */.rE}` });
+    const resolved = resolveVersionStore({ store: values['version-store'], connection }, io.env, { log, userAgent: `relpack/${package_0/* version */.rE}` });
     secrets.push(...resolved.secrets);
     log(`version variable ${values['version-variable']}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
     return resolved;
@@ -3393,7 +3393,7 @@ async function versionCommand(args, io, out, err, secrets) {
     if (step !== 'show' && step !== 'next' && step !== 'commit') {
         if (step === '--help' || step === '-h')
             return out(USAGE), 0;
-        throw (0,core_errors/* usageError */.Wp)(`genpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run genpack --help');
+        throw (0,core_errors/* usageError */.Wp)(`relpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run relpack --help');
     }
     const command = `version ${step}`;
     const { values } = parse(rest, { name: { type: 'string' }, version: { type: 'string' }, 'previous-version': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, ...VERSION_OPTIONS }, command);
@@ -3405,7 +3405,7 @@ async function versionCommand(args, io, out, err, secrets) {
             throw (0,core_errors/* usageError */.Wp)('version commit needs --version-variable NAME');
         required(values.version, '--version', command);
         if (values['previous-version'] === undefined) {
-            throw (0,core_errors/* usageError */.Wp)('version commit needs --previous-version (what `genpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
+            throw (0,core_errors/* usageError */.Wp)('version commit needs --previous-version (what `relpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
         }
     }
     else if (values.version !== undefined || values['previous-version'] !== undefined) {
@@ -3463,17 +3463,17 @@ async function versionCommand(args, io, out, err, secrets) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ RelpackError),
 /* harmony export */   Wp: () => (/* binding */ usageError),
-/* harmony export */   Xu: () => (/* binding */ inputError),
-/* harmony export */   yh: () => (/* binding */ GenpackError)
+/* harmony export */   Xu: () => (/* binding */ inputError)
 /* harmony export */ });
-class GenpackError extends Error {
+class RelpackError extends Error {
     code;
     hint;
     request;
     constructor(code, message, options = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.name = 'GenpackError';
+        this.name = 'RelpackError';
         this.code = code;
         this.hint = options.hint;
         this.request = options.request;
@@ -3496,10 +3496,10 @@ class GenpackError extends Error {
     }
 }
 function usageError(message, hint) {
-    return new GenpackError('USAGE', message, { hint });
+    return new RelpackError('USAGE', message, { hint });
 }
 function inputError(message, hint) {
-    return new GenpackError('INVALID_INPUT', message, { hint });
+    return new RelpackError('INVALID_INPUT', message, { hint });
 }
 
 
@@ -3518,7 +3518,7 @@ function inputError(message, hint) {
 /* harmony export */ });
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /**
- * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and genpack's
+ * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and relpack's
  * reversible encoding of sub-paths: Gitea forbids `/` in file names, so `dir/sub/f.txt` is stored
  * as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` where it would otherwise read as an
  * escape, so that decoding is exact. That is the form GitLab gives path files, and `%` is allowed
@@ -3534,7 +3534,7 @@ const MAX_LENGTH = 255;
 /**
  * `/` becomes `%2F`; a `%` is written `%25` only where the decoder would otherwise read it as one
  * of those two escapes (before `25` or `2F`), so names other tools stored with a `%` in them
- * (`100%.txt`) mean the same to genpack.
+ * (`100%.txt`) mean the same to relpack.
  */
 function encodeGiteaFileName(path) {
     return path.replace(/%(?=25|2F)/gi, '%25').replace(/\//g, '%2F');

@@ -1163,7 +1163,7 @@ async function git(args, cwd) {
         return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
     }
     catch (error) {
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
+        throw new errors/* RelpackError */.Hd('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
             hint: 'install git, or give the bump level (--bump patch|minor|major)',
             cause: error,
         });
@@ -1176,8 +1176,8 @@ async function git(args, cwd) {
 async function commitsSince(version, cwd) {
     const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
     if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
-            hint: 'run genpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
+        throw new errors/* RelpackError */.Hd('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
+            hint: 'run relpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
         });
     }
     let tag;
@@ -1193,7 +1193,7 @@ async function commitsSince(version, cwd) {
         // A repository without commits has no HEAD: nothing to analyse.
         if (/does not have any commits|unknown revision|bad revision/i.test(log.stderr))
             return { tag, messages: [], shallow: false };
-        throw new errors/* GenpackError */.yh('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
+        throw new errors/* RelpackError */.Hd('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
     }
     const shallow = !tag && (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
     const messages = log.stdout

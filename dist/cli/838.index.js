@@ -24,10 +24,10 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/server/config-values.ts
 // Small validators shared by every config section. Each failure names the offending key with its
-// full path (e.g. `gitlab.projects[0].visibility`) so `genpack serve --config` can say what to fix.
+// full path (e.g. `gitlab.projects[0].visibility`) so `relpack serve --config` can say what to fix.
 class ConfigError extends Error {
     key;
-    code = 'GENPACK_SERVE_CONFIG';
+    code = 'RELPACK_SERVE_CONFIG';
     constructor(key, message) {
         super(`invalid server config at "${key}": ${message}`);
         this.key = key;
@@ -305,7 +305,7 @@ async function* toIterable(b) {
 
 /** Thrown when the body did not arrive whole (client abort, reset fault, short Content-Length). */
 class BodyAbortedError extends Error {
-    code = 'GENPACK_BODY_ABORTED';
+    code = 'RELPACK_BODY_ABORTED';
 }
 async function* bodyChunks(ctx) {
     const reset = ctx.faults.find((f) => f.spec.kind === 'reset-request');
@@ -398,13 +398,13 @@ function dropAfterCommit(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/server/admin.ts
-// Admin endpoints for tests that run `genpack serve` as a separate process:
-//   GET    /-/genpack/health          → 200 {"status":"ok"}            (no auth)
-//   GET    /-/genpack/faults          → {"faults":[…],"fired":[…]}
-//   POST   /-/genpack/faults          body: one fault spec or a list → 201 {"ids":[…]}
-//   DELETE /-/genpack/faults          → 204 (clears faults; `?fired=1` also clears the log)
-//   DELETE /-/genpack/faults/:id      → 204 / 404
-// Guarded by the admin token (`X-Genpack-Admin-Token` or `Authorization: Bearer`), never by
+// Admin endpoints for tests that run `relpack serve` as a separate process:
+//   GET    /-/relpack/health          → 200 {"status":"ok"}            (no auth)
+//   GET    /-/relpack/faults          → {"faults":[…],"fired":[…]}
+//   POST   /-/relpack/faults          body: one fault spec or a list → 201 {"ids":[…]}
+//   DELETE /-/relpack/faults          → 204 (clears faults; `?fired=1` also clears the log)
+//   DELETE /-/relpack/faults/:id      → 204 / 404
+// Guarded by the admin token (`X-Relpack-Admin-Token` or `Authorization: Bearer`), never by
 // registry tokens, and exempt from fault injection.
 
 
@@ -412,24 +412,24 @@ function dropAfterCommit(ctx) {
 
 function registerAdminRoutes(router, faults, adminToken) {
     const guard = async (ctx) => {
-        const given = ctx.req.headers['x-genpack-admin-token'] ?? /^Bearer\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1] ?? '';
+        const given = ctx.req.headers['x-relpack-admin-token'] ?? /^Bearer\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1] ?? '';
         const a = Buffer.from(String(given));
         const b = Buffer.from(adminToken);
         if (a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b))
             return true;
-        await sendJson(ctx, 401, { message: '401 Unauthorized - admin token required (X-Genpack-Admin-Token)' });
+        await sendJson(ctx, 401, { message: '401 Unauthorized - admin token required (X-Relpack-Admin-Token)' });
         return false;
     };
-    router.add({ id: 'admin.health', method: 'GET', pattern: '/-/genpack/health', noFaults: true, handler: (ctx) => sendJson(ctx, 200, { status: 'ok' }) });
+    router.add({ id: 'admin.health', method: 'GET', pattern: '/-/relpack/health', noFaults: true, handler: (ctx) => sendJson(ctx, 200, { status: 'ok' }) });
     router.add({
-        id: 'admin.faults', method: 'GET', pattern: '/-/genpack/faults', noFaults: true,
+        id: 'admin.faults', method: 'GET', pattern: '/-/relpack/faults', noFaults: true,
         handler: async (ctx) => {
             if (await guard(ctx))
                 await sendJson(ctx, 200, { faults: faults.list(), fired: faults.fired() });
         },
     });
     router.add({
-        id: 'admin.faults', method: 'POST', pattern: '/-/genpack/faults', noFaults: true,
+        id: 'admin.faults', method: 'POST', pattern: '/-/relpack/faults', noFaults: true,
         handler: async (ctx) => {
             if (!(await guard(ctx)))
                 return;
@@ -453,7 +453,7 @@ function registerAdminRoutes(router, faults, adminToken) {
         },
     });
     router.add({
-        id: 'admin.faults', method: 'DELETE', pattern: '/-/genpack/faults', noFaults: true,
+        id: 'admin.faults', method: 'DELETE', pattern: '/-/relpack/faults', noFaults: true,
         handler: async (ctx) => {
             if (!(await guard(ctx)))
                 return;
@@ -464,7 +464,7 @@ function registerAdminRoutes(router, faults, adminToken) {
         },
     });
     router.add({
-        id: 'admin.faults', method: 'DELETE', pattern: '/-/genpack/faults/:fault', noFaults: true,
+        id: 'admin.faults', method: 'DELETE', pattern: '/-/relpack/faults/:fault', noFaults: true,
         handler: async (ctx) => {
             if (!(await guard(ctx)))
                 return;
@@ -818,7 +818,7 @@ class BlobStore {
 var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/server/faults.ts
 // Fault injection: declared in YAML (`faults:`), added at run time (`server.faults.add`) or over
-// HTTP (`/-/genpack/faults`). A fault matches by route id + method + optional path substring, and
+// HTTP (`/-/relpack/faults`). A fault matches by route id + method + optional path substring, and
 // fires on the nth matching request(s) it has seen since it was added. Every firing is logged in
 // `fired()` at the moment it takes effect, so tests can assert it really happened.
 
@@ -1460,7 +1460,7 @@ function paginate(ctx, all, p) {
 var gitlab_names = __webpack_require__(9437);
 ;// CONCATENATED MODULE: ./src/server/gitlab/regex.ts
 // Validation copied from GitLab (gitlab-api.md §1 "Validation regexes", §4 "Validation rules").
-// The name, version and file-name rules are the ones genpack's client checks before sending: one
+// The name, version and file-name rules are the ones relpack's client checks before sending: one
 // definition (src/registry/gitlab-names.ts) serves both, and the conformance tests pin it.
 
 /**
@@ -2125,7 +2125,7 @@ async function version(g, ctx) {
         return insufficientScope(ctx, scope);
     return sendJson(ctx, 200, {
         version: g.cfg.version,
-        revision: 'genpack',
+        revision: 'relpack',
         kas: { enabled: false, externalUrl: null, externalK8sProxyUrl: null, version: null },
         enterprise: false,
     });
@@ -2712,7 +2712,7 @@ function requiredError(ctx, field) {
 // in Forgejo. Go parses the whole form before the handler continues; here the first file part is
 // streamed out while the rest is still checked, so nothing is held in memory.
 class MultipartError extends Error {
-    code = 'GENPACK_GITEA_MULTIPART';
+    code = 'RELPACK_GITEA_MULTIPART';
 }
 /** Does this Content-Type make Gitea parse a form? */
 function isFormContentType(contentType) {
@@ -2855,7 +2855,7 @@ function hasFilename(headers) {
 // EXTERNAL MODULE: ./src/registry/gitea-names.ts
 var gitea_names = __webpack_require__(9768);
 ;// CONCATENATED MODULE: ./src/server/gitea/names.ts
-// routers/api/packages/generic: the same rules genpack's client checks before sending (one
+// routers/api/packages/generic: the same rules relpack's client checks before sending (one
 // definition in src/registry/gitea-names.ts): name `\A[-_+.\w]+\z` (`\w` ASCII), not `..`, one
 // character must be alphanumeric; file name `\A[-_+=:;.()\[\]{}~!@#$%^& \w]+\z`, no surrounding
 // whitespace, not `.` or `..`.
@@ -3776,7 +3776,7 @@ function newRepo(owner, repo, key) {
 }
 /** Gitea tokens are 40 hex digits; dev tokens are derived from their name so they stay stable. */
 function devTokenValue(name) {
-    return (0,external_node_crypto_.createHash)('sha1').update(`genpack-serve-gitea-${name}`).digest('hex');
+    return (0,external_node_crypto_.createHash)('sha1').update(`relpack-serve-gitea-${name}`).digest('hex');
 }
 function config_defaultTokens(users, repos) {
     const t = {};
@@ -4190,7 +4190,7 @@ function github_config_defaultTokens(repo) {
 }
 /** `ghp_`/`ghs_` + 36 characters, derived from the name so dev tokens stay stable. */
 function devValue(prefix, name) {
-    return prefix + (0,external_node_crypto_.createHash)('sha256').update(`genpack-serve-github-${name}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, 36);
+    return prefix + (0,external_node_crypto_.createHash)('sha256').update(`relpack-serve-github-${name}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, 36);
 }
 
 ;// CONCATENATED MODULE: ./src/server/github/store.ts
@@ -4477,7 +4477,7 @@ const flavours = [gitlabFlavour, giteaFlavour, githubFlavour];
 const reservedSections = [];
 
 ;// CONCATENATED MODULE: ./src/server/config.ts
-// Server configuration: the YAML file (`genpack serve --config FILE`) and/or an object, merged over
+// Server configuration: the YAML file (`relpack serve --config FILE`) and/or an object, merged over
 // zero-config defaults, validated with messages that name the bad key. Flavour sections
 // (`gitlab:`, `gitea:`) are resolved by their flavour module (see flavours.ts).
 
@@ -4520,13 +4520,13 @@ function resolveConfig(raw) {
     onlyKeys(admin, ['token'], 'admin');
     const os = expectObject(raw.objectStorage, 'objectStorage');
     onlyKeys(os, ['enabled', 'port', 'expiresSeconds', 'bucket', 'secret'], 'objectStorage');
-    const bucket = optString(os.bucket, 'objectStorage.bucket', 'genpack-packages');
+    const bucket = optString(os.bucket, 'objectStorage.bucket', 'relpack-packages');
     if (!/^[a-z0-9][a-z0-9.-]{1,62}$/.test(bucket))
         throw new ConfigError('objectStorage.bucket', 'must be an S3-style bucket name (lower-case letters, digits, dots, hyphens)');
     const faults = expectArray(raw.faults, 'faults').map((f, i) => parseFaultSpec(f, `faults[${i}]`));
     const resolved = {
         storage: { fsync: optBool(storage.fsync, 'storage.fsync', true) },
-        admin: { token: optString(admin.token, 'admin.token', 'genpack-admin-dev') },
+        admin: { token: optString(admin.token, 'admin.token', 'relpack-admin-dev') },
         objectStorage: {
             enabled: optBool(os.enabled, 'objectStorage.enabled', false),
             port: optInt(os.port, 'objectStorage.port', 0, 0, 65535),
@@ -4820,11 +4820,11 @@ class ObjectStorage {
         if (opts.contentDisposition)
             q.set('response-content-disposition', opts.contentDisposition);
         q.set('response-content-type', opts.contentType ?? 'application/octet-stream');
-        q.set('X-Amz-Algorithm', 'GENPACK-HMAC-SHA256');
+        q.set('X-Amz-Algorithm', 'RELPACK-HMAC-SHA256');
         q.set('X-Amz-Date', amzDate(now));
         q.set('X-Amz-Expires', String(opts.expiresSeconds ?? this.#cfg.expiresSeconds));
-        q.set('X-Genpack-Size', String(opts.size));
-        q.set('X-Genpack-Modified', String(opts.lastModified.getTime()));
+        q.set('X-Relpack-Size', String(opts.size));
+        q.set('X-Relpack-Modified', String(opts.lastModified.getTime()));
         const path = `/${this.#cfg.bucket}/${blobKey}`;
         q.set('X-Amz-Signature', this.#sign(path, q));
         return `${this.#originFor(opts.clientOrigin)}${path}?${q.toString()}`;
@@ -4872,7 +4872,7 @@ class ObjectStorage {
         const disp = q.get('response-content-disposition');
         if (disp)
             headers['content-disposition'] = disp;
-        await sendBlob(ctx, this.#blobs, { key, size: Number(q.get('X-Genpack-Size')), lastModified: new Date(Number(q.get('X-Genpack-Modified')) || Date.now()) }, headers, { notFound: () => s3Error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.') });
+        await sendBlob(ctx, this.#blobs, { key, size: Number(q.get('X-Relpack-Size')), lastModified: new Date(Number(q.get('X-Relpack-Modified')) || Date.now()) }, headers, { notFound: () => s3Error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.') });
     }
 }
 function s3Error(ctx, status, code, message, extra = '') {
@@ -4895,12 +4895,12 @@ function parseAmzDate(s) {
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./src/server/serve-command.ts
-// `genpack serve [--config FILE] [--host H] [--port N] [--data-dir DIR]`
+// `relpack serve [--config FILE] [--host H] [--port N] [--data-dir DIR]`
 // Prints the URL and dev tokens, serves until SIGINT/SIGTERM, then closes listeners, gives
 // in-flight requests a moment to finish, and returns 0. Bad usage returns 2.
 
 
-const SERVE_USAGE = `Usage: genpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--quiet]
+const SERVE_USAGE = `Usage: relpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--quiet]
 
 Runs a local GitLab-compatible generic package registry.
   --config FILE     YAML config (projects, users, tokens, objectStorage, faults); see docs/serve.md
@@ -4929,7 +4929,7 @@ async function runServe(argv, io = {}) {
         }));
     }
     catch (e) {
-        err(`genpack serve: ${e.message}\n${SERVE_USAGE}`);
+        err(`relpack serve: ${e.message}\n${SERVE_USAGE}`);
         return 2;
     }
     if (values.help) {
@@ -4939,7 +4939,7 @@ async function runServe(argv, io = {}) {
     let port = DEFAULT_CLI_PORT;
     if (values.port !== undefined) {
         if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
-            err(`genpack serve: --port must be a number between 0 and 65535, got ${JSON.stringify(values.port)}`);
+            err(`relpack serve: --port must be a number between 0 and 65535, got ${JSON.stringify(values.port)}`);
             return 2;
         }
         port = Number(values.port);
@@ -4957,24 +4957,24 @@ async function runServe(argv, io = {}) {
     }
     catch (e) {
         if (e instanceof ConfigError) {
-            err(`genpack serve: ${e.message}`);
+            err(`relpack serve: ${e.message}`);
             return 2;
         }
         const code = e.code;
         if (code === 'EADDRINUSE') {
-            err(`genpack serve: port ${port} is in use; pass --port 0 for a free port or choose another`);
+            err(`relpack serve: port ${port} is in use; pass --port 0 for a free port or choose another`);
             return 1;
         }
-        err(`genpack serve: ${e.message}`);
+        err(`relpack serve: ${e.message}`);
         return 1;
     }
-    out(`genpack serve listening on ${server.url}`);
+    out(`relpack serve listening on ${server.url}`);
     if (server.storageUrl)
         out(`object storage origin ${server.storageUrl} (downloads redirect here)`);
     out(`data dir ${server.dataDir}${values['data-dir'] ? '' : ' (temporary, removed on exit)'}`);
     for (const line of server.banner())
         out(line);
-    out(`admin token ${server.tokens.admin} (X-Genpack-Admin-Token; POST/DELETE ${server.url}/-/genpack/faults)`);
+    out(`admin token ${server.tokens.admin} (X-Relpack-Admin-Token; POST/DELETE ${server.url}/-/relpack/faults)`);
     await new Promise((resolve) => {
         const stop = () => {
             process.off('SIGINT', stop);
@@ -4985,13 +4985,13 @@ async function runServe(argv, io = {}) {
         process.on('SIGTERM', stop);
         io.signal?.addEventListener('abort', stop, { once: true });
     });
-    out('genpack serve: shutting down');
+    out('relpack serve: shutting down');
     await server.close();
     return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/server/index.ts
-// `genpack serve`: a local stand-in for GitLab's (and, through a second flavour, Gitea's) generic
+// `relpack serve`: a local stand-in for GitLab's (and, through a second flavour, Gitea's) generic
 // package registry, with the same API shapes and errors, durable storage, object-storage
 // redirects and fault injection. See docs/serve.md (users) and src/server/README.md (flavours).
 
@@ -5016,7 +5016,7 @@ async function startServer(opts = {}) {
     const log = opts.log ?? (() => { });
     const config = await loadConfig({ ...(opts.config ? { config: opts.config } : {}), ...(opts.configFile ? { configFile: opts.configFile } : {}) });
     const ownDir = !opts.dataDir;
-    const dataDir = opts.dataDir ? (0,external_node_path_.resolve)(opts.dataDir) : await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'genpack-serve-'));
+    const dataDir = opts.dataDir ? (0,external_node_path_.resolve)(opts.dataDir) : await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'relpack-serve-'));
     await (0,promises_.mkdir)(dataDir, { recursive: true });
     const host = opts.host ?? '127.0.0.1';
     const faults = new FaultController();

@@ -20,7 +20,7 @@ export const ACTION_INPUTS = {
   'version': { type: 'string', default: "", operations: ["publish","download","list"], required: ["publish","download"] },
   'bump': { type: 'string', default: "patch", operations: ["bump"], required: [], options: ["major","minor","patch","premajor","preminor","prepatch","prerelease","auto"] },
   'preid': { type: 'string', default: "", operations: ["bump"], required: [] },
-  'version-variable': { type: 'string', default: "GENPACK_RELEASE_VERSION", operations: ["bump"], required: [], regex: "^[A-Za-z_][A-Za-z0-9_]*$" },
+  'version-variable': { type: 'string', default: "RELPACK_RELEASE_VERSION", operations: ["bump"], required: [], regex: "^[A-Za-z_][A-Za-z0-9_]*$" },
   'registry': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [], options: ["","gitlab","gitea","forgejo"] },
   'url': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
   'project': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },

@@ -7,7 +7,7 @@
 import * as core from '@actions/core';
 import pkg from '../../package.json' with { type: 'json' };
 import { downloadPackage } from '../core/download.js';
-import { GenpackError } from '../core/errors.js';
+import { RelpackError } from '../core/errors.js';
 import { listPackage } from '../core/list.js';
 import type { Reporter } from '../core/progress.js';
 import { publishFiles } from '../core/publish.js';
@@ -22,8 +22,8 @@ import { inActionTerms } from './terms.js';
 import { actionReporter } from './reporter.js';
 import { writeFailureSummary, writeSummary, type FileRow, type SummaryData } from './summary.js';
 
-/** Environment variables that may hold a token, masked whether or not genpack uses them. */
-const TOKEN_VARIABLES = ['GENPACK_TOKEN', 'GENPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN'];
+/** Environment variables that may hold a token, masked whether or not relpack uses them. */
+const TOKEN_VARIABLES = ['RELPACK_TOKEN', 'RELPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN'];
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const secrets: string[] = [];
@@ -42,7 +42,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   try {
     const options = readActionInputs(read, env);
-    const { registry, connection } = await connect(options.connection, env, { log, userAgent: `genpack-action/${pkg.version}` });
+    const { registry, connection } = await connect(options.connection, env, { log, userAgent: `relpack-action/${pkg.version}` });
     for (const secret of [...connection.secrets, ...registry.http.secrets()]) addSecret(secret);
     log(`${connection.flavour} registry at ${redactUrl(connection.url)} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
     const reporter = actionReporter(mask);
@@ -93,15 +93,15 @@ async function runCommand(registry: RegistryAdapter, connection: Connection, opt
 
 /**
  * The next version from the version variable, published and verified, then written back: the
- * same flow as `genpack publish --bump` (core/release.ts). The variable's token is
- * `variables-token`, else GENPACK_VARIABLES_TOKEN, else the registry token when the variable lives
+ * same flow as `relpack publish --bump` (core/release.ts). The variable's token is
+ * `variables-token`, else RELPACK_VARIABLES_TOKEN, else the registry token when the variable lives
  * on the registry's own origin.
  */
 async function runBump(registry: RegistryAdapter, connection: Connection, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
-  // The registry token goes in as GENPACK_TOKEN, so the store uses it only on its own origin.
-  const storeEnv = { ...env, GENPACK_VARIABLES_TOKEN: options.variablesToken || env.GENPACK_VARIABLES_TOKEN || undefined, GENPACK_TOKEN: options.connection.token || env.GENPACK_TOKEN };
+  // The registry token goes in as RELPACK_TOKEN, so the store uses it only on its own origin.
+  const storeEnv = { ...env, RELPACK_VARIABLES_TOKEN: options.variablesToken || env.RELPACK_VARIABLES_TOKEN || undefined, RELPACK_TOKEN: options.connection.token || env.RELPACK_TOKEN };
   const log = (line: string) => reporter.info(line);
-  const resolved = resolveVersionStore({ connection }, storeEnv, { log, userAgent: `genpack-action/${pkg.version}` });
+  const resolved = resolveVersionStore({ connection }, storeEnv, { log, userAgent: `relpack-action/${pkg.version}` });
   for (const secret of resolved.secrets) addSecret(secret);
   log(`version variable ${options.versionVariable}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
   try {
@@ -158,8 +158,8 @@ function setOutputs(data: SummaryData): void {
 
 /** The CLI's message (code, request, hints); each error of a parallel batch on its own. */
 function describeError(error: unknown): string {
-  if (error instanceof GenpackError) return error.describe();
+  if (error instanceof RelpackError) return error.describe();
   const pool = error as { errors?: unknown[] };
-  if (Array.isArray(pool.errors)) return pool.errors.map((e) => (e instanceof GenpackError ? e.describe() : (e as Error).message)).join('\n');
+  if (Array.isArray(pool.errors)) return pool.errors.map((e) => (e instanceof RelpackError ? e.describe() : (e as Error).message)).join('\n');
   return (error as Error).stack ?? String(error);
 }

@@ -43,7 +43,7 @@ export function versionLine(data: SummaryData): string {
 }
 
 export async function writeSummary(data: SummaryData): Promise<void> {
-  const summary = core.summary.addHeading(`genpack ${data.command}`, 3).addRaw(`<p>${versionLine(data)}</p>`, true);
+  const summary = core.summary.addHeading(`relpack ${data.command}`, 3).addRaw(`<p>${versionLine(data)}</p>`, true);
   if (data.versions) {
     summary.addTable([
       [{ data: 'version', header: true }, { data: 'created', header: true }],
@@ -65,7 +65,7 @@ export async function writeSummary(data: SummaryData): Promise<void> {
 
 /** The failure, as the log shows it, so the run's page says what went wrong without opening the log. */
 export async function writeFailureSummary(message: string): Promise<void> {
-  await core.summary.addHeading('genpack failed', 3).addCodeBlock(message).write();
+  await core.summary.addHeading('relpack failed', 3).addCodeBlock(message).write();
 }
 
 function escape(text: string): string {

@@ -1,13 +1,13 @@
 /**
  * core and the connection module speak the CLI's language (`--project`, `--if-exists replace`);
  * in an action log the same advice reads in the workflow's terms (`project:`, `if-exists: replace`),
- * so a message says which input to change. Quoted command lines (`genpack list --name x`) stay as
+ * so a message says which input to change. Quoted command lines (`relpack list --name x`) stay as
  * they are: they are commands to run.
  */
 import { ACTION_INPUTS } from './interface.generated.js';
 
 const FLAG = /(?<![\w-])--([a-z][a-z-]*)(?![\w-])/g;
-const COMMAND_LINE = /(genpack (?:publish|download|list|delete|version|serve)\b[^\n]*)/;
+const COMMAND_LINE = /(relpack (?:publish|download|list|delete|version|serve)\b[^\n]*)/;
 
 export function inActionTerms(text: string): string {
   return text
@@ -22,5 +22,5 @@ function translate(text: string): string {
       if (name === 'no-verify') return '`verify: false`';
       return name in ACTION_INPUTS ? `\`${name}:\`` : flag;
     })
-    .replace(/\(GENPACK_TOKEN\)/g, '(the token input, else GENPACK_TOKEN)');
+    .replace(/\(RELPACK_TOKEN\)/g, '(the token input, else RELPACK_TOKEN)');
 }

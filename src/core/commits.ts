@@ -3,7 +3,7 @@
  * same way) for `--bump auto`.
  */
 import { getExecOutput } from '@actions/exec';
-import { GenpackError } from './errors.js';
+import { RelpackError } from './errors.js';
 
 export interface CommitRange {
   /** The tag the range starts after (`v1.4.2` or `1.4.2`), or undefined: every commit up to HEAD. */
@@ -21,7 +21,7 @@ async function git(args: string[], cwd: string): Promise<{ code: number; stdout:
     const out = await getExecOutput('git', args, { cwd, silent: true, ignoreReturnCode: true });
     return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
   } catch (error) {
-    throw new GenpackError('INVALID_INPUT', `cannot run git for --bump auto: ${(error as Error).message}`, {
+    throw new RelpackError('INVALID_INPUT', `cannot run git for --bump auto: ${(error as Error).message}`, {
       hint: 'install git, or give the bump level (--bump patch|minor|major)',
       cause: error,
     });
@@ -35,8 +35,8 @@ async function git(args: string[], cwd: string): Promise<{ code: number; stdout:
 export async function commitsSince(version: string | undefined, cwd: string): Promise<CommitRange> {
   const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
   if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-    throw new GenpackError('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
-      hint: 'run genpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
+    throw new RelpackError('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
+      hint: 'run relpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
     });
   }
   let tag: string | undefined;
@@ -51,7 +51,7 @@ export async function commitsSince(version: string | undefined, cwd: string): Pr
   if (log.code !== 0) {
     // A repository without commits has no HEAD: nothing to analyse.
     if (/does not have any commits|unknown revision|bad revision/i.test(log.stderr)) return { tag, messages: [], shallow: false };
-    throw new GenpackError('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
+    throw new RelpackError('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
   }
   const shallow = !tag && (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
   const messages = log.stdout

@@ -6,7 +6,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
-import { GenpackError } from './errors.js';
+import { RelpackError } from './errors.js';
 import { hashFile, sha256 } from './hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
 import { findListedFile, versionNotFound } from './list.js';
@@ -59,7 +59,7 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
     const { path, existing } = await tree.prepare(file.fileName);
     const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
     if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
-      throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
+      throw new RelpackError('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
         hint: `the registry lists ${file.sha256}, ${manifestName} says ${fromManifest}; the package was changed after it was published. Nothing was written for this file.`,
       });
     }
@@ -107,13 +107,13 @@ function lookup(registry: RegistryAdapter, manifest: Map<string, string>, name: 
 
 async function readManifest(registry: RegistryAdapter, ref: PackageRef, file: RemoteFile): Promise<Map<string, string>> {
   if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
-    throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
+    throw new RelpackError('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
   }
   const { data, headerSha256 } = await readSmallFile(registry, ref, file.fileName, MAX_MANIFEST_BYTES);
   const digest = sha256(data);
   const expected = file.sha256 ?? headerSha256;
   if (expected && expected.toLowerCase() !== digest) {
-    throw new GenpackError('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
+    throw new RelpackError('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
   }
   return parseManifest(data.toString('utf8'), file.fileName);
 }
@@ -130,7 +130,7 @@ export function refuseCollisions(targets: { name: string; path: string }[], plat
     const key = target.path.normalize('NFC').toLowerCase();
     const other = seen.get(key);
     if (other !== undefined) {
-      throw new GenpackError('UNSAFE_PATH', `${JSON.stringify(other)} and ${JSON.stringify(target.name)} would be the same file on this case-insensitive file system`, {
+      throw new RelpackError('UNSAFE_PATH', `${JSON.stringify(other)} and ${JSON.stringify(target.name)} would be the same file on this case-insensitive file system`, {
         hint: 'download them one at a time into different directories',
       });
     }
@@ -152,14 +152,14 @@ export function targetPath(outDir: string, name: string): string {
     name.includes('\0') ||
     segments.some((s) => s === '' || s === '.' || s === '..')
   ) {
-    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
+    throw new RelpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it would be written outside the output directory`, {
       hint: 'package file names must be relative paths without "." or ".." segments',
     });
   }
   const root = resolve(outDir);
   const target = resolve(root, ...segments);
   if (!target.startsWith(root + sep)) {
-    throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
+    throw new RelpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: it resolves outside ${root}`);
   }
   return target;
 }
@@ -192,10 +192,10 @@ class OutputTree {
       }
       const real = await realpath(ancestor);
       if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
-        throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
+        throw new RelpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
       }
       if (!info.isDirectory() && !info.isSymbolicLink()) {
-        throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`);
+        throw new RelpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`);
       }
       this.safeDirs.add(ancestor);
     }
@@ -203,7 +203,7 @@ class OutputTree {
     // lookup, where the promise and the ENOENT error cost more than the lookup itself.
     const existing = lstatSync(target, { throwIfNoEntry: false });
     if (existing?.isSymbolicLink()) {
-      throw new GenpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
+      throw new RelpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${target} is a symbolic link`, { hint: 'remove the link, or download into an empty directory' });
     }
     return { path: target, existing };
   }

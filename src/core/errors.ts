@@ -1,5 +1,5 @@
 /**
- * Every failure genpack reports is a GenpackError: a stable code, the failing request (method, URL
+ * Every failure relpack reports is a RelpackError: a stable code, the failing request (method, URL
  * without credentials, status) when there was one, and a hint that says what the user should change.
  * Exit status follows the code: usage and input errors are 2, everything else 1.
  */
@@ -27,14 +27,14 @@ export interface FailedRequest {
   body?: string;
 }
 
-export class GenpackError extends Error {
+export class RelpackError extends Error {
   readonly code: ErrorCode;
   readonly hint?: string;
   readonly request?: FailedRequest;
 
   constructor(code: ErrorCode, message: string, options: { hint?: string; request?: FailedRequest; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'GenpackError';
+    this.name = 'RelpackError';
     this.code = code;
     this.hint = options.hint;
     this.request = options.request;
@@ -57,10 +57,10 @@ export class GenpackError extends Error {
   }
 }
 
-export function usageError(message: string, hint?: string): GenpackError {
-  return new GenpackError('USAGE', message, { hint });
+export function usageError(message: string, hint?: string): RelpackError {
+  return new RelpackError('USAGE', message, { hint });
 }
 
-export function inputError(message: string, hint?: string): GenpackError {
-  return new GenpackError('INVALID_INPUT', message, { hint });
+export function inputError(message: string, hint?: string): RelpackError {
+  return new RelpackError('INVALID_INPUT', message, { hint });
 }

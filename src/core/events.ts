@@ -4,4 +4,4 @@
  */
 
 /** A file is about to be streamed (larger than what goes through memory): `{ name, size }`. */
-export const LARGE_TRANSFER = 'genpack:large-transfer';
+export const LARGE_TRANSFER = 'relpack:large-transfer';

@@ -1,6 +1,6 @@
 /** list: the versions of a package, or the files of one version. */
 import type { PackageRef, RegistryAdapter, RemoteFile, RemoteVersion } from '../registry/types.js';
-import { GenpackError } from './errors.js';
+import { RelpackError } from './errors.js';
 
 export interface ListResult {
   name: string;
@@ -22,9 +22,9 @@ export async function listPackage(registry: RegistryAdapter, options: { name: st
 }
 
 /** The error for a version the registry does not list (or lists with no files). */
-export function versionNotFound(ref: PackageRef): GenpackError {
-  return new GenpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
-    hint: `list what exists with: genpack list --name ${ref.name}`,
+export function versionNotFound(ref: PackageRef): RelpackError {
+  return new RelpackError('NOT_FOUND', `package ${ref.name} version ${ref.version} was not found, or has no files`, {
+    hint: `list what exists with: relpack list --name ${ref.name}`,
   });
 }
 
@@ -33,5 +33,5 @@ export function findListedFile(registry: RegistryAdapter, ref: PackageRef, liste
   const file = listed.find((r) => registry.sameFileName(r.fileName, name));
   if (file) return file;
   const available = listed.map((r) => r.fileName).slice(0, 20).join(', ');
-  throw new GenpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
+  throw new RelpackError('NOT_FOUND', `${name} is not in ${ref.name} ${ref.version}`, { hint: `the version holds: ${available}${listed.length > 20 ? ', …' : ''}` });
 }

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { GenpackError, inputError } from './errors.js';
+import { RelpackError, inputError } from './errors.js';
 
 export interface LocalFile {
   /** Absolute path on disk. */
@@ -43,7 +43,7 @@ export async function expandInputs(inputs: readonly string[], cwd: string): Prom
     const found = await expandOne(input, cwd, excludes);
     const kept = found.filter((file) => !excluded.has(file.path));
     if (kept.length === 0) {
-      throw new GenpackError('NO_MATCH', `${JSON.stringify(input)} matches no file${found.length ? ' once the exclusions are applied' : ''}`, {
+      throw new RelpackError('NO_MATCH', `${JSON.stringify(input)} matches no file${found.length ? ' once the exclusions are applied' : ''}`, {
         hint: `paths and globs are relative to ${cwd}; check the spelling, or build the files first`,
       });
     }

@@ -2,11 +2,11 @@
  * The SHA256SUMS manifest in the format `sha256sum -c` reads: `<hex>  <relative path>` per line,
  * sorted by path, so that `sha256sum -c SHA256SUMS` works in a downloaded tree.
  */
-import { GenpackError } from './errors.js';
+import { RelpackError } from './errors.js';
 
 export const DEFAULT_MANIFEST = 'SHA256SUMS';
 
-/** Largest manifest genpack reads into memory. */
+/** Largest manifest relpack reads into memory. */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export function formatManifest(entries: Iterable<{ name: string; sha256: string }>): string {
@@ -22,7 +22,7 @@ export function parseManifest(text: string, source = 'SHA256SUMS'): Map<string, 
     if (line.trim() === '') return;
     const match = /^([0-9a-fA-F]{64}) [ *](.+?)\r?$/.exec(line);
     if (!match) {
-      throw new GenpackError('CHECKSUM_MISMATCH', `${source} line ${index + 1} is not in sha256sum format: ${JSON.stringify(line.slice(0, 120))}`);
+      throw new RelpackError('CHECKSUM_MISMATCH', `${source} line ${index + 1} is not in sha256sum format: ${JSON.stringify(line.slice(0, 120))}`);
     }
     entries.set(match[2].replace(/^\.\//, ''), match[1].toLowerCase());
   });

@@ -5,7 +5,7 @@
  * already holds is found before the first byte is sent, so a refused publish changes nothing.
  */
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
-import { GenpackError, inputError } from './errors.js';
+import { RelpackError, inputError } from './errors.js';
 import { hashFile, sha256 } from './hashing.js';
 import { expandInputs, type LocalFile } from './local-files.js';
 import { formatManifest } from './manifest.js';
@@ -156,11 +156,11 @@ async function planUploads(registry: RegistryAdapter, locals: LocalFile[], remot
   if (conflicts.length > 0) {
     const list = conflicts.map((p) => `  ${p.local.name}${p.sha256 ? ` (published sha256 ${p.existing!.sha256 ?? 'unknown'}, local ${p.sha256})` : ''}`).join('\n');
     if (ifExists === 'fail') {
-      throw new GenpackError('EXISTS', `${conflicts.length} file(s) already exist in this version and --if-exists is fail:\n${list}`, {
+      throw new RelpackError('EXISTS', `${conflicts.length} file(s) already exist in this version and --if-exists is fail:\n${list}`, {
         hint: 'publish a new version, or use --if-exists skip (leave identical files) or --if-exists replace',
       });
     }
-    throw new GenpackError('EXISTS_DIFFERENT', `${conflicts.length} file(s) already exist in this version with different content:\n${list}`, {
+    throw new RelpackError('EXISTS_DIFFERENT', `${conflicts.length} file(s) already exist in this version with different content:\n${list}`, {
       hint: 'a published version should not change: publish a new version, or use --if-exists replace to overwrite these files',
     });
   }
@@ -168,7 +168,7 @@ async function planUploads(registry: RegistryAdapter, locals: LocalFile[], remot
 }
 
 /**
- * SHA256SUMS describes every file of the version after this publish. genpack owns it, so it is
+ * SHA256SUMS describes every file of the version after this publish. relpack owns it, so it is
  * replaced whenever its content changes, whatever --if-exists says for the other files.
  */
 async function publishManifest(
@@ -212,10 +212,10 @@ async function verifyFromListing(registry: RegistryAdapter, ref: PackageRef, sen
   for (const file of sent) {
     const stored = listed.find((r) => registry.sameFileName(r.fileName, file.name));
     if (!stored?.sha256) {
-      throw new GenpackError('CHECKSUM_MISMATCH', `${file.name}: uploaded, but the registry does not list it with a SHA-256 to verify`);
+      throw new RelpackError('CHECKSUM_MISMATCH', `${file.name}: uploaded, but the registry does not list it with a SHA-256 to verify`);
     }
     if (stored.sha256.toLowerCase() !== file.sha256) {
-      throw new GenpackError('CHECKSUM_MISMATCH', `${file.name}: the registry stored different bytes than were sent`, {
+      throw new RelpackError('CHECKSUM_MISMATCH', `${file.name}: the registry stored different bytes than were sent`, {
         hint: `sent sha256 ${file.sha256}, the registry lists ${stored.sha256}. Delete the file and publish again.`,
       });
     }

@@ -3,13 +3,13 @@
  * written back only after the registry holds exactly the files that were sent, and only if the
  * variable still holds what was read (gitlab-api.md §4, gitea-api.md §5 and §7, peers.md §2.5).
  *
- * One flow for every shell: `publishNextVersion` is the whole thing (`genpack publish --bump`),
- * `showVersion`, `nextVersion` and `commitVersion` are its steps (`genpack version show|next|commit`),
+ * One flow for every shell: `publishNextVersion` is the whole thing (`relpack publish --bump`),
+ * `showVersion`, `nextVersion` and `commitVersion` are its steps (`relpack version show|next|commit`),
  * and `resolveVersion` turns a download's `--version ^1.4` into a published version.
  */
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { compareAndSet, type StoredVariable, type VariableStore, type VersionStoreKind } from '../registry/variables/types.js';
-import { GenpackError, inputError, usageError } from './errors.js';
+import { RelpackError, inputError, usageError } from './errors.js';
 import { sha256 } from './hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
 import { readSmallFile } from './small-file.js';
@@ -218,7 +218,7 @@ export async function publishNextVersion(
   if (existing.length > 0) {
     const now = variable ? await store!.read(variable.name) : undefined;
     if (variable && now?.value !== variable.value) throw race(now, 'none');
-    throw new GenpackError('EXISTS', `${ref.name} ${ref.version} is already published (${existing.length} file(s)); a bumped version must be new. Nothing was uploaded.`, {
+    throw new RelpackError('EXISTS', `${ref.name} ${ref.version} is already published (${existing.length} file(s)); a bumped version must be new. Nothing was uploaded.`, {
       hint: `${variable ? `${variable.name} is behind the registry: set it to the latest published version` : 'the version source is behind the registry'}, or take the current version from the registry with --version-from registry`,
     });
   }
@@ -229,13 +229,13 @@ export async function publishNextVersion(
   } catch (error) {
     // The version already exists, or another writer took a file name mid-publish (Gitea's 409,
     // GitLab's duplicate refusal): if the variable moved meanwhile, that is the race to report.
-    if (variable && error instanceof GenpackError && (error.code === 'EXISTS' || error.code === 'CONFLICT' || error.code === 'DUPLICATE')) {
+    if (variable && error instanceof RelpackError && (error.code === 'EXISTS' || error.code === 'CONFLICT' || error.code === 'DUPLICATE')) {
       const now = await store!.read(variable.name);
       if (now?.value !== variable.value) throw race(now, error.code === 'EXISTS' ? 'none' : 'partial');
     }
-    if (variable && error instanceof GenpackError && error.code === 'EXISTS') {
-      throw new GenpackError('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
-        hint: `a bumped version must be new: set ${variable.name} to the highest published version (genpack version show --name ${ref.name} --version-from registry), then publish again`,
+    if (variable && error instanceof RelpackError && error.code === 'EXISTS') {
+      throw new RelpackError('EXISTS', `${ref.name} ${ref.version} is already published, but ${variable.name} holds ${variable.value ?? 'nothing'}`, {
+        hint: `a bumped version must be new: set ${variable.name} to the highest published version (relpack version show --name ${ref.name} --version-from registry), then publish again`,
         cause: error,
       });
     }
@@ -256,7 +256,7 @@ export async function publishNextVersion(
   try {
     await verifyPublished(registry, ref, published.files);
   } catch (error) {
-    if (variable && error instanceof GenpackError) {
+    if (variable && error instanceof RelpackError) {
       const now = await store!.read(variable.name);
       if (now?.value !== variable.value) throw race(now, 'unverified');
     }
@@ -331,8 +331,8 @@ export async function commitVersion(registry: RegistryAdapter, store: VariableSt
 export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef, sent?: TransferResult[]): Promise<RemoteFile[]> {
   const listed = await registry.listFiles(ref);
   if (listed.length === 0) {
-    throw new GenpackError('NOT_FOUND', `${ref.name} ${ref.version} is not published (the registry lists no files)`, {
-      hint: `publish it first; list what exists with: genpack list --name ${ref.name}`,
+    throw new RelpackError('NOT_FOUND', `${ref.name} ${ref.version} is not published (the registry lists no files)`, {
+      hint: `publish it first; list what exists with: relpack list --name ${ref.name}`,
     });
   }
   const find = (name: string) => listed.find((file) => registry.sameFileName(file.fileName, name));
@@ -340,14 +340,14 @@ export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef
     for (const file of sent) {
       const stored = find(file.name);
       if (!stored?.sha256 || stored.sha256.toLowerCase() !== file.sha256.toLowerCase()) {
-        throw new GenpackError('CHECKSUM_MISMATCH', `${file.name}: the registry lists ${stored ? `sha256 ${stored.sha256 ?? 'none'}` : 'no such file'}, but sha256 ${file.sha256} was published`, {
+        throw new RelpackError('CHECKSUM_MISMATCH', `${file.name}: the registry lists ${stored ? `sha256 ${stored.sha256 ?? 'none'}` : 'no such file'}, but sha256 ${file.sha256} was published`, {
           hint: `${ref.name} ${ref.version} changed after this publish (another run publishing the same version?); the version variable was not written`,
         });
       }
     }
     const extra = listed.filter((file) => !sent.some((s) => registry.sameFileName(s.name, file.fileName)));
     if (extra.length > 0) {
-      throw new GenpackError('CONFLICT', `${ref.name} ${ref.version} holds file(s) this run did not publish: ${extra.map((f) => f.fileName).join(', ')}`, {
+      throw new RelpackError('CONFLICT', `${ref.name} ${ref.version} holds file(s) this run did not publish: ${extra.map((f) => f.fileName).join(', ')}`, {
         hint: 'another run published into the same version at the same time; the version variable was not written',
       });
     }
@@ -355,18 +355,18 @@ export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef
   }
   const unhashed = listed.filter((file) => !file.sha256);
   if (unhashed.length > 0) {
-    throw new GenpackError('CHECKSUM_MISMATCH', `${ref.name} ${ref.version}: the registry lists no SHA-256 for ${unhashed.map((f) => f.fileName).join(', ')}`);
+    throw new RelpackError('CHECKSUM_MISMATCH', `${ref.name} ${ref.version}: the registry lists no SHA-256 for ${unhashed.map((f) => f.fileName).join(', ')}`);
   }
   const manifestFile = find(DEFAULT_MANIFEST);
   if (manifestFile) {
     const { data } = await readSmallFile(registry, ref, manifestFile.fileName, MAX_MANIFEST_BYTES);
     if (sha256(data) !== manifestFile.sha256!.toLowerCase()) {
-      throw new GenpackError('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
+      throw new RelpackError('CHECKSUM_MISMATCH', `${manifestFile.fileName} of ${ref.name} ${ref.version}: the bytes served do not match the registry's SHA-256`);
     }
     for (const [name, digest] of parseManifest(data.toString('utf8'), manifestFile.fileName)) {
       const stored = find(name);
       if (!stored || stored.sha256!.toLowerCase() !== digest) {
-        throw new GenpackError('CHECKSUM_MISMATCH', `${name}: ${manifestFile.fileName} says sha256 ${digest}, the registry lists ${stored ? stored.sha256 : 'no such file'}`, {
+        throw new RelpackError('CHECKSUM_MISMATCH', `${name}: ${manifestFile.fileName} says sha256 ${digest}, the registry lists ${stored ? stored.sha256 : 'no such file'}`, {
           hint: `${ref.name} ${ref.version} was changed after it was published; the version variable was not written`,
         });
       }
@@ -378,18 +378,18 @@ export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef
 /** How far this run got when it found the variable moved. */
 type Published = 'none' | 'partial' | 'unverified' | 'verified';
 
-function raceError(store: VariableStore, name: string, expected: string | undefined, actual: string | undefined, ref: PackageRef, published: Published): GenpackError {
+function raceError(store: VariableStore, name: string, expected: string | undefined, actual: string | undefined, ref: PackageRef, published: Published): RelpackError {
   const was = expected === undefined ? 'did not exist' : `held ${expected}`;
   const now = actual === undefined ? 'does not exist' : `holds ${actual}`;
   const again = `run the pipeline again to bump from ${actual ?? 'the start'}`;
-  const remove = `genpack delete --name ${ref.name} --version ${ref.version} --yes`;
+  const remove = `relpack delete --name ${ref.name} --version ${ref.version} --yes`;
   const hint = {
     none: `nothing was published; ${again}`,
     partial: `some files of ${ref.name} ${ref.version} may have been uploaded before the other pipeline's; ${again}`,
     unverified: `${ref.name} ${ref.version} does not hold exactly what this run sent (the other pipeline published into it too); ${again}`,
     verified: `${ref.name} ${ref.version} was published and verified but is not recorded in ${store.describe(name)}; ${again}, and delete ${ref.version} if it should not stay (${remove})`,
   }[published];
-  return new GenpackError('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, { hint });
+  return new RelpackError('CONFLICT', `another pipeline bumped ${name} first: it ${was} when this run read it and now ${now}; ${name} was not changed`, { hint });
 }
 
 // --- download by range ---------------------------------------------------------------------------
@@ -420,7 +420,7 @@ export async function resolveVersion(registry: RegistryAdapter, name: string, sp
   const semverOnes = sortBySemver(published);
   const others = published.filter((v) => !semverOnes.includes(v));
   const shown = semverOnes.slice(0, 30).join(', ') + (semverOnes.length > 30 ? ', …' : '');
-  throw new GenpackError('NOT_FOUND', `no published version of ${name} matches ${JSON.stringify(spec)}`, {
+  throw new RelpackError('NOT_FOUND', `no published version of ${name} matches ${JSON.stringify(spec)}`, {
     hint:
       published.length === 0
         ? `${name} has no published versions`

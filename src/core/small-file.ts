@@ -4,12 +4,12 @@
  */
 import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter } from '../registry/types.js';
-import { GenpackError } from './errors.js';
+import { RelpackError } from './errors.js';
 
 export interface WholeFileLimit {
   /** A body longer than this is refused with `tooLarge()`, never buffered. */
   maxBytes: number;
-  tooLarge: () => GenpackError;
+  tooLarge: () => RelpackError;
   /** When the size is known, a shorter body is a broken one, fetched again. */
   expectedBytes?: number;
 }
@@ -29,7 +29,7 @@ export async function fetchWhole(registry: RegistryAdapter, ref: PackageRef, fil
         chunks.push(chunk);
       }
     } catch (error) {
-      if (error instanceof GenpackError) throw error;
+      if (error instanceof RelpackError) throw error;
       throw new RetryableFailure(`the download of ${fileName} broke after ${total} bytes`, undefined, undefined, { cause: error });
     }
     if (limit.expectedBytes !== undefined && total < limit.expectedBytes) {
@@ -43,6 +43,6 @@ export async function fetchWhole(registry: RegistryAdapter, ref: PackageRef, fil
 export function readSmallFile(registry: RegistryAdapter, ref: PackageRef, fileName: string, maxBytes: number): Promise<{ data: Buffer; headerSha256?: string }> {
   return fetchWhole(registry, ref, fileName, {
     maxBytes,
-    tooLarge: () => new GenpackError('CHECKSUM_MISMATCH', `${fileName} is larger than ${maxBytes} bytes, too large to be a checksum manifest`),
+    tooLarge: () => new RelpackError('CHECKSUM_MISMATCH', `${fileName} is larger than ${maxBytes} bytes, too large to be a checksum manifest`),
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Moving one file either way, with the guarantees genpack promises for every transfer:
+ * Moving one file either way, with the guarantees relpack promises for every transfer:
  * - streaming, hashed in the same pass, never buffered whole;
  * - an upload is retried only after asking the registry whether the failed attempt stored the file,
  *   so a retry never adds a duplicate (GitLab appends a row on every PUT, gitlab-api.md §1);
@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
-import { GenpackError } from './errors.js';
+import { RelpackError } from './errors.js';
 import { LARGE_TRANSFER } from './events.js';
 import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
@@ -39,7 +39,7 @@ export interface UploadSource {
 }
 
 export interface VerifiedUpload extends UploadResult {
-  /** The SHA-256 of the bytes genpack sent, computed while sending. */
+  /** The SHA-256 of the bytes relpack sent, computed while sending. */
   localSha256: string;
   /** False when the registry did not say what it stored (checked later from its listing). */
   verified: boolean;
@@ -81,7 +81,7 @@ export async function uploadFile(
       if (options.hidden && registry.flavour === 'gitlab') {
         // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
         // attempt was stored cannot be checked, and sending it again could add a duplicate.
-        throw new GenpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so genpack cannot tell whether it was stored`, {
+        throw new RelpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so relpack cannot tell whether it was stored`, {
           hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
         });
       }
@@ -94,9 +94,9 @@ export async function uploadFile(
   );
 
   const localSha256 = result.localSha256 ?? (await digest());
-  if (!localSha256) throw new GenpackError('NETWORK', `${source.name}: the upload ended before the whole file was read`);
+  if (!localSha256) throw new RelpackError('NETWORK', `${source.name}: the upload ended before the whole file was read`);
   if (result.sha256 && result.sha256.toLowerCase() !== localSha256) {
-    throw new GenpackError('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
+    throw new RelpackError('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
       hint: `sent sha256 ${localSha256}, the registry recorded ${result.sha256}; a proxy or the storage altered the upload. Delete the file and publish again.`,
     });
   }
@@ -206,7 +206,7 @@ async function downloadSmallFile(registry: RegistryAdapter, ref: PackageRef, tar
     maxBytes: listed,
     expectedBytes: listed,
     tooLarge: () =>
-      new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
+      new RelpackError('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
         hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
       }),
   });
@@ -228,7 +228,7 @@ const PART_TAG = randomBytes(4).toString('hex');
 let partCount = 0;
 
 function partPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.genpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
+  return join(dirname(path), `.${basename(path)}.relpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
 }
 
 /** Checks the received digest against every SHA-256 the registry and the manifest give. */
@@ -240,13 +240,13 @@ function verifyDownload(target: DownloadTarget, sha256: string, headerSha: strin
     ['SHA256SUMS', target.expected.manifest],
   ];
   if (!checks.some(([, expected]) => expected)) {
-    throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
-      hint: 'publish a SHA256SUMS manifest with the package (genpack does by default), or pass --no-verify to accept the file unchecked',
+    throw new RelpackError('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
+      hint: 'publish a SHA256SUMS manifest with the package (relpack does by default), or pass --no-verify to accept the file unchecked',
     });
   }
   for (const [source, expected] of checks) {
     if (expected && expected.toLowerCase() !== sha256) {
-      throw new GenpackError('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
+      throw new RelpackError('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
         hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
       });
     }

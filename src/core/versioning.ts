@@ -3,7 +3,7 @@
  * out; no I/O (git is read in commits.ts, the registry and the variables in release.ts).
  */
 import semver from 'semver';
-import { inputError, GenpackError } from './errors.js';
+import { inputError, RelpackError } from './errors.js';
 
 export const BUMP_LEVELS = ['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease', 'auto'] as const;
 export type BumpLevel = (typeof BUMP_LEVELS)[number];
@@ -61,7 +61,7 @@ export function bumpVersion(current: string, level: ReleaseLevel, preid?: string
     }
   }
   const next = semver.inc(version, level, undefined, preid);
-  if (!next) throw new GenpackError('INVALID_INPUT', `cannot apply a ${level} bump to ${version}`);
+  if (!next) throw new RelpackError('INVALID_INPUT', `cannot apply a ${level} bump to ${version}`);
   return next;
 }
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, type Dispatcher } from './undici.js';
-import { GenpackError } from '../core/errors.js';
+import { RelpackError } from '../core/errors.js';
 import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryHooks, type RetryPolicy } from './retry.js';
 import { redactUrl } from './redact.js';
 
@@ -57,7 +57,7 @@ export interface HttpClientOptions {
   connections?: number;
 }
 
-/** Headers that carry credentials in any registry genpack speaks to; stripped across origins. */
+/** Headers that carry credentials in any registry relpack speaks to; stripped across origins. */
 export const CREDENTIAL_HEADERS = ['authorization', 'private-token', 'job-token', 'deploy-token', 'cookie'];
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -85,7 +85,7 @@ export class HttpClient {
     });
     this.credentials = Object.fromEntries(Object.entries(options.credentials ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.credentialOrigin = options.credentialOrigin;
-    this.userAgent = options.userAgent ?? 'genpack';
+    this.userAgent = options.userAgent ?? 'relpack';
     this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.log = options.log ?? (() => {});
   }
@@ -125,7 +125,7 @@ export class HttpClient {
 
   /**
    * Runs `attempt` under this client's retry policy, each retry logged against `req`, the final
-   * failure turned into a GenpackError naming it. For work that spans more than one request (a
+   * failure turned into a RelpackError naming it. For work that spans more than one request (a
    * body that breaks half-way, a listing page, an upload checked before it is sent again).
    */
   async retrying<T>(req: Pick<HttpRequest, 'method' | 'url'>, attempt: (attemptNumber: number) => Promise<T>, beforeRetry?: RetryHooks<T>['beforeRetry']): Promise<T> {
@@ -145,18 +145,18 @@ export class HttpClient {
   networkError(req: Pick<HttpRequest, 'method' | 'url'>, error: unknown): unknown {
     if (error instanceof RetryableFailure) {
       const status = error.status;
-      return new GenpackError(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${describeCause(error)})`}`, {
+      return new RelpackError(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${describeCause(error)})`}`, {
         request: { method: req.method, url: redactUrl(req.url), status },
         hint:
           status === 429
             ? 'the registry is rate-limiting this client; retry later, or lower --concurrency'
-            : `gave up after the retries allowed (GENPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later`,
+            : `gave up after the retries allowed (RELPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later`,
         cause: error,
       });
     }
-    if (error instanceof GenpackError || !(error instanceof Error)) return error;
+    if (error instanceof RelpackError || !(error instanceof Error)) return error;
     if ((error as { code?: string }).code === 'ENOENT' || (error as { code?: string }).code === 'EACCES') return error;
-    return new GenpackError('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
+    return new RelpackError('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
       request: { method: req.method, url: redactUrl(req.url) },
       hint: 'check that the URL is right and the server is reachable (proxy: HTTPS_PROXY/NO_PROXY; custom CA: NODE_EXTRA_CA_CERTS or CI_SERVER_TLS_CA_FILE)',
       cause: error,
@@ -191,7 +191,7 @@ export class HttpClient {
       if (followable && response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
         await response.body.dump();
         if (hop >= maxRedirects) {
-          throw new GenpackError('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
+          throw new RelpackError('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
             request: { method: req.method, url: redactUrl(url), status: response.statusCode },
           });
         }
@@ -257,7 +257,7 @@ function customCa(env: NodeJS.ProcessEnv): string[] | undefined {
   try {
     return [...rootCertificates, readFileSync(file, 'utf8'), ...(extra ? [readFileSync(extra, 'utf8')] : [])];
   } catch (error) {
-    throw new GenpackError('INVALID_INPUT', `cannot read the CA file ${file}: ${(error as Error).message}`, {
+    throw new RelpackError('INVALID_INPUT', `cannot read the CA file ${file}: ${(error as Error).message}`, {
       hint: 'CI_SERVER_TLS_CA_FILE must name a readable PEM file',
     });
   }

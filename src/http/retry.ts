@@ -1,6 +1,6 @@
 /**
  * Retries with exponential backoff and full jitter. Our own loop rather than undici's RetryAgent
- * because genpack's request bodies are file streams that must be reopened for each attempt, and an
+ * because relpack's request bodies are file streams that must be reopened for each attempt, and an
  * upload must ask the registry whether the failed attempt stored the file before it tries again
  * (GitLab appends a duplicate row on every PUT, gitlab-api.md §1 "Duplicates").
  */

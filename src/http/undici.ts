@@ -1,5 +1,5 @@
 /**
- * The part of undici genpack uses: EnvHttpProxyAgent and the request API on it. undici's index
+ * The part of undici relpack uses: EnvHttpProxyAgent and the request API on it. undici's index
  * loads every dispatcher, the mocks, the caches, fetch and WebSocket, which is about 70 ms of a
  * CLI start-up that otherwise takes 100 ms; these three modules are what the index would give us.
  */

@@ -1,5 +1,5 @@
 /**
- * Where to connect and with which credential: each setting from a flag or input, else genpack's
+ * Where to connect and with which credential: each setting from a flag or input, else relpack's
  * environment variable, else the CI system's own. The CLI and the action both resolve through
  * here, so a default means the same in every shell.
  */
@@ -41,17 +41,17 @@ const TOKEN_TYPES = ['private', 'deploy', 'basic', 'job'] as const;
 
 /** The settings that decide the flavour without asking the server. */
 export function flavourFromEnvironment(input: ConnectionInput, env: NodeJS.ProcessEnv): { flavour?: RegistryFlavour; by: string } {
-  const explicit = input.registry ?? env.GENPACK_REGISTRY;
+  const explicit = input.registry ?? env.RELPACK_REGISTRY;
   if (explicit) {
     if (explicit !== 'gitlab' && explicit !== 'gitea' && explicit !== 'forgejo') {
       throw usageError(`--registry must be gitlab or gitea, not ${JSON.stringify(explicit)}`, 'Forgejo uses the gitea flavour');
     }
-    return { flavour: explicit === 'forgejo' ? 'gitea' : explicit, by: input.registry ? '--registry' : 'GENPACK_REGISTRY' };
+    return { flavour: explicit === 'forgejo' ? 'gitea' : explicit, by: input.registry ? '--registry' : 'RELPACK_REGISTRY' };
   }
   if (env.GITLAB_CI === 'true' || env.CI_SERVER_URL || env.CI_JOB_TOKEN) return { flavour: 'gitlab', by: 'GitLab CI variables' };
   if (env.GITEA_ACTIONS === 'true' || env.FORGEJO_ACTIONS === 'true') return { flavour: 'gitea', by: env.FORGEJO_ACTIONS === 'true' ? 'FORGEJO_ACTIONS' : 'GITEA_ACTIONS' };
-  const project = input.project ?? env.GENPACK_PROJECT;
-  const owner = input.owner ?? env.GENPACK_OWNER;
+  const project = input.project ?? env.RELPACK_PROJECT;
+  const owner = input.owner ?? env.RELPACK_OWNER;
   if (project && !owner) return { flavour: 'gitlab', by: '--project' };
   if (owner && !project) return { flavour: 'gitea', by: '--owner' };
   return { by: 'probe' };
@@ -61,21 +61,21 @@ export function resolveConnection(input: ConnectionInput, env: NodeJS.ProcessEnv
   const url = baseUrl(input, env, flavour);
   const connection = flavour === 'gitlab' ? gitlabCredentials(input, env) : giteaCredentials(input, env);
   if (flavour === 'gitlab') {
-    const project = input.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
-    if (!project) throw usageError('no GitLab project given', 'pass --project (numeric id or group/project path) or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+    const project = input.project ?? env.RELPACK_PROJECT ?? env.CI_PROJECT_ID;
+    if (!project) throw usageError('no GitLab project given', 'pass --project (numeric id or group/project path) or set RELPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
     return { flavour, url, project, ...connection, detectedBy };
   }
-  const owner = input.owner ?? env.GENPACK_OWNER ?? env.GITHUB_REPOSITORY_OWNER;
-  if (!owner) throw usageError('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set GENPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
+  const owner = input.owner ?? env.RELPACK_OWNER ?? env.GITHUB_REPOSITORY_OWNER;
+  if (!owner) throw usageError('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set RELPACK_OWNER; in Gitea/Forgejo Actions it defaults to GITHUB_REPOSITORY_OWNER');
   return { flavour, url, owner, ...connection, detectedBy };
 }
 
 function baseUrl(input: ConnectionInput, env: NodeJS.ProcessEnv, flavour: RegistryFlavour): string {
-  const raw = input.url ?? env.GENPACK_URL ?? (flavour === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_SERVER_URL);
+  const raw = input.url ?? env.RELPACK_URL ?? (flavour === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_SERVER_URL);
   if (!raw) {
     throw usageError(
       'no registry URL given',
-      flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set GENPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL',
+      flavour === 'gitlab' ? 'pass --url https://gitlab.example.com or set RELPACK_URL; in GitLab CI it defaults to CI_SERVER_URL' : 'pass --url https://gitea.example.com or set RELPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL',
     );
   }
   let url: URL;
@@ -86,7 +86,7 @@ function baseUrl(input: ConnectionInput, env: NodeJS.ProcessEnv, flavour: Regist
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--url must be http or https, not ${url.protocol}`);
   if (url.username || url.password) {
-    throw usageError('the URL contains credentials', 'put the token in GENPACK_TOKEN instead: URLs end up in logs');
+    throw usageError('the URL contains credentials', 'put the token in RELPACK_TOKEN instead: URLs end up in logs');
   }
   if (url.search || url.hash) throw usageError(`--url must not have a query or fragment: ${url.origin}${url.pathname}`);
   return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/api\/v1$/, '');
@@ -95,28 +95,28 @@ function baseUrl(input: ConnectionInput, env: NodeJS.ProcessEnv, flavour: Regist
 type Credential = Pick<Connection, 'credentials' | 'credentialLabel' | 'jobToken' | 'secrets'>;
 
 function gitlabCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Credential {
-  const token = input.token ?? env.GENPACK_TOKEN;
-  const type = (input.tokenType ?? env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
+  const token = input.token ?? env.RELPACK_TOKEN;
+  const type = (input.tokenType ?? env.RELPACK_TOKEN_TYPE ?? 'private').toLowerCase();
   if (!(TOKEN_TYPES as readonly string[]).includes(type)) {
-    throw usageError(`GENPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
+    throw usageError(`RELPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
   }
   if (token) {
     switch (type) {
       case 'deploy':
-        return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+        return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
       case 'job':
-        return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (GENPACK_TOKEN)', jobToken: true, secrets: [token] };
+        return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (RELPACK_TOKEN)', jobToken: true, secrets: [token] };
       case 'basic': {
-        const [user, secret] = token.includes(':') ? [token.slice(0, token.indexOf(':')), token.slice(token.indexOf(':') + 1)] : [env.GENPACK_USERNAME ?? 'genpack', token];
+        const [user, secret] = token.includes(':') ? [token.slice(0, token.indexOf(':')), token.slice(token.indexOf(':') + 1)] : [env.RELPACK_USERNAME ?? 'relpack', token];
         return {
           credentials: { Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` },
-          credentialLabel: `Basic authentication as ${user} (GENPACK_TOKEN)`,
+          credentialLabel: `Basic authentication as ${user} (RELPACK_TOKEN)`,
           jobToken: false,
           secrets: [token, secret],
         };
       }
       default:
-        return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+        return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
     }
   }
   if (env.CI_JOB_TOKEN) {
@@ -126,9 +126,9 @@ function gitlabCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Cred
 }
 
 function giteaCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Credential {
-  const token = input.token ?? env.GENPACK_TOKEN;
+  const token = input.token ?? env.RELPACK_TOKEN;
   if (token) {
-    return { credentials: { Authorization: `token ${token}` }, credentialLabel: 'an access token (GENPACK_TOKEN)', jobToken: false, secrets: [token] };
+    return { credentials: { Authorization: `token ${token}` }, credentialLabel: 'an access token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
   }
   // Token precedence of the runners: Forgejo FORGEJO_TOKEN, then GITEA_TOKEN, then GITHUB_TOKEN (gitea-api.md §6).
   for (const name of ['FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN']) {
@@ -139,7 +139,7 @@ function giteaCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Crede
 }
 
 /**
- * GENPACK_RETRIES (attempts in all, 1 = no retry) and GENPACK_RETRY_DELAY_MS (the first backoff)
+ * RELPACK_RETRIES (attempts in all, 1 = no retry) and RELPACK_RETRY_DELAY_MS (the first backoff)
  * tune retries for networks that need more patience, or tests that need less.
  */
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
@@ -150,8 +150,8 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
     if (!Number.isInteger(n) || n < min || n > max) throw usageError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
     return n;
   };
-  const attempts = number('GENPACK_RETRIES', 1, 20, DEFAULT_RETRY_POLICY.attempts);
-  const baseDelayMs = number('GENPACK_RETRY_DELAY_MS', 1, 60_000, DEFAULT_RETRY_POLICY.baseDelayMs);
+  const attempts = number('RELPACK_RETRIES', 1, 20, DEFAULT_RETRY_POLICY.attempts);
+  const baseDelayMs = number('RELPACK_RETRY_DELAY_MS', 1, 60_000, DEFAULT_RETRY_POLICY.baseDelayMs);
   return { attempts, baseDelayMs, maxDelayMs: Math.max(baseDelayMs, DEFAULT_RETRY_POLICY.maxDelayMs) };
 }
 

@@ -1,13 +1,13 @@
 /**
  * Which variable holds the package version, and with which token: from `--version-store` (or the
- * action's input), else the CI system genpack runs in, else the package registry's platform. The
+ * action's input), else the CI system relpack runs in, else the package registry's platform. The
  * CLI and the action both resolve through here.
  *
- * Token: GENPACK_VARIABLES_TOKEN, else GENPACK_TOKEN. The CI job's own token (CI_JOB_TOKEN,
+ * Token: RELPACK_VARIABLES_TOKEN, else RELPACK_TOKEN. The CI job's own token (CI_JOB_TOKEN,
  * GITHUB_TOKEN, GITEA_TOKEN, FORGEJO_TOKEN) can read and write variables on no platform, so when it
  * is all there is, resolving fails (exit 2) before anything is published, naming the token needed.
  */
-import { GenpackError, usageError } from '../core/errors.js';
+import { RelpackError, usageError } from '../core/errors.js';
 import { HttpClient } from '../http/client.js';
 import { GiteaVariableStore } from '../registry/variables/gitea.js';
 import { GithubVariableStore } from '../registry/variables/github.js';
@@ -39,20 +39,20 @@ export interface ResolvedVersionStore {
 
 /** The store's platform from the input and the environment (no request). */
 export function versionStoreKind(input: VersionStoreInput, env: NodeJS.ProcessEnv): { kind: VersionStoreKind; by: string } {
-  const explicit = input.store ?? env.GENPACK_VERSION_STORE;
+  const explicit = input.store ?? env.RELPACK_VERSION_STORE;
   if (explicit) {
     const kind = explicit === 'forgejo' ? 'gitea' : explicit;
     if (!(VERSION_STORE_KINDS as readonly string[]).includes(kind)) {
       throw usageError(`--version-store must be gitlab, gitea or github, not ${JSON.stringify(explicit)}`, 'Forgejo uses gitea');
     }
-    return { kind: kind as VersionStoreKind, by: input.store ? '--version-store' : 'GENPACK_VERSION_STORE' };
+    return { kind: kind as VersionStoreKind, by: input.store ? '--version-store' : 'RELPACK_VERSION_STORE' };
   }
   if (env.CI_PROJECT_ID && (env.CI_API_V4_URL || env.CI_SERVER_URL)) return { kind: 'gitlab', by: 'GitLab CI variables' };
   // Gitea and Forgejo runners set GITHUB_ACTIONS=true as well: look for them first.
   if (env.GITEA_ACTIONS === 'true' || env.FORGEJO_ACTIONS === 'true') return { kind: 'gitea', by: env.FORGEJO_ACTIONS === 'true' ? 'FORGEJO_ACTIONS' : 'GITEA_ACTIONS' };
   if (env.GITHUB_ACTIONS === 'true') return { kind: 'github', by: 'GITHUB_ACTIONS' };
   if (input.connection) return { kind: input.connection.flavour, by: `the ${input.connection.flavour} registry` };
-  throw usageError('cannot tell where the version variable is kept', 'pass --version-store gitlab|gitea|github (or set GENPACK_VERSION_STORE)');
+  throw usageError('cannot tell where the version variable is kept', 'pass --version-store gitlab|gitea|github (or set RELPACK_VERSION_STORE)');
 }
 
 /** The job tokens of each platform, which cannot reach its variables API. */
@@ -65,37 +65,37 @@ const ALL_JOB_TOKENS = ['CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_
 
 function variablesToken(kind: VersionStoreKind, input: VersionStoreInput, env: NodeJS.ProcessEnv, what: string, storeOrigin: string): { token: string; label: string } {
   const needed = `need ${VARIABLE_TOKEN_NEEDED[kind]}`;
-  const fix = 'put that token in GENPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
+  const fix = 'put that token in RELPACK_VARIABLES_TOKEN (a masked CI/CD variable or a secret); the package itself can still be published with the job token';
   // A job token passed on under another name (e.g. an action's `token: ${{ github.token }}`) is still a job token.
   const notJobToken = (token: string, label: string) => {
     const same = ALL_JOB_TOKENS.find((name) => env[name] === token);
     if (same) throw usageError(`${label} holds the CI job token (${same}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
     return { token, label };
   };
-  if (env.GENPACK_VARIABLES_TOKEN) return notJobToken(env.GENPACK_VARIABLES_TOKEN, 'GENPACK_VARIABLES_TOKEN');
-  const type = (env.GENPACK_TOKEN_TYPE ?? 'private').toLowerCase();
-  if (env.GENPACK_TOKEN && type !== 'job' && type !== 'deploy') {
-    // GENPACK_TOKEN belongs to the package registry's origin; it is never sent anywhere else
+  if (env.RELPACK_VARIABLES_TOKEN) return notJobToken(env.RELPACK_VARIABLES_TOKEN, 'RELPACK_VARIABLES_TOKEN');
+  const type = (env.RELPACK_TOKEN_TYPE ?? 'private').toLowerCase();
+  if (env.RELPACK_TOKEN && type !== 'job' && type !== 'deploy') {
+    // RELPACK_TOKEN belongs to the package registry's origin; it is never sent anywhere else
     // (GitHub Actions publishing to GitLab keeps its version variable at api.github.com).
-    const packageOrigin = originOf(input.connection?.url ?? env.GENPACK_URL);
+    const packageOrigin = originOf(input.connection?.url ?? env.RELPACK_URL);
     if (packageOrigin && packageOrigin !== storeOrigin) {
       throw usageError(
-        `GENPACK_TOKEN is the token for the packages at ${packageOrigin}, but the version variable is at ${storeOrigin}: a token is never sent to another origin. Nothing was published.`,
-        `set GENPACK_VARIABLES_TOKEN to a token for ${storeOrigin} that can ${needed.replace(/^need /, 'use ')}`,
+        `RELPACK_TOKEN is the token for the packages at ${packageOrigin}, but the version variable is at ${storeOrigin}: a token is never sent to another origin. Nothing was published.`,
+        `set RELPACK_VARIABLES_TOKEN to a token for ${storeOrigin} that can ${needed.replace(/^need /, 'use ')}`,
       );
     }
-    const token = type === 'basic' && env.GENPACK_TOKEN.includes(':') ? env.GENPACK_TOKEN.slice(env.GENPACK_TOKEN.indexOf(':') + 1) : env.GENPACK_TOKEN;
-    return notJobToken(token, 'GENPACK_TOKEN');
+    const token = type === 'basic' && env.RELPACK_TOKEN.includes(':') ? env.RELPACK_TOKEN.slice(env.RELPACK_TOKEN.indexOf(':') + 1) : env.RELPACK_TOKEN;
+    return notJobToken(token, 'RELPACK_TOKEN');
   }
-  if (env.GENPACK_TOKEN && type === 'deploy') {
-    throw usageError(`GENPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
+  if (env.RELPACK_TOKEN && type === 'deploy') {
+    throw usageError(`RELPACK_TOKEN is a deploy token, which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
   }
-  const job = (env.GENPACK_TOKEN && type === 'job' ? ['GENPACK_TOKEN'] : []).concat(JOB_TOKENS[kind].filter((name) => env[name]));
+  const job = (env.RELPACK_TOKEN && type === 'job' ? ['RELPACK_TOKEN'] : []).concat(JOB_TOKENS[kind].filter((name) => env[name]));
   if (job.length > 0 || input.connection?.jobToken) {
     const which = job[0] ?? input.connection!.credentialLabel;
     throw usageError(`the only token here is the CI job token (${which}), which cannot read or write ${what}: they ${needed}. Nothing was published.`, fix);
   }
-  throw usageError(`no token was given for ${what}: they ${needed}`, 'set GENPACK_VARIABLES_TOKEN (or GENPACK_TOKEN when one token does both)');
+  throw usageError(`no token was given for ${what}: they ${needed}`, 'set RELPACK_VARIABLES_TOKEN (or RELPACK_TOKEN when one token does both)');
 }
 
 function originOf(raw: string | undefined): string | undefined {
@@ -110,18 +110,18 @@ function urlOf(raw: string, setting: string): URL {
   try {
     const url = new URL(raw);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-    if (url.username || url.password) throw usageError(`${setting} contains credentials`, 'put the token in GENPACK_VARIABLES_TOKEN instead: URLs end up in logs');
+    if (url.username || url.password) throw usageError(`${setting} contains credentials`, 'put the token in RELPACK_VARIABLES_TOKEN instead: URLs end up in logs');
     return url;
   } catch (error) {
-    if (error instanceof GenpackError) throw error;
+    if (error instanceof RelpackError) throw error;
     throw usageError(`${setting} ${JSON.stringify(raw)} is not an http(s) URL`);
   }
 }
 
 function repository(env: NodeJS.ProcessEnv): string {
-  const repo = env.GENPACK_REPOSITORY ?? env.GITHUB_REPOSITORY;
+  const repo = env.RELPACK_REPOSITORY ?? env.GITHUB_REPOSITORY;
   if (!repo || !/^[^/\s]+\/[^/\s]+$/.test(repo)) {
-    throw usageError(repo ? `GITHUB_REPOSITORY must be owner/repo, not ${JSON.stringify(repo)}` : 'no repository given for the version variable', 'set GENPACK_REPOSITORY=owner/repo; in Actions it defaults to GITHUB_REPOSITORY');
+    throw usageError(repo ? `GITHUB_REPOSITORY must be owner/repo, not ${JSON.stringify(repo)}` : 'no repository given for the version variable', 'set RELPACK_REPOSITORY=owner/repo; in Actions it defaults to GITHUB_REPOSITORY');
   }
   return repo;
 }
@@ -135,18 +135,18 @@ export function resolveVersionStore(input: VersionStoreInput, env: NodeJS.Proces
   let build: (http: HttpClient, credential: string) => VariableStore;
   let credentials: (token: string) => Record<string, string>;
   if (kind === 'gitlab') {
-    const raw = same?.url ?? env.CI_API_V4_URL ?? env.CI_SERVER_URL ?? env.GENPACK_URL;
-    const project = same?.project ?? env.GENPACK_PROJECT ?? env.CI_PROJECT_ID;
-    if (!raw) throw usageError('no GitLab URL for the version variable', 'pass --url or set GENPACK_URL; in GitLab CI it defaults to CI_API_V4_URL');
-    if (!project) throw usageError('no GitLab project for the version variable', 'pass --project or set GENPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
+    const raw = same?.url ?? env.CI_API_V4_URL ?? env.CI_SERVER_URL ?? env.RELPACK_URL;
+    const project = same?.project ?? env.RELPACK_PROJECT ?? env.CI_PROJECT_ID;
+    if (!raw) throw usageError('no GitLab URL for the version variable', 'pass --url or set RELPACK_URL; in GitLab CI it defaults to CI_API_V4_URL');
+    if (!project) throw usageError('no GitLab project for the version variable', 'pass --project or set RELPACK_PROJECT; in GitLab CI it defaults to CI_PROJECT_ID');
     apiUrl = urlOf(raw, 'the GitLab URL');
     const url = raw.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
     location = `project ${project} at ${url}`;
     build = (http, credential) => new GitlabVariableStore({ url, project, credential }, http);
     credentials = (token) => ({ 'PRIVATE-TOKEN': token });
   } else if (kind === 'gitea') {
-    const raw = same?.url ?? env.GITHUB_SERVER_URL ?? env.GENPACK_URL;
-    if (!raw) throw usageError('no Gitea/Forgejo URL for the version variable', 'pass --url or set GENPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
+    const raw = same?.url ?? env.GITHUB_SERVER_URL ?? env.RELPACK_URL;
+    if (!raw) throw usageError('no Gitea/Forgejo URL for the version variable', 'pass --url or set RELPACK_URL; in Gitea/Forgejo Actions it defaults to GITHUB_SERVER_URL');
     const repo = repository(env);
     apiUrl = urlOf(raw, 'the Gitea URL');
     const url = raw.replace(/\/+$/, '').replace(/\/api\/v1$/, '');

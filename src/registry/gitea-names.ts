@@ -1,5 +1,5 @@
 /**
- * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and genpack's
+ * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and relpack's
  * reversible encoding of sub-paths: Gitea forbids `/` in file names, so `dir/sub/f.txt` is stored
  * as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` where it would otherwise read as an
  * escape, so that decoding is exact. That is the form GitLab gives path files, and `%` is allowed
@@ -18,7 +18,7 @@ const MAX_LENGTH = 255;
 /**
  * `/` becomes `%2F`; a `%` is written `%25` only where the decoder would otherwise read it as one
  * of those two escapes (before `25` or `2F`), so names other tools stored with a `%` in them
- * (`100%.txt`) mean the same to genpack.
+ * (`100%.txt`) mean the same to relpack.
  */
 export function encodeGiteaFileName(path: string): string {
   return path.replace(/%(?=25|2F)/gi, '%25').replace(/\//g, '%2F');

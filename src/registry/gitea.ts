@@ -4,7 +4,7 @@
  * server's hashes come from the v1 files listing.
  */
 import type { Readable } from 'node:stream';
-import { GenpackError } from '../core/errors.js';
+import { RelpackError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
 import { DEFAULT_MANIFEST } from '../core/manifest.js';
 import type { HttpClient, HttpResponse, Method } from '../http/client.js';
@@ -45,7 +45,7 @@ interface FileJson {
 
 const JOB_TOKEN_HINT =
   'Gitea and Forgejo let the Actions job token (GITEA_TOKEN, FORGEJO_TOKEN, GITHUB_TOKEN) read packages but never publish them. ' +
-  'Create an access token with the write:package scope for a user who may write the owner\'s packages, store it as a secret, and pass it as GENPACK_TOKEN (the action\'s token input).';
+  'Create an access token with the write:package scope for a user who may write the owner\'s packages, store it as a secret, and pass it as RELPACK_TOKEN (the action\'s token input).';
 
 export class GiteaRegistry implements RegistryAdapter {
   readonly flavour = 'gitea' as const;
@@ -172,8 +172,8 @@ export class GiteaRegistry implements RegistryAdapter {
   private async filesFromManifest(ref: PackageRef): Promise<RemoteFile[]> {
     const files = await filesFromManifest(this, ref);
     if (!files) {
-      throw new GenpackError('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
-        hint: 'set GENPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
+      throw new RelpackError('UNAUTHORIZED', `cannot list ${ref.name} ${ref.version} without a token, and it has no ${DEFAULT_MANIFEST} to list it instead`, {
+        hint: 'set RELPACK_TOKEN to a token with read:package (Gitea answers 401 to anonymous listing), or name the files to download',
       });
     }
     for (const file of files) file.size ??= await this.headSize(ref, file.fileName);
@@ -187,7 +187,7 @@ export class GiteaRegistry implements RegistryAdapter {
     return response.status === 200 && length && /^\d+$/.test(length) ? Number(length) : undefined;
   }
 
-  private async failure(method: Method, url: string, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<GenpackError> {
+  private async failure(method: Method, url: string, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<RelpackError> {
     const message = serverMessage((await response.text().catch(() => '')).slice(0, 500));
     const request = { method, url: redactUrl(url), status: response.status, body: message || undefined };
     const what = context.fileName ? ` ${context.fileName}` : '';
@@ -195,44 +195,44 @@ export class GiteaRegistry implements RegistryAdapter {
     switch (response.status) {
       case 401:
         if (writing && this.target.jobToken) {
-          return new GenpackError('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
+          return new RelpackError('UNAUTHORIZED', `${this.target.credential} cannot ${method === 'PUT' ? 'publish' : 'delete'} packages`, { request, hint: JOB_TOKEN_HINT });
         }
         // Gitea answers 401, never 403, both for bad credentials and for missing write access.
-        return new GenpackError('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
+        return new RelpackError('UNAUTHORIZED', `the registry refused ${method}${what} for ${this.target.credential}`, {
           request,
           hint: [
             'Gitea answers 401 both when the token is wrong or expired and when its user may not write the owner\'s packages',
             writing ? 'publishing needs a token with the write:package scope, of the owner, an organisation owner, or a member of a team with write access to Packages' : 'reading needs the read:package scope (Gitea refuses the package API to anonymous callers)',
-            'pass the token as GENPACK_TOKEN; the Actions job token can only read',
+            'pass the token as RELPACK_TOKEN; the Actions job token can only read',
           ].join('\n'),
         });
       case 403:
         if (/maximum allowed|quota/i.test(message)) return this.tooLarge(request, context);
-        return new GenpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+        return new RelpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
           request,
           hint: 'the token may be limited to public resources, or lack the package scope for this owner',
         });
       case 413:
         return this.tooLarge(request, context);
       case 404:
-        return new GenpackError('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+        return new RelpackError('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
           request,
           hint: `check the owner (${this.target.owner}), the package name, version and file name, and the URL (${this.instance})`,
         });
       case 409:
-        return new GenpackError('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
+        return new RelpackError('EXISTS', `${context.fileName ?? 'the file'} already exists in this version`, {
           request,
           hint: 'Gitea keeps one file per name (compared case-insensitively); another publish may have raced this one. Re-run with --if-exists skip or replace.',
         });
       case 400:
-        return new GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+        return new RelpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
       default:
         return unexpectedAnswer(method, what, response, request);
     }
   }
 
-  private tooLarge(request: { method: string; url: string; status?: number; body?: string }, context: { fileName?: string; size?: number }): GenpackError {
-    return new GenpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+  private tooLarge(request: { method: string; url: string; status?: number; body?: string }, context: { fileName?: string; size?: number }): RelpackError {
+    return new RelpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
       request,
       hint: 'Gitea limits generic files with [packages] LIMIT_SIZE_GENERIC and owner totals with LIMIT_TOTAL_OWNER_SIZE; Forgejo also has [quota] (413). An administrator can raise them.',
     });

@@ -3,7 +3,7 @@
  * of each status code live here only.
  */
 import type { Readable } from 'node:stream';
-import { GenpackError } from '../core/errors.js';
+import { RelpackError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
 import type { HttpClient, HttpResponse, Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
@@ -123,7 +123,7 @@ export class GitlabRegistry implements RegistryAdapter {
     const rows = await this.listRows(ref);
     for (const file of files) {
       const matching = rows.filter((row) => row.fileName === file.fileName);
-      if (matching.length === 0) throw new GenpackError('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
+      if (matching.length === 0) throw new RelpackError('NOT_FOUND', `${file.fileName} is not in ${ref.name} ${ref.version}`);
       for (const row of matching) await this.deleteOrFail(`${this.projectApi}/packages/${row.packageId}/package_files/${row.id}`);
     }
   }
@@ -131,7 +131,7 @@ export class GitlabRegistry implements RegistryAdapter {
   async deleteVersion(ref: PackageRef): Promise<void> {
     const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
     if (packages.length === 0) {
-      throw new GenpackError('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
+      throw new RelpackError('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
     }
     for (const pkg of packages) await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
   }
@@ -203,22 +203,22 @@ export class GitlabRegistry implements RegistryAdapter {
   }
 
   /** Turns a refusal into an error that says what to change (issue: "Errors say what to change"). */
-  private async failure(method: Method, url: string | URL, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<GenpackError> {
+  private async failure(method: Method, url: string | URL, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<RelpackError> {
     const raw = (await response.text().catch(() => '')).slice(0, 500);
     const message = serverMessage(raw);
     const request = { method, url: redactUrl(url), status: response.status, body: message || undefined };
     const what = context.fileName ? ` ${context.fileName}` : '';
     switch (response.status) {
       case 401:
-        return new GenpackError('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
+        return new RelpackError('UNAUTHORIZED', `the registry did not accept the credentials (${this.target.credential})`, {
           request,
           hint:
-            'use one of: GENPACK_TOKEN with a personal, project or group access token that has the api scope (sent as PRIVATE-TOKEN); ' +
-            'GENPACK_TOKEN with a deploy token and GENPACK_TOKEN_TYPE=deploy (read_package_registry to download, write_package_registry to publish); ' +
+            'use one of: RELPACK_TOKEN with a personal, project or group access token that has the api scope (sent as PRIVATE-TOKEN); ' +
+            'RELPACK_TOKEN with a deploy token and RELPACK_TOKEN_TYPE=deploy (read_package_registry to download, write_package_registry to publish); ' +
             'or CI_JOB_TOKEN inside a GitLab CI job. Check that the token has not expired.',
         });
       case 403:
-        return new GenpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
+        return new RelpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
           request,
           hint: [
             method === 'DELETE'
@@ -229,7 +229,7 @@ export class GitlabRegistry implements RegistryAdapter {
           ].join('\n'),
         });
       case 404:
-        return new GenpackError('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
+        return new RelpackError('NOT_FOUND', `not found:${what || ' ' + redactUrl(url)}`, {
           request,
           hint: context.fileName
             ? 'check the package name, version and file name (GitLab names are case-sensitive); private projects also answer 404 to tokens without access'
@@ -237,20 +237,20 @@ export class GitlabRegistry implements RegistryAdapter {
         });
       case 400:
         if (/duplicate package is not allowed/i.test(message)) {
-          return new GenpackError('DUPLICATE', `the project does not allow a second${what} in this version`, {
+          return new RelpackError('DUPLICATE', `the project does not allow a second${what} in this version`, {
             request,
             hint:
               'the project or group setting "Allow duplicates" for generic packages is off (Settings > Packages and registries), and no exception regex matches. ' +
-              'Publish a new version, delete the existing file first (genpack delete), or use --if-exists skip to leave identical files alone.',
+              'Publish a new version, delete the existing file first (relpack delete), or use --if-exists skip to leave identical files alone.',
           });
         }
         if (/file is too large/i.test(message)) {
-          return new GenpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
+          return new RelpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
             request,
             hint: 'GitLab limits generic package files to generic_packages_max_file_size, 5 GiB by default (5 GB on GitLab.com); an administrator can raise it in the plan limits',
           });
         }
-        return new GenpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+        return new RelpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
       default:
         return unexpectedAnswer(method, what, response, request);
     }

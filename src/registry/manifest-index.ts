@@ -3,7 +3,7 @@
  * gitlab-api.md §2 "hidden packages can be downloaded"; Gitea's v1 API closed to anonymous callers,
  * gitea-api.md §4), the version's SHA256SUMS is the index: it names every file with its SHA-256.
  */
-import { GenpackError } from '../core/errors.js';
+import { RelpackError } from '../core/errors.js';
 import { sha256 } from '../core/hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../core/manifest.js';
 import { readSmallFile } from '../core/small-file.js';
@@ -15,7 +15,7 @@ export async function filesFromManifest(registry: RegistryAdapter, ref: PackageR
   try {
     text = (await readSmallFile(registry, ref, DEFAULT_MANIFEST, MAX_MANIFEST_BYTES)).data.toString('utf8');
   } catch (error) {
-    if (error instanceof GenpackError && error.code === 'NOT_FOUND') return undefined;
+    if (error instanceof RelpackError && error.code === 'NOT_FOUND') return undefined;
     throw error;
   }
   const files: RemoteFile[] = [{ fileName: DEFAULT_MANIFEST, sha256: sha256(text), size: Buffer.byteLength(text) }];

@@ -1,4 +1,4 @@
-import { GenpackError, type FailedRequest } from '../core/errors.js';
+import { RelpackError, type FailedRequest } from '../core/errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 
@@ -20,12 +20,12 @@ export function serverMessage(raw: string): string {
  * The error for an answer neither flavour gives a meaning to: a redirected write (writes are never
  * followed, see HttpClient.send), or any other status.
  */
-export function unexpectedAnswer(method: string, what: string, response: HttpResponse, request: FailedRequest): GenpackError {
+export function unexpectedAnswer(method: string, what: string, response: HttpResponse, request: FailedRequest): RelpackError {
   if (response.status >= 300 && response.status < 400) {
-    return new GenpackError('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
+    return new RelpackError('HTTP', `${method}${what} was redirected (HTTP ${response.status}) and writes are not followed`, {
       request,
       hint: `check --url: it must be the instance's own address (https rather than http, with its path prefix if it has one); the server pointed to ${redactUrl(response.header('location') ?? '?')}`,
     });
   }
-  return new GenpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
+  return new RelpackError('HTTP', `${method}${what} failed with HTTP ${response.status}`, { request });
 }

@@ -2,7 +2,7 @@
  * Offset pagination as both registries do it: GitLab's `X-Next-Page` (empty on the last page,
  * gitlab-api.md §3) and the GitHub-style `Link: <…>; rel="next"` that GitLab and Gitea both send.
  */
-import type { GenpackError } from '../core/errors.js';
+import type { RelpackError } from '../core/errors.js';
 import { throwIfRetryable, type HttpClient, type HttpResponse } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { RetryableFailure } from '../http/retry.js';
@@ -34,7 +34,7 @@ export function nextPageUrl(response: HttpResponse, current: URL): URL | undefin
 export async function fetchAllPages<T>(
   http: HttpClient,
   firstUrl: string,
-  fail: (response: HttpResponse) => Promise<GenpackError>,
+  fail: (response: HttpResponse) => Promise<RelpackError>,
   emptyOn: number[] = [],
 ): Promise<T[]> {
   const items: T[] = [];

@@ -56,7 +56,7 @@ export interface DownloadRequest {
 export interface RegistryAdapter {
   readonly flavour: RegistryFlavour;
   readonly http: HttpClient;
-  /** Throws an INVALID_INPUT GenpackError naming the value and the rule. No request is sent. */
+  /** Throws an INVALID_INPUT RelpackError naming the value and the rule. No request is sent. */
   validateRef(ref: PackageRef): void;
   validateFileName(fileName: string): void;
   /** Compares file names the way the registry does (Gitea: case-insensitively). */
@@ -70,7 +70,7 @@ export interface RegistryAdapter {
   listFiles(ref: PackageRef): Promise<RemoteFile[]>;
   /** Every stored row of the version: with GitLab's duplicates, more than listFiles shows. */
   listRows(ref: PackageRef): Promise<RemoteFile[]>;
-  /** One upload attempt. Throws RetryableFailure for 429/5xx, GenpackError for other refusals. */
+  /** One upload attempt. Throws RetryableFailure for 429/5xx, RelpackError for other refusals. */
   upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult>;
   /** Opens a download; the caller streams `response.body`. Status already checked (200/206). */
   download(ref: PackageRef, fileName: string, request?: DownloadRequest): Promise<HttpResponse>;

@@ -1,10 +1,10 @@
-// Admin endpoints for tests that run `genpack serve` as a separate process:
-//   GET    /-/genpack/health          → 200 {"status":"ok"}            (no auth)
-//   GET    /-/genpack/faults          → {"faults":[…],"fired":[…]}
-//   POST   /-/genpack/faults          body: one fault spec or a list → 201 {"ids":[…]}
-//   DELETE /-/genpack/faults          → 204 (clears faults; `?fired=1` also clears the log)
-//   DELETE /-/genpack/faults/:id      → 204 / 404
-// Guarded by the admin token (`X-Genpack-Admin-Token` or `Authorization: Bearer`), never by
+// Admin endpoints for tests that run `relpack serve` as a separate process:
+//   GET    /-/relpack/health          → 200 {"status":"ok"}            (no auth)
+//   GET    /-/relpack/faults          → {"faults":[…],"fired":[…]}
+//   POST   /-/relpack/faults          body: one fault spec or a list → 201 {"ids":[…]}
+//   DELETE /-/relpack/faults          → 204 (clears faults; `?fired=1` also clears the log)
+//   DELETE /-/relpack/faults/:id      → 204 / 404
+// Guarded by the admin token (`X-Relpack-Admin-Token` or `Authorization: Bearer`), never by
 // registry tokens, and exempt from fault injection.
 import { timingSafeEqual } from 'node:crypto';
 import { ConfigError } from './config-values.js';
@@ -15,22 +15,22 @@ import type { RequestContext, Router } from './router.js';
 
 export function registerAdminRoutes(router: Router, faults: FaultController, adminToken: string): void {
   const guard = async (ctx: RequestContext) => {
-    const given = ctx.req.headers['x-genpack-admin-token'] ?? /^Bearer\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1] ?? '';
+    const given = ctx.req.headers['x-relpack-admin-token'] ?? /^Bearer\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1] ?? '';
     const a = Buffer.from(String(given));
     const b = Buffer.from(adminToken);
     if (a.length === b.length && timingSafeEqual(a, b)) return true;
-    await sendJson(ctx, 401, { message: '401 Unauthorized - admin token required (X-Genpack-Admin-Token)' });
+    await sendJson(ctx, 401, { message: '401 Unauthorized - admin token required (X-Relpack-Admin-Token)' });
     return false;
   };
-  router.add({ id: 'admin.health', method: 'GET', pattern: '/-/genpack/health', noFaults: true, handler: (ctx) => sendJson(ctx, 200, { status: 'ok' }) });
+  router.add({ id: 'admin.health', method: 'GET', pattern: '/-/relpack/health', noFaults: true, handler: (ctx) => sendJson(ctx, 200, { status: 'ok' }) });
   router.add({
-    id: 'admin.faults', method: 'GET', pattern: '/-/genpack/faults', noFaults: true,
+    id: 'admin.faults', method: 'GET', pattern: '/-/relpack/faults', noFaults: true,
     handler: async (ctx) => {
       if (await guard(ctx)) await sendJson(ctx, 200, { faults: faults.list(), fired: faults.fired() });
     },
   });
   router.add({
-    id: 'admin.faults', method: 'POST', pattern: '/-/genpack/faults', noFaults: true,
+    id: 'admin.faults', method: 'POST', pattern: '/-/relpack/faults', noFaults: true,
     handler: async (ctx) => {
       if (!(await guard(ctx))) return;
       const body = await readSmallBody(ctx);
@@ -50,7 +50,7 @@ export function registerAdminRoutes(router: Router, faults: FaultController, adm
     },
   });
   router.add({
-    id: 'admin.faults', method: 'DELETE', pattern: '/-/genpack/faults', noFaults: true,
+    id: 'admin.faults', method: 'DELETE', pattern: '/-/relpack/faults', noFaults: true,
     handler: async (ctx) => {
       if (!(await guard(ctx))) return;
       faults.clear();
@@ -59,7 +59,7 @@ export function registerAdminRoutes(router: Router, faults: FaultController, adm
     },
   });
   router.add({
-    id: 'admin.faults', method: 'DELETE', pattern: '/-/genpack/faults/:fault', noFaults: true,
+    id: 'admin.faults', method: 'DELETE', pattern: '/-/relpack/faults/:fault', noFaults: true,
     handler: async (ctx) => {
       if (!(await guard(ctx))) return;
       return faults.remove(decodeURIComponent(ctx.params.fault!)) ? sendEmpty(ctx, 204) : sendJson(ctx, 404, { message: '404 Fault Not Found' });

@@ -1,8 +1,8 @@
 // Small validators shared by every config section. Each failure names the offending key with its
-// full path (e.g. `gitlab.projects[0].visibility`) so `genpack serve --config` can say what to fix.
+// full path (e.g. `gitlab.projects[0].visibility`) so `relpack serve --config` can say what to fix.
 
 export class ConfigError extends Error {
-  readonly code = 'GENPACK_SERVE_CONFIG';
+  readonly code = 'RELPACK_SERVE_CONFIG';
   constructor(
     readonly key: string,
     message: string,

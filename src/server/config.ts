@@ -1,4 +1,4 @@
-// Server configuration: the YAML file (`genpack serve --config FILE`) and/or an object, merged over
+// Server configuration: the YAML file (`relpack serve --config FILE`) and/or an object, merged over
 // zero-config defaults, validated with messages that name the bad key. Flavour sections
 // (`gitlab:`, `gitea:`) are resolved by their flavour module (see flavours.ts).
 import { randomBytes } from 'node:crypto';
@@ -76,14 +76,14 @@ export function resolveConfig(raw: Raw): ResolvedServerConfig {
   onlyKeys(admin, ['token'], 'admin');
   const os = expectObject(raw.objectStorage, 'objectStorage');
   onlyKeys(os, ['enabled', 'port', 'expiresSeconds', 'bucket', 'secret'], 'objectStorage');
-  const bucket = optString(os.bucket, 'objectStorage.bucket', 'genpack-packages');
+  const bucket = optString(os.bucket, 'objectStorage.bucket', 'relpack-packages');
   if (!/^[a-z0-9][a-z0-9.-]{1,62}$/.test(bucket)) throw new ConfigError('objectStorage.bucket', 'must be an S3-style bucket name (lower-case letters, digits, dots, hyphens)');
 
   const faults = expectArray(raw.faults, 'faults').map((f, i) => parseFaultSpec(f, `faults[${i}]`));
 
   const resolved: ResolvedServerConfig = {
     storage: { fsync: optBool(storage.fsync, 'storage.fsync', true) },
-    admin: { token: optString(admin.token, 'admin.token', 'genpack-admin-dev') },
+    admin: { token: optString(admin.token, 'admin.token', 'relpack-admin-dev') },
     objectStorage: {
       enabled: optBool(os.enabled, 'objectStorage.enabled', false),
       port: optInt(os.port, 'objectStorage.port', 0, 0, 65535),

@@ -1,5 +1,5 @@
 // Fault injection: declared in YAML (`faults:`), added at run time (`server.faults.add`) or over
-// HTTP (`/-/genpack/faults`). A fault matches by route id + method + optional path substring, and
+// HTTP (`/-/relpack/faults`). A fault matches by route id + method + optional path substring, and
 // fires on the nth matching request(s) it has seen since it was added. Every firing is logged in
 // `fired()` at the moment it takes effect, so tests can assert it really happened.
 import { ConfigError, expectObject, isObject, onlyKeys, optInt, optString, type Raw } from './config-values.js';

@@ -30,7 +30,7 @@ export interface FlavourInstance {
   liveBlobs(): Iterable<string>;
   /** Named dev tokens merged into RunningServer.tokens (names must not clash across flavours). */
   tokens(): Record<string, string>;
-  /** Lines for the `genpack serve` start banner. */
+  /** Lines for the `relpack serve` start banner. */
   banner(url: string): string[];
   /** Optional 404 for unmatched paths this flavour owns (return false to pass). */
   notFound?(ctx: RequestContext): Promise<boolean>;

@@ -1,4 +1,4 @@
-// `genpack serve`: a local stand-in for GitLab's (and, through a second flavour, Gitea's) generic
+// `relpack serve`: a local stand-in for GitLab's (and, through a second flavour, Gitea's) generic
 // package registry, with the same API shapes and errors, durable storage, object-storage
 // redirects and fault injection. See docs/serve.md (users) and src/server/README.md (flavours).
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
@@ -48,7 +48,7 @@ export interface RunningServer {
   config: ResolvedServerConfig;
   /** Files left in the upload temp dir (tests assert none remain after aborted uploads). */
   tempFiles(): Promise<string[]>;
-  /** The start banner lines (API URLs, projects, tokens) that `genpack serve` prints. */
+  /** The start banner lines (API URLs, projects, tokens) that `relpack serve` prints. */
   banner(): string[];
   close(): Promise<void>;
 }
@@ -60,7 +60,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const log = opts.log ?? (() => {});
   const config = await loadConfig({ ...(opts.config ? { config: opts.config } : {}), ...(opts.configFile ? { configFile: opts.configFile } : {}) });
   const ownDir = !opts.dataDir;
-  const dataDir = opts.dataDir ? resolve(opts.dataDir) : await mkdtemp(join(tmpdir(), 'genpack-serve-'));
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : await mkdtemp(join(tmpdir(), 'relpack-serve-'));
   await mkdir(dataDir, { recursive: true });
   const host = opts.host ?? '127.0.0.1';
 

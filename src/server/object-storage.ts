@@ -83,11 +83,11 @@ export class ObjectStorage {
     const q = new URLSearchParams();
     if (opts.contentDisposition) q.set('response-content-disposition', opts.contentDisposition);
     q.set('response-content-type', opts.contentType ?? 'application/octet-stream');
-    q.set('X-Amz-Algorithm', 'GENPACK-HMAC-SHA256');
+    q.set('X-Amz-Algorithm', 'RELPACK-HMAC-SHA256');
     q.set('X-Amz-Date', amzDate(now));
     q.set('X-Amz-Expires', String(opts.expiresSeconds ?? this.#cfg.expiresSeconds));
-    q.set('X-Genpack-Size', String(opts.size));
-    q.set('X-Genpack-Modified', String(opts.lastModified.getTime()));
+    q.set('X-Relpack-Size', String(opts.size));
+    q.set('X-Relpack-Modified', String(opts.lastModified.getTime()));
     const path = `/${this.#cfg.bucket}/${blobKey}`;
     q.set('X-Amz-Signature', this.#sign(path, q));
     return `${this.#originFor(opts.clientOrigin)}${path}?${q.toString()}`;
@@ -138,7 +138,7 @@ export class ObjectStorage {
     await sendBlob(
       ctx,
       this.#blobs,
-      { key, size: Number(q.get('X-Genpack-Size')), lastModified: new Date(Number(q.get('X-Genpack-Modified')) || Date.now()) },
+      { key, size: Number(q.get('X-Relpack-Size')), lastModified: new Date(Number(q.get('X-Relpack-Modified')) || Date.now()) },
       headers,
       { notFound: () => s3Error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.') },
     );

@@ -5,7 +5,7 @@ import type { RequestContext } from './router.js';
 
 /** Thrown when the body did not arrive whole (client abort, reset fault, short Content-Length). */
 export class BodyAbortedError extends Error {
-  readonly code = 'GENPACK_BODY_ABORTED';
+  readonly code = 'RELPACK_BODY_ABORTED';
 }
 
 export async function* bodyChunks(ctx: RequestContext): AsyncGenerator<Buffer> {

@@ -1,4 +1,4 @@
-// Route table and request dispatch for every origin genpack serve runs (API and object storage).
+// Route table and request dispatch for every origin relpack serve runs (API and object storage).
 // Paths are matched on the *raw* (still percent-encoded) segments: GitLab's routing depends on
 // whether a slash was sent raw or as %2F (gitlab-api.md §1), and `new URL()` would also collapse
 // `..` and `%2e%2e`, which the traversal checks must see.

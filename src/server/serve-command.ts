@@ -1,10 +1,10 @@
-// `genpack serve [--config FILE] [--host H] [--port N] [--data-dir DIR]`
+// `relpack serve [--config FILE] [--host H] [--port N] [--data-dir DIR]`
 // Prints the URL and dev tokens, serves until SIGINT/SIGTERM, then closes listeners, gives
 // in-flight requests a moment to finish, and returns 0. Bad usage returns 2.
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-values.js';
 
-export const SERVE_USAGE = `Usage: genpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--quiet]
+export const SERVE_USAGE = `Usage: relpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--quiet]
 
 Runs a local GitLab-compatible generic package registry.
   --config FILE     YAML config (projects, users, tokens, objectStorage, faults); see docs/serve.md
@@ -37,7 +37,7 @@ export async function runServe(
       strict: true,
     }));
   } catch (e) {
-    err(`genpack serve: ${(e as Error).message}\n${SERVE_USAGE}`);
+    err(`relpack serve: ${(e as Error).message}\n${SERVE_USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -47,7 +47,7 @@ export async function runServe(
   let port = DEFAULT_CLI_PORT;
   if (values.port !== undefined) {
     if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
-      err(`genpack serve: --port must be a number between 0 and 65535, got ${JSON.stringify(values.port)}`);
+      err(`relpack serve: --port must be a number between 0 and 65535, got ${JSON.stringify(values.port)}`);
       return 2;
     }
     port = Number(values.port);
@@ -64,22 +64,22 @@ export async function runServe(
     });
   } catch (e) {
     if (e instanceof ConfigError) {
-      err(`genpack serve: ${e.message}`);
+      err(`relpack serve: ${e.message}`);
       return 2;
     }
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      err(`genpack serve: port ${port} is in use; pass --port 0 for a free port or choose another`);
+      err(`relpack serve: port ${port} is in use; pass --port 0 for a free port or choose another`);
       return 1;
     }
-    err(`genpack serve: ${(e as Error).message}`);
+    err(`relpack serve: ${(e as Error).message}`);
     return 1;
   }
-  out(`genpack serve listening on ${server.url}`);
+  out(`relpack serve listening on ${server.url}`);
   if (server.storageUrl) out(`object storage origin ${server.storageUrl} (downloads redirect here)`);
   out(`data dir ${server.dataDir}${values['data-dir'] ? '' : ' (temporary, removed on exit)'}`);
   for (const line of server.banner()) out(line);
-  out(`admin token ${server.tokens.admin} (X-Genpack-Admin-Token; POST/DELETE ${server.url}/-/genpack/faults)`);
+  out(`admin token ${server.tokens.admin} (X-Relpack-Admin-Token; POST/DELETE ${server.url}/-/relpack/faults)`);
 
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -91,7 +91,7 @@ export async function runServe(
     process.on('SIGTERM', stop);
     io.signal?.addEventListener('abort', stop, { once: true });
   });
-  out('genpack serve: shutting down');
+  out('relpack serve: shutting down');
   await server.close();
   return 0;
 }

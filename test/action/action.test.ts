@@ -1,6 +1,6 @@
 /**
  * The bundled action end to end, started as a runner starts it (test/action/runner.ts), against
- * `genpack serve`: publish, download and bump on a GitHub runner publishing to GitLab and on
+ * `relpack serve`: publish, download and bump on a GitHub runner publishing to GitLab and on
  * Gitea/Forgejo Actions publishing to Gitea; outputs read back from GITHUB_OUTPUT, the job
  * summary, masks, and failures.
  */
@@ -220,7 +220,7 @@ test('failures: exit status 1, the CLI message through ::error::, input errors n
   const message = errorMessage(wrongToken);
   assert.match(message, /401/);
   assert.match(message, /hint: /, 'the CLI hint comes along');
-  assert.match(wrongToken.summary, /<h3>genpack failed<\/h3>\n<pre><code>[^]*401/, 'the summary says what failed');
+  assert.match(wrongToken.summary, /<h3>relpack failed<\/h3>\n<pre><code>[^]*401/, 'the summary says what failed');
   assert.ok(!wrongToken.summary.includes('glpat-wrong-token-value'));
 
   const cases: [Record<string, string>, RegExp][] = [
@@ -250,10 +250,10 @@ test('failures: exit status 1, the CLI message through ::error::, input errors n
 
 test('messages name inputs, not CLI flags; command lines in hints stay runnable', async () => {
   const { inActionTerms } = await import('../../src/action/terms.js');
-  assert.equal(inActionTerms('no GitLab project given\n  hint: pass --project (numeric id) or set GENPACK_PROJECT'), 'no GitLab project given\n  hint: pass `project:` (numeric id) or set GENPACK_PROJECT');
+  assert.equal(inActionTerms('no GitLab project given\n  hint: pass --project (numeric id) or set RELPACK_PROJECT'), 'no GitLab project given\n  hint: pass `project:` (numeric id) or set RELPACK_PROJECT');
   assert.equal(inActionTerms('hint: use --if-exists replace, or --no-verify'), 'hint: use `if-exists:` replace, or `verify: false`');
-  assert.equal(inActionTerms('hint: list what exists with: genpack list --name my-tool'), 'hint: list what exists with: genpack list --name my-tool');
-  assert.equal(inActionTerms('using an access token (GENPACK_TOKEN)'), 'using an access token (the token input, else GENPACK_TOKEN)');
+  assert.equal(inActionTerms('hint: list what exists with: relpack list --name my-tool'), 'hint: list what exists with: relpack list --name my-tool');
+  assert.equal(inActionTerms('using an access token (RELPACK_TOKEN)'), 'using an access token (the token input, else RELPACK_TOKEN)');
 });
 
 test('Forgejo Actions: FORGEJO_TOKEN masked, list of versions and of files', async () => {

@@ -1,7 +1,7 @@
 /**
  * The README's workflow examples for the action are checked against action.yml: every `with:` key
- * of a step that uses genpack is an input, every `steps.<id>.outputs.X` and job output it reads is
- * an output, and the first example's step runs (against `genpack serve`) as the runner would run it.
+ * of a step that uses relpack is an input, every `steps.<id>.outputs.X` and job output it reads is
+ * an output, and the first example's step runs (against `relpack serve`) as the runner would run it.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -24,14 +24,14 @@ interface Workflow {
 const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
 const action = YAML.parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
 const examples = new Map([...readme.matchAll(/<!-- readme-test: (action-[\w-]+) -->\n```yaml\n([\s\S]*?)```/g)].map((m) => [m[1]!, YAML.parse(m[2]!) as Workflow]));
-const isGenpack = (step: Step) => /(^|\/)genpack\/genpack@v\d+$/.test(step.uses ?? '');
+const isRelpack = (step: Step) => /(^|\/)relpack\/relpack@v\d+$/.test(step.uses ?? '');
 
 test('the README has the three workflow examples: GitHub to GitLab on tags, Gitea Actions to Gitea on tags, a download in a later job', () => {
   assert.deepEqual([...examples.keys()], ['action-github-gitlab', 'action-gitea', 'action-download']);
   assert.deepEqual(examples.get('action-github-gitlab')!.on, { push: { tags: ['*'] } });
   assert.deepEqual(examples.get('action-gitea')!.on, { push: { tags: ['v*'] } });
   const download = examples.get('action-download')!;
-  const later = Object.values(download.jobs).find((job) => job.needs && job.steps.some((s) => isGenpack(s) && s.with?.command === 'download'));
+  const later = Object.values(download.jobs).find((job) => job.needs && job.steps.some((s) => isRelpack(s) && s.with?.command === 'download'));
   assert.ok(later, 'a job that needs an earlier one downloads');
 });
 
@@ -39,8 +39,8 @@ for (const [name, workflow] of examples) {
   test(`README ${name}: every input exists in action.yml, every output read exists`, () => {
     let uses = 0;
     for (const [jobName, job] of Object.entries(workflow.jobs)) {
-      const genpackSteps = new Set(job.steps.filter(isGenpack).map((s) => s.id).filter(Boolean));
-      for (const step of job.steps.filter(isGenpack)) {
+      const relpackSteps = new Set(job.steps.filter(isRelpack).map((s) => s.id).filter(Boolean));
+      for (const step of job.steps.filter(isRelpack)) {
         uses++;
         for (const input of Object.keys(step.with ?? {})) assert.ok(input in action.inputs, `${jobName}: input ${input} is not in action.yml`);
         const command = step.with?.command;
@@ -48,7 +48,7 @@ for (const [name, workflow] of examples) {
       }
       const text = YAML.stringify(job);
       for (const m of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-        if (genpackSteps.has(m[1]!)) assert.ok(m[2]! in action.outputs, `${jobName}: output ${m[2]} is not in action.yml`);
+        if (relpackSteps.has(m[1]!)) assert.ok(m[2]! in action.outputs, `${jobName}: output ${m[2]} is not in action.yml`);
       }
       for (const m of text.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
         assert.ok(workflow.jobs[m[1]!]?.outputs?.[m[2]!], `${jobName}: job ${m[1]} has no output ${m[2]}`);
@@ -58,9 +58,9 @@ for (const [name, workflow] of examples) {
   });
 }
 
-test('README action-github-gitlab: its genpack step runs as written (secrets and server substituted) on a tag', async () => {
+test('README action-github-gitlab: its relpack step runs as written (secrets and server substituted) on a tag', async () => {
   const server = await serve();
-  const step = examples.get('action-github-gitlab')!.jobs.publish!.steps.find(isGenpack)!;
+  const step = examples.get('action-github-gitlab')!.jobs.publish!.steps.find(isRelpack)!;
   const inputs = Object.fromEntries(
     Object.entries(step.with!).map(([key, value]) => [
       key,

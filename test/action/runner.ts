@@ -19,16 +19,16 @@ export interface ActionRun {
 }
 
 export async function runAction(inputs: Record<string, string>, options: { env?: Record<string, string | undefined>; workspace?: string } = {}): Promise<ActionRun> {
-  const dir = await tempDir('genpack-runner-');
+  const dir = await tempDir('relpack-runner-');
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
   for (const path of Object.values(files)) await writeFile(path, '');
-  const workspace = options.workspace ?? (await tempDir('genpack-workspace-'));
+  const workspace = options.workspace ?? (await tempDir('relpack-workspace-'));
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     CI: 'true',
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: dir,
-    GENPACK_RETRY_DELAY_MS: '20',
+    RELPACK_RETRY_DELAY_MS: '20',
     ...files,
     ...options.env,
   };

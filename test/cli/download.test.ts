@@ -1,5 +1,5 @@
 /**
- * genpack download against `genpack serve` over real HTTP (issue 3, behaviour 6).
+ * relpack download against `relpack serve` over real HTTP (issue 3, behaviour 6).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -43,7 +43,7 @@ test('download: named files only; a job token may download (gitlab-api.md §2 Au
   await publishTree(server, { 'a.bin': 'a', 'dir/b.bin': 'b' });
   const out = await tempDir();
   const run = await cli(['download', 'dir/b.bin', '--name', 'app', '--version', '1.0.0', '--out', out], {
-    env: { GENPACK_URL: server.url, GENPACK_PROJECT: '1', CI_JOB_TOKEN: server.tokens.job },
+    env: { RELPACK_URL: server.url, RELPACK_PROJECT: '1', CI_JOB_TOKEN: server.tokens.job },
   });
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(await tree(out), ['dir/b.bin']);
@@ -82,7 +82,7 @@ test('download: corrupted bytes fail verification and leave no file at the final
   server.faults.add({ route: 'gitlab.download', kind: 'corrupt', path: 'bad.bin' });
   const out = await tempDir();
   const run = await cli(['download', 'bad.bin', '--name', 'app', '--version', '4.0.0', '--out', out], {
-    env: gitlabEnv(server, server.tokens.maintainer, { GENPACK_RETRIES: '1' }),
+    env: gitlabEnv(server, server.tokens.maintainer, { RELPACK_RETRIES: '1' }),
   });
   assert.equal(run.code, 1);
   assert.match(run.stderr, /bad\.bin: SHA-256 mismatch/);
@@ -131,7 +131,7 @@ test('download: an unknown version or file is a clear 404-style failure', async 
   const env = gitlabEnv(server, server.tokens.maintainer);
   const version = await cli(['download', '--name', 'app', '--version', '9.9.9', '--out', out], { env });
   assert.equal(version.code, 1);
-  assert.match(version.stderr, /package app version 9\.9\.9 was not found[\s\S]*genpack list --name app/);
+  assert.match(version.stderr, /package app version 9\.9\.9 was not found[\s\S]*relpack list --name app/);
   const file = await cli(['download', 'nope.bin', '--name', 'app', '--version', '7.0.0', '--out', out], { env });
   assert.equal(file.code, 1);
   assert.match(file.stderr, /nope\.bin is not in app 7\.0\.0[\s\S]*holds: SHA256SUMS, a\.bin/);

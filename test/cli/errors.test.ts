@@ -18,8 +18,8 @@ test('401: the message names the token types that work', async () => {
   const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
   const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0'], { env: gitlabEnv(server, 'glpat-wrong-token-value'), cwd: work });
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /did not accept the credentials \(an access token \(GENPACK_TOKEN\)\)/);
-  assert.match(run.stderr, /api scope[\s\S]*GENPACK_TOKEN_TYPE=deploy[\s\S]*CI_JOB_TOKEN/);
+  assert.match(run.stderr, /did not accept the credentials \(an access token \(RELPACK_TOKEN\)\)/);
+  assert.match(run.stderr, /api scope[\s\S]*RELPACK_TOKEN_TYPE=deploy[\s\S]*CI_JOB_TOKEN/);
   assertNoToken(run, 'glpat-wrong-token-value');
 });
 
@@ -30,7 +30,7 @@ test('403: a Guest or a read-only deploy token publishing gets the list of cause
   const guest = await cli(args, { env: gitlabEnv(server, server.tokens.guest), cwd: work });
   assert.equal(guest.code, 1);
   assert.match(guest.stderr, /refused PUT a\.bin[\s\S]*at least the Developer role[\s\S]*write_package_registry[\s\S]*registry may be disabled/);
-  const deploy = await cli(args, { env: gitlabEnv(server, server.tokens.deployRo, { GENPACK_TOKEN_TYPE: 'deploy' }), cwd: work });
+  const deploy = await cli(args, { env: gitlabEnv(server, server.tokens.deployRo, { RELPACK_TOKEN_TYPE: 'deploy' }), cwd: work });
   assert.equal(deploy.code, 1);
   assert.match(deploy.stderr, /refused PUT a\.bin for a deploy token/);
   assertNoToken(guest, server.tokens.guest);
@@ -68,11 +68,11 @@ test('"File is too large" gives the limit', async () => {
 
 test('usage errors exit 2 with a pointer to the fix; missing connection settings name the variable', async () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
-    [['publish', 'a', '--version', '1'], { GENPACK_URL: 'http://127.0.0.1:1', GENPACK_PROJECT: '1' }, /publish needs --name/],
+    [['publish', 'a', '--version', '1'], { RELPACK_URL: 'http://127.0.0.1:1', RELPACK_PROJECT: '1' }, /publish needs --name/],
     [['publish', 'a', '--name', 'n', '--version', '1', '--if-exists', 'maybe'], {}, /--if-exists must be skip, fail or replace/],
     [['publish', 'a', '--name', 'n', '--version', '1', '--concurrency', '0'], {}, /--concurrency must be a whole number from 1 to 64/],
-    [['list', '--name', 'n'], { GENPACK_PROJECT: '1' }, /no registry URL given[\s\S]*GENPACK_URL[\s\S]*CI_SERVER_URL/],
-    [['list', '--name', 'n', '--registry', 'gitlab'], { GENPACK_URL: 'http://127.0.0.1:1' }, /no GitLab project given[\s\S]*CI_PROJECT_ID/],
+    [['list', '--name', 'n'], { RELPACK_PROJECT: '1' }, /no registry URL given[\s\S]*RELPACK_URL[\s\S]*CI_SERVER_URL/],
+    [['list', '--name', 'n', '--registry', 'gitlab'], { RELPACK_URL: 'http://127.0.0.1:1' }, /no GitLab project given[\s\S]*CI_PROJECT_ID/],
     [['list', '--name', 'n', '--project', '1', '--url', 'http://user:secret@127.0.0.1:1'], {}, /the URL contains credentials/],
     [['frobnicate'], {}, /unknown command "frobnicate"/],
     [['publish', '--bogus'], {}, /Unknown option '--bogus'/],

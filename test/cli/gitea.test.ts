@@ -35,7 +35,7 @@ test('gitea: an existing file of another case is the same file (gitea-api.md edg
 test('gitea: a 409 from a concurrent publisher is reported, not retried into a loop', async () => {
   const server = await serve();
   const work = await writeTree(await tempDir(), { 'a.bin': 'mine' });
-  // Another publisher stores a.bin after genpack listed the version and before it uploads.
+  // Another publisher stores a.bin after relpack listed the version and before it uploads.
   server.faults.add({ route: 'gitea.upload', kind: 'delay', ms: 300, times: [1] });
   const racing = cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none'], { env: gitea.writer(server), cwd: work });
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -86,7 +86,7 @@ test('gitea: the Actions job token may download but not publish, and the message
   const server = await serve();
   const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
   assert.equal((await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0'], { env: gitea.writer(server), cwd: work })).code, 0);
-  const jobEnv = { GENPACK_URL: server.url, GITEA_ACTIONS: 'true', GITHUB_REPOSITORY_OWNER: 'demo', GITEA_TOKEN: server.tokens.giteaActions };
+  const jobEnv = { RELPACK_URL: server.url, GITEA_ACTIONS: 'true', GITHUB_REPOSITORY_OWNER: 'demo', GITEA_TOKEN: server.tokens.giteaActions };
   const publish = await cli(['publish', 'a.bin', '--name', 'app', '--version', '2.0.0'], { env: jobEnv, cwd: work });
   assert.equal(publish.code, 1);
   assert.match(publish.stderr, /gitea registry .*\(GITEA_ACTIONS\)/);
@@ -101,7 +101,7 @@ test('gitea: the Actions job token may download but not publish, and the message
 test('gitea: no write access is a 401, not a 403, and the message covers both causes (edge case 5)', async () => {
   const server = await serve();
   const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
-  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0'], { env: gitea.writer(server, { GENPACK_TOKEN: server.tokens.giteaOther }), cwd: work });
+  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0'], { env: gitea.writer(server, { RELPACK_TOKEN: server.tokens.giteaOther }), cwd: work });
   assert.equal(run.code, 1);
   assert.match(run.stderr, /-> 401/);
   assert.match(run.stderr, /Gitea answers 401 both when the token is wrong[\s\S]*write:package/);
@@ -112,11 +112,11 @@ test('gitea: flavour detection from Actions variables, flags, and a logged probe
   assert.equal(flavourFromEnvironment({}, { FORGEJO_ACTIONS: 'true' }).flavour, 'gitea');
   assert.equal(flavourFromEnvironment({}, { GITLAB_CI: 'true', CI_SERVER_URL: 'https://gitlab.example.com' }).flavour, 'gitlab');
   assert.equal(flavourFromEnvironment({ registry: 'forgejo' }, {}).flavour, 'gitea');
-  assert.equal(flavourFromEnvironment({}, { GENPACK_OWNER: 'demo', GENPACK_PROJECT: '1' }).flavour, undefined);
+  assert.equal(flavourFromEnvironment({}, { RELPACK_OWNER: 'demo', RELPACK_PROJECT: '1' }).flavour, undefined);
   assert.throws(() => flavourFromEnvironment({ registry: 'github' }, {}), /--registry must be gitlab or gitea/);
 
   const server = await serve();
-  const run = await cli(['list', '--name', 'app'], { env: { GENPACK_URL: server.url, GENPACK_OWNER: 'demo', GENPACK_PROJECT: '1', GENPACK_TOKEN: server.tokens.giteaOwner } });
+  const run = await cli(['list', '--name', 'app'], { env: { RELPACK_URL: server.url, RELPACK_OWNER: 'demo', RELPACK_PROJECT: '1', RELPACK_TOKEN: server.tokens.giteaOwner } });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /gitea registry at .* \(probe of http:\/\/127\.0\.0\.1:\d+\), owner demo/);
 });
@@ -126,7 +126,7 @@ test('gitea: anonymous download of a public owner uses SHA256SUMS as the index a
   const work = await writeTree(await tempDir(), { 'rel/x.bin': 'x', 'rel/sub/y.bin': 'y' });
   assert.equal((await cli(['publish', 'rel', '--name', 'app', '--version', '1.0.0'], { env: gitea.writer(server), cwd: work })).code, 0);
   const out = await tempDir();
-  const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out, '--json'], { env: { GENPACK_URL: server.url, GENPACK_REGISTRY: 'gitea', GENPACK_OWNER: 'demo' } });
+  const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out, '--json'], { env: { RELPACK_URL: server.url, RELPACK_REGISTRY: 'gitea', RELPACK_OWNER: 'demo' } });
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout).files.map((f: { name: string }) => f.name).sort(), ['SHA256SUMS', 'sub/y.bin', 'x.bin']);
   assert.equal(await readFile(join(out, 'sub/y.bin'), 'utf8'), 'y');

@@ -1,5 +1,5 @@
 /**
- * Failure paths through `genpack serve`'s fault injection, and the network settings (issue 3,
+ * Failure paths through `relpack serve`'s fault injection, and the network settings (issue 3,
  * behaviour 7): retries with backoff and Retry-After, no duplicate after "stored, then dropped",
  * resumed downloads, redirects that never carry credentials, proxies and custom CAs.
  */
@@ -113,15 +113,15 @@ test('a small file whose body breaks is fetched again whole, and never left half
   server.faults.clear();
   server.faults.add({ route: 'gitlab.download', path: 'small.bin', kind: 'truncate', afterBytes: 1000 });
   const out = await tempDir();
-  const run = await cli(['download', 'small.bin', '--name', 'app', '--version', '1.0.0', '--out', out], { env: gitlabEnv(server, server.tokens.maintainer, { GENPACK_RETRIES: '1' }) });
+  const run = await cli(['download', 'small.bin', '--name', 'app', '--version', '1.0.0', '--out', out], { env: gitlabEnv(server, server.tokens.maintainer, { RELPACK_RETRIES: '1' }) });
   assert.equal(run.code, 1);
   assert.deepEqual(await readdir(out), []);
 });
 
-test('retries give up after GENPACK_RETRIES attempts with the status in the message', async () => {
+test('retries give up after RELPACK_RETRIES attempts with the status in the message', async () => {
   const server = await serve();
   server.faults.add({ route: 'gitlab.upload', kind: 'status', status: 503 });
-  const run = await publish(server, { 'a.bin': 'a' }, '1.0.0', { GENPACK_RETRIES: '3' });
+  const run = await publish(server, { 'a.bin': 'a' }, '1.0.0', { RELPACK_RETRIES: '3' });
   assert.equal(run.code, 1);
   assert.equal((run.stderr.match(/retrying PUT/g) ?? []).length, 2);
   assert.match(run.stderr, /HTTP 503/);
@@ -133,7 +133,7 @@ test('object storage: the 302 is followed without credentials, which that origin
   const data = 'stored remotely';
   assert.equal((await publish(server, { 'a.bin': data }, '1.0.0')).code, 0);
   const out = await tempDir();
-  for (const env of [gitlabEnv(server, server.tokens.maintainer), gitlabEnv(server, server.tokens.deployRw, { GENPACK_TOKEN_TYPE: 'deploy' }), { GENPACK_URL: server.url, GENPACK_PROJECT: '1', CI_JOB_TOKEN: server.tokens.job }]) {
+  for (const env of [gitlabEnv(server, server.tokens.maintainer), gitlabEnv(server, server.tokens.deployRw, { RELPACK_TOKEN_TYPE: 'deploy' }), { RELPACK_URL: server.url, RELPACK_PROJECT: '1', CI_JOB_TOKEN: server.tokens.job }]) {
     const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', out], { env });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(await readFile(join(out, 'a.bin'), 'utf8'), data);
@@ -192,11 +192,11 @@ test('a custom CA from CI_SERVER_TLS_CA_FILE is trusted; without it TLS fails wi
   try {
     const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
     const args = ['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none'];
-    const untrusted = await cli(args, { env: { GENPACK_URL: httpsUrl, GENPACK_PROJECT: '1', GENPACK_TOKEN: server.tokens.maintainer, GENPACK_RETRIES: '1' }, cwd: work });
+    const untrusted = await cli(args, { env: { RELPACK_URL: httpsUrl, RELPACK_PROJECT: '1', RELPACK_TOKEN: server.tokens.maintainer, RELPACK_RETRIES: '1' }, cwd: work });
     assert.equal(untrusted.code, 1);
     assert.match(untrusted.stderr, /CI_SERVER_TLS_CA_FILE/);
     const trusted = await cli(args, {
-      env: { GENPACK_URL: httpsUrl, GENPACK_PROJECT: '1', GENPACK_TOKEN: server.tokens.maintainer, CI_SERVER_TLS_CA_FILE: join(dir, 'cert.pem') },
+      env: { RELPACK_URL: httpsUrl, RELPACK_PROJECT: '1', RELPACK_TOKEN: server.tokens.maintainer, CI_SERVER_TLS_CA_FILE: join(dir, 'cert.pem') },
       cwd: work,
     });
     assert.equal(trusted.code, 0, trusted.stderr);
@@ -217,7 +217,7 @@ test('a redirected write is not replayed as a GET: delete fails with a hint and 
       return true;
     },
   });
-  const run = await cli(['delete', 'a.bin', '--name', 'app', '--version', '1.0.0', '--yes'], { env: { ...gitlabEnv(server, server.tokens.maintainer), GENPACK_URL: front.url } });
+  const run = await cli(['delete', 'a.bin', '--name', 'app', '--version', '1.0.0', '--yes'], { env: { ...gitlabEnv(server, server.tokens.maintainer), RELPACK_URL: front.url } });
   assert.equal(run.code, 1);
   assert.match(run.stderr, /was redirected \(HTTP 301\) and writes are not followed[\s\S]*check --url/);
   assert.equal((await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0')).length, 1, 'nothing was deleted');
@@ -230,7 +230,7 @@ test('replace against a server that ignores select=package_file keeps the new co
   // An older GitLab answers 201 without the file record, so the new row's id is unknown.
   const old = await startProxy(server.url, { path: (path, method) => (method === 'PUT' ? path.replace(/\?.*$/, '') : path) });
   const work = await writeTree(await tempDir(), { 'a.bin': 'new' });
-  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none', '--if-exists', 'replace'], { env: { ...env, GENPACK_URL: old.url }, cwd: work });
+  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none', '--if-exists', 'replace'], { env: { ...env, RELPACK_URL: old.url }, cwd: work });
   assert.equal(run.code, 0, run.stderr);
   const rows = await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0');
   assert.deepEqual(rows.map((r) => r.file_sha256), [sha('old'), sha('new')], 'both rows kept; GitLab serves the newest');
@@ -241,7 +241,7 @@ test('exhausted retries end in a described HTTP error, in JSON too, never a stac
   server.faults.add({ route: 'gitlab.download', kind: 'status', status: 503 });
   const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
   assert.equal((await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none'], { env: gitlabEnv(server, server.tokens.maintainer), cwd: work })).code, 0);
-  const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', await tempDir(), '--json'], { env: gitlabEnv(server, server.tokens.maintainer, { GENPACK_RETRIES: '3' }) });
+  const run = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', await tempDir(), '--json'], { env: gitlabEnv(server, server.tokens.maintainer, { RELPACK_RETRIES: '3' }) });
   assert.equal(run.code, 1);
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   const error = JSON.parse(run.stdout).errors[0];

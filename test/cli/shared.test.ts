@@ -1,6 +1,6 @@
 /**
  * One suite, two flavours (issue 4, item 7): publish, download, list and delete behave the same
- * against GitLab's and Gitea's shapes of `genpack serve`.
+ * against GitLab's and Gitea's shapes of `relpack serve`.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -85,7 +85,7 @@ for (const flavour of flavours) {
       assert.equal((await flavour.rows(server, 'app', '3.0.0')).length, 1);
       server.faults.add({ route: flavour.routes.download, kind: 'corrupt' });
       const out = await tempDir();
-      const download = await cli(['download', '--name', 'app', '--version', '3.0.0', '--out', out], { env: { ...env, GENPACK_RETRIES: '1' } });
+      const download = await cli(['download', '--name', 'app', '--version', '3.0.0', '--out', out], { env: { ...env, RELPACK_RETRIES: '1' } });
       assert.equal(download.code, 1);
       assert.match(download.stderr, /a\.bin: SHA-256 mismatch/);
       assert.deepEqual(await files(out), []);
@@ -137,7 +137,7 @@ for (const flavour of flavours) {
         await cli(['list', '--name', 'app', '--json'], { env }),
       ];
       for (const run of runs) {
-        assert.ok(!run.stdout.includes(env.GENPACK_TOKEN) && !run.stderr.includes(env.GENPACK_TOKEN));
+        assert.ok(!run.stdout.includes(env.RELPACK_TOKEN) && !run.stderr.includes(env.RELPACK_TOKEN));
       }
     });
   });

@@ -1,7 +1,7 @@
 /**
  * Runs GitLab pipelines locally with gitlab-ci-local 4.73.0 (installed by
  * scripts/ensure-gitlab-ci-local.sh), shell executor, in a temporary git repository that holds
- * this project's templates/ and whose `gcl-origin` remote points at `genpack serve`: so
+ * this project's templates/ and whose `gcl-origin` remote points at `relpack serve`: so
  * CI_SERVER_URL, CI_SERVER_FQDN and CI_API_V4_URL are the local registry's, and
  * `component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/<name>@$CI_COMMIT_SHA` resolves to templates/.
  */
@@ -35,11 +35,11 @@ export interface PipelineRepo {
 
 /** A git repository `demo/app` on the server's origin, with templates/ and the given files. */
 export async function pipelineRepo(serverUrl: string, files: Record<string, string>): Promise<PipelineRepo> {
-  const dir = await tempDir('genpack-pipeline-');
-  const git = (...args: string[]) => exec('git', ['-c', 'user.name=genpack test', '-c', 'user.email=test@genpack.invalid', ...args], { cwd: dir });
+  const dir = await tempDir('relpack-pipeline-');
+  const git = (...args: string[]) => exec('git', ['-c', 'user.name=relpack test', '-c', 'user.email=test@relpack.invalid', ...args], { cwd: dir });
   await git('init', '-q', '-b', 'main');
-  await git('config', 'user.name', 'genpack test');
-  await git('config', 'user.email', 'test@genpack.invalid');
+  await git('config', 'user.name', 'relpack test');
+  await git('config', 'user.email', 'test@relpack.invalid');
   await git('remote', 'add', 'gcl-origin', `${serverUrl}/demo/app.git`);
   await cp(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
   await mkdir(join(dir, '.gitlab-ci-local'), { recursive: true });

@@ -40,13 +40,13 @@ for (const template of spec.templates) {
     assert.deepEqual(declared, expected, 'the generated spec lists the inputs component.yml gives this operation');
     const used = [...new Set([...body!.matchAll(/\$\[\[ inputs\.([\w-]+) \]\]/g)].map((m) => m[1]!))].sort();
     assert.deepEqual(used, declared, 'the job uses each declared input and no other');
-    const report = /node -e '(.*)' > genpack\.env/.exec(body!);
-    assert.ok(report, 'the job writes genpack.env');
-    const written = [...report[1]!.matchAll(/(GENPACK_[A-Z_]+):/g)].map((m) => m[1]!).sort();
+    const report = /node -e '(.*)' > relpack\.env/.exec(body!);
+    assert.ok(report, 'the job writes relpack.env');
+    const written = [...report[1]!.matchAll(/(RELPACK_[A-Z_]+):/g)].map((m) => m[1]!).sort();
     const promised = Object.values(spec.outputs).filter((o) => o.dotenv && o.operations.includes(template)).map((o) => o.dotenv!).sort();
     assert.deepEqual(written, promised, 'the dotenv report holds the variables component.yml lists for this operation');
-    assert.match(body!, /reports:\n\s+dotenv: genpack\.env/);
-    assert.match(body!, /paths:\n\s+- genpack\.json/);
+    assert.match(body!, /reports:\n\s+dotenv: relpack\.env/);
+    assert.match(body!, /paths:\n\s+- relpack\.json/);
     if (template === 'bump') assert.match(body!, /resource_group: /);
   });
 }

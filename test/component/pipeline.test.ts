@@ -1,7 +1,7 @@
 /**
  * The GitLab CI/CD component end to end: pipelines that include templates/ in the component form
  * (`component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/<name>@$CI_COMMIT_SHA`, GitLab's own self-test
- * form), run by gitlab-ci-local 4.73.0 against `genpack serve`, with the templates' `cli` input set
+ * form), run by gitlab-ci-local 4.73.0 against `relpack serve`, with the templates' `cli` input set
  * to this checkout's CLI bundle.
  */
 import assert from 'node:assert/strict';
@@ -38,24 +38,24 @@ include:
       stage: verify
       out: fetched
       cli: ${LOCAL_CLI}
-genpack-download:
-  needs: [genpack-publish]
+relpack-download:
+  needs: [relpack-publish]
 check:
   stage: verify
-  needs: [genpack-download]
+  needs: [relpack-download]
   rules:
     - if: $CI_COMMIT_TAG
   script:
-    - echo "version=$GENPACK_VERSION url=$GENPACK_PACKAGE_URL downloaded=$GENPACK_DOWNLOADED"
+    - echo "version=$RELPACK_VERSION url=$RELPACK_PACKAGE_URL downloaded=$RELPACK_DOWNLOADED"
     - cd fetched && sha256sum -c SHA256SUMS
 `,
   });
   const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.2.3', CI_JOB_TOKEN: server.tokens.job! });
   assert.equal(run.code, 0, run.output);
-  assert.ok(run.job('genpack-publish').includes('GENPACK_VERSION=1.2.3'), run.output);
-  assert.ok(run.job('genpack-publish').includes('GENPACK_UPLOADED=4'), run.output);
-  assert.ok(run.job('genpack-publish').some((l) => l.includes('using the CI job token (CI_JOB_TOKEN)')), 'packages go with CI_JOB_TOKEN by default');
-  assert.ok(run.job('genpack-download').includes('GENPACK_DOWNLOADED=4'), run.output);
+  assert.ok(run.job('relpack-publish').includes('RELPACK_VERSION=1.2.3'), run.output);
+  assert.ok(run.job('relpack-publish').includes('RELPACK_UPLOADED=4'), run.output);
+  assert.ok(run.job('relpack-publish').some((l) => l.includes('using the CI job token (CI_JOB_TOKEN)')), 'packages go with CI_JOB_TOKEN by default');
+  assert.ok(run.job('relpack-download').includes('RELPACK_DOWNLOADED=4'), run.output);
   const check = run.job('check');
   assert.ok(check.includes(`version=1.2.3 url=${server.url}/api/v4/projects/1/packages/generic/app/1.2.3 downloaded=4`), check.join('\n'));
   assert.ok(check.includes('linux/amd64/app: OK') && check.includes('windows/amd64/app.exe: OK'), check.join('\n'));
@@ -65,7 +65,7 @@ check:
   // A branch pipeline runs neither job: publish is for tags.
   const branch = await runPipeline(tool.bin!, repo, { CI_JOB_TOKEN: server.tokens.job! }, ['--list']);
   assert.equal(branch.code, 0, branch.output);
-  assert.doesNotMatch(branch.output, /^(genpack-publish|genpack-download|check) /m);
+  assert.doesNotMatch(branch.output, /^(relpack-publish|relpack-download|check) /m);
 });
 
 test('bump flow: the version variable read, bumped, published and written back; the next job gets the version', { skip }, async () => {
@@ -85,20 +85,20 @@ include:
       stage: verify
       if: $CI_COMMIT_BRANCH
       cli: ${LOCAL_CLI}
-genpack-download:
-  needs: [genpack-bump]
+relpack-download:
+  needs: [relpack-bump]
 `,
   });
-  const variables = { CI_JOB_TOKEN: server.tokens.job!, GENPACK_BUMP_TOKEN: server.tokens.maintainer! };
+  const variables = { CI_JOB_TOKEN: server.tokens.job!, RELPACK_BUMP_TOKEN: server.tokens.maintainer! };
   const preview = await runPipeline(tool.bin!, repo, variables, ['--preview']);
-  assert.match(preview.output, /resource_group: genpack-bump-GENPACK_RELEASE_VERSION/, 'bumps of one variable are serialised');
+  assert.match(preview.output, /resource_group: relpack-bump-RELPACK_RELEASE_VERSION/, 'bumps of one variable are serialised');
 
   const first = await runPipeline(tool.bin!, repo, variables);
   assert.equal(first.code, 0, first.output);
-  assert.ok(first.job('genpack-bump').includes('GENPACK_VERSION=0.1.0'), first.output);
-  assert.ok(first.job('genpack-bump').includes('GENPACK_PREVIOUS_VERSION=0.0.0'), first.output);
-  assert.ok(first.job('genpack-download').includes('GENPACK_VERSION=0.1.0'), 'the download job got the bumped version from the dotenv report');
-  const variable = await gitlabApi<{ value: string }>(server, '/projects/1/variables/GENPACK_RELEASE_VERSION');
+  assert.ok(first.job('relpack-bump').includes('RELPACK_VERSION=0.1.0'), first.output);
+  assert.ok(first.job('relpack-bump').includes('RELPACK_PREVIOUS_VERSION=0.0.0'), first.output);
+  assert.ok(first.job('relpack-download').includes('RELPACK_VERSION=0.1.0'), 'the download job got the bumped version from the dotenv report');
+  const variable = await gitlabApi<{ value: string }>(server, '/projects/1/variables/RELPACK_RELEASE_VERSION');
   assert.equal(variable.status, 200);
   assert.equal(variable.body.value, '0.1.0');
   assert.ok(!first.output.includes(server.tokens.maintainer!), 'the bump token is not printed');
@@ -106,14 +106,14 @@ genpack-download:
   await repo.commit({ 'dist/app': 'build 2' });
   const second = await runPipeline(tool.bin!, repo, variables);
   assert.equal(second.code, 0, second.output);
-  assert.ok(second.job('genpack-bump').includes('GENPACK_VERSION=0.2.0'), second.output);
-  assert.ok(second.job('genpack-bump').includes('GENPACK_PREVIOUS_VERSION=0.1.0'), second.output);
-  assert.equal((await gitlabApi<{ value: string }>(server, '/projects/1/variables/GENPACK_RELEASE_VERSION')).body.value, '0.2.0');
+  assert.ok(second.job('relpack-bump').includes('RELPACK_VERSION=0.2.0'), second.output);
+  assert.ok(second.job('relpack-bump').includes('RELPACK_PREVIOUS_VERSION=0.1.0'), second.output);
+  assert.equal((await gitlabApi<{ value: string }>(server, '/projects/1/variables/RELPACK_RELEASE_VERSION')).body.value, '0.2.0');
 
   // Without the token variable, the job says which variable is missing: CI_JOB_TOKEN cannot write variables.
   const missing = await runPipeline(tool.bin!, repo, { CI_JOB_TOKEN: server.tokens.job! });
   assert.notEqual(missing.code, 0);
-  assert.ok(missing.job('genpack-bump').some((l) => l.includes('genpack: error: token-variable: GENPACK_BUMP_TOKEN is empty or not set in this job')), missing.output);
+  assert.ok(missing.job('relpack-bump').some((l) => l.includes('relpack: error: token-variable: RELPACK_BUMP_TOKEN is empty or not set in this job')), missing.output);
 });
 
 test('invalid inputs fail the pipeline with GitLab\'s message before any job runs', { skip }, async () => {
@@ -121,7 +121,7 @@ test('invalid inputs fail the pipeline with GitLab\'s message before any job run
   const repo = await pipelineRepo(server.url, { 'a.bin': 'a' });
   const cases: [string, string][] = [
     ['{ files: [a.bin], concurrency: many }', '`concurrency` input: provided value is not a number'],
-    ['{ cli: genpack }', '`files` input: required value has not been provided'],
+    ['{ cli: relpack }', '`files` input: required value has not been provided'],
     ['{ files: [a.bin], hidden: maybe }', '`hidden` input: provided value is not a boolean'],
     ['{ files: [a.bin], if-exists: always }', '`if-exists` input: `always` cannot be used because it is not in the list of allowed options'],
     ['{ files: [a.bin], token-variable: glpat-abc123 }', '`token-variable` input: `glpat-abc123` does not match required regex'],
@@ -131,20 +131,20 @@ test('invalid inputs fail the pipeline with GitLab\'s message before any job run
     const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.0.0', CI_JOB_TOKEN: server.tokens.job! });
     assert.notEqual(run.code, 0, `${inputs} should fail the pipeline:\n${run.output}`);
     assert.ok(run.output.includes(`This GitLab CI configuration is invalid: \`templates/publish.yml\`: ${message}`), `${inputs}:\n${run.output}`);
-    assert.doesNotMatch(run.output, /genpack-publish starting/);
+    assert.doesNotMatch(run.output, /relpack-publish starting/);
   }
   assert.deepEqual((await gitlabApi<unknown[]>(server, '/projects/1/packages')).body, []);
 });
 
-test('a failing job fails the pipeline with the CLI\'s message and keeps genpack.json with the error as an artifact', { skip }, async () => {
+test('a failing job fails the pipeline with the CLI\'s message and keeps relpack.json with the error as an artifact', { skip }, async () => {
   const server = await serve();
   const repo = await pipelineRepo(server.url, {
     '.gitlab-ci.yml': `include:\n  - component: ${component('publish')}\n    inputs:\n      files: ['build/*.bin']\n      cli: ${LOCAL_CLI}\n`,
   });
   const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.0.0', CI_JOB_TOKEN: server.tokens.job! });
   assert.notEqual(run.code, 0);
-  assert.ok(run.job('genpack-publish').includes('genpack: error: "build/*.bin" matches no file'), run.output);
-  const result = JSON.parse(await readFile(join(repo.dir, '.gitlab-ci-local/artifacts/genpack-publish/genpack.json'), 'utf8')) as { ok: boolean; errors: { code: string }[] };
+  assert.ok(run.job('relpack-publish').includes('relpack: error: "build/*.bin" matches no file'), run.output);
+  const result = JSON.parse(await readFile(join(repo.dir, '.gitlab-ci-local/artifacts/relpack-publish/relpack.json'), 'utf8')) as { ok: boolean; errors: { code: string }[] };
   assert.equal(result.ok, false);
   assert.equal(result.errors[0]!.code, 'NO_MATCH');
 });

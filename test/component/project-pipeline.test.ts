@@ -2,7 +2,7 @@
  * This project's own .gitlab-ci.yml: valid for GitLab's schema (gitlab-ci-local validates), the
  * expected jobs on branches and on tags, and its self-test (the components from this commit,
  * included as `component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/<name>@$CI_COMMIT_SHA`) run against
- * `genpack serve` as GitLab would run it.
+ * `relpack serve` as GitLab would run it.
  */
 import assert from 'node:assert/strict';
 import { cp, readFile } from 'node:fs/promises';
@@ -41,7 +41,7 @@ test('.gitlab-ci.yml: the jobs of a branch pipeline and of a tag pipeline; the s
   // The self-test jobs (not `test`, which is this suite): publish, download through needs, verify.
   const run = await runPipeline(tool.bin!, repo, { CI_JOB_TOKEN: server.tokens.job!, CI_PIPELINE_IID: '42' }, ['self-test-publish', 'self-test-download', 'self-test-verify']);
   assert.equal(run.code, 0, run.output);
-  assert.ok(run.job('self-test-publish').includes('GENPACK_VERSION=0.0.0-ci.42'), run.output);
+  assert.ok(run.job('self-test-publish').includes('RELPACK_VERSION=0.0.0-ci.42'), run.output);
   assert.ok(run.job('self-test-verify').includes('index.js: OK'), run.output);
   assert.doesNotMatch(run.output, /^test +starting/m);
 });

@@ -1,6 +1,6 @@
 /**
  * The README's component examples: the example pipeline runs as written with gitlab-ci-local
- * against `genpack serve` (the component references pointed at this checkout's templates/, the
+ * against `relpack serve` (the component references pointed at this checkout's templates/, the
  * `cli` input at its CLI bundle, the build script supplied), and every input the examples pass
  * exists in the template they include (gitlab-ci-local, unlike GitLab, accepts unknown inputs).
  */
@@ -51,8 +51,8 @@ test('README component-pipeline runs: build, publish on the tag, download throug
   await repo.commit();
   const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.0.0', CI_JOB_TOKEN: server.tokens.job! });
   assert.equal(run.code, 0, run.output);
-  for (const job of ['build', 'genpack-publish', 'genpack-download', 'release']) assert.match(run.output, new RegExp(`PASS +${job}\\b`), `${job} passed`);
-  assert.ok(run.job('genpack-download').includes('GENPACK_DOWNLOADED=3'), run.output);
+  for (const job of ['build', 'relpack-publish', 'relpack-download', 'release']) assert.match(run.output, new RegExp(`PASS +${job}\\b`), `${job} passed`);
+  assert.ok(run.job('relpack-download').includes('RELPACK_DOWNLOADED=3'), run.output);
   assert.ok(run.job('release').includes(`release app 1.0.0 from ${server.url}/api/v4/projects/1/packages/generic/app/1.0.0`), run.output);
   const file = await fetch(`${server.url}/api/v4/projects/1/packages/generic/app/1.0.0/linux/amd64/my-tool`, { headers: { 'JOB-TOKEN': server.tokens.job! } });
   assert.equal(await file.text(), 'linux\n', 'the release link points at the published file');

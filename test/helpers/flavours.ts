@@ -1,6 +1,6 @@
 /**
- * The two registry flavours as the shared CLI suite sees them: how to point genpack at each, and
- * how to read and write the registry behind genpack's back with plain fetch.
+ * The two registry flavours as the shared CLI suite sees them: how to point relpack at each, and
+ * how to read and write the registry behind relpack's back with plain fetch.
  */
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/server/index.js';
@@ -21,7 +21,7 @@ export interface Flavour {
 
 export const gitlab: Flavour = {
   name: 'gitlab',
-  writer: (server, extra = {}) => ({ GENPACK_URL: server.url, GENPACK_PROJECT: '1', GENPACK_TOKEN: server.tokens.maintainer, ...extra }),
+  writer: (server, extra = {}) => ({ RELPACK_URL: server.url, RELPACK_PROJECT: '1', RELPACK_TOKEN: server.tokens.maintainer, ...extra }),
   rows: async (server, name, version) =>
     (await packageFiles(server, server.tokens.maintainer, name, version)).map((r) => ({ name: decodeURIComponent(r.file_name), sha256: r.file_sha256 })),
   rawPut: async (server, name, version, storedName, body) =>
@@ -32,7 +32,7 @@ export const gitlab: Flavour = {
 
 export const gitea: Flavour = {
   name: 'gitea',
-  writer: (server, extra = {}) => ({ GENPACK_URL: server.url, GENPACK_REGISTRY: 'gitea', GENPACK_OWNER: 'demo', GENPACK_TOKEN: server.tokens.giteaOwner, ...extra }),
+  writer: (server, extra = {}) => ({ RELPACK_URL: server.url, RELPACK_REGISTRY: 'gitea', RELPACK_OWNER: 'demo', RELPACK_TOKEN: server.tokens.giteaOwner, ...extra }),
   rows: async (server, name, version) => {
     const response = await fetch(`${server.url}/api/v1/packages/demo/generic/${name}/${version}/files`, { headers: { Authorization: `token ${server.tokens.giteaOwner}` } });
     if (response.status === 404) return [];

@@ -1,4 +1,4 @@
-/** Reads the local registry's state through its GitLab API with plain fetch (not genpack's client). */
+/** Reads the local registry's state through its GitLab API with plain fetch (not relpack's client). */
 import assert from 'node:assert/strict';
 
 interface Server {

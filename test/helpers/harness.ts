@@ -1,5 +1,5 @@
 /**
- * Test plumbing: a `genpack serve` in-process on a free port with its own data directory, the CLI
+ * Test plumbing: a `relpack serve` in-process on a free port with its own data directory, the CLI
  * run in-process (or as the built bundle), and small file trees.
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
 
-export async function tempDir(prefix = 'genpack-test-'): Promise<string> {
+export async function tempDir(prefix = 'relpack-test-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
@@ -29,7 +29,7 @@ export interface ServeLog {
 
 export async function serve(options: Omit<ServeOptions, 'port' | 'dataDir'> & { dataDir?: string } = {}): Promise<RunningServer & ServeLog> {
   const lines: string[] = [];
-  const server = await startServer({ port: 0, dataDir: options.dataDir ?? (await tempDir('genpack-data-')), log: (line) => lines.push(line), ...options });
+  const server = await startServer({ port: 0, dataDir: options.dataDir ?? (await tempDir('relpack-data-')), log: (line) => lines.push(line), ...options });
   cleanups.push(() => server.close());
   return Object.assign(server, { lines });
 }
@@ -47,7 +47,7 @@ export async function cli(args: string[], options: { env?: Record<string, string
   const code = await main(args, {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
-    env: { PATH: process.env.PATH, GENPACK_RETRY_DELAY_MS: '20', ...options.env },
+    env: { PATH: process.env.PATH, RELPACK_RETRY_DELAY_MS: '20', ...options.env },
     cwd: options.cwd ?? process.cwd(),
   });
   return { code, stdout, stderr };
@@ -81,5 +81,5 @@ export async function writeTree(root: string, files: Record<string, string | Buf
 
 /** Environment that points the CLI at a server as the given token. */
 export function gitlabEnv(server: RunningServer, token: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { GENPACK_URL: server.url, GENPACK_PROJECT: '1', GENPACK_TOKEN: token, ...extra };
+  return { RELPACK_URL: server.url, RELPACK_PROJECT: '1', RELPACK_TOKEN: token, ...extra };
 }

@@ -1,5 +1,5 @@
 /**
- * A small reverse proxy in front of `genpack serve`, for the few behaviours of real deployments
+ * A small reverse proxy in front of `relpack serve`, for the few behaviours of real deployments
  * the local registry does not have itself: a front end that redirects writes, or an older server
  * that ignores `select=package_file`.
  */

@@ -1,4 +1,4 @@
-/** The README's runnable examples: blocks marked `<!-- readme-test: NAME -->`, run by bash with `genpack` on PATH. */
+/** The README's runnable examples: blocks marked `<!-- readme-test: NAME -->`, run by bash with `relpack` on PATH. */
 import { spawn } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,11 +24,11 @@ export function bash(script: string, options: { cwd: string; env: Record<string,
   });
 }
 
-/** A folder with a `genpack` executable that runs the bundle, as `npm install -g` would give. */
-export async function genpackOnPath(): Promise<string> {
-  const bin = await tempDir('genpack-bin-');
-  await writeFile(join(bin, 'genpack'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/cli/index.js')}" "$@"\n`);
-  await chmod(join(bin, 'genpack'), 0o755);
+/** A folder with a `relpack` executable that runs the bundle, as `npm install -g` would give. */
+export async function relpackOnPath(): Promise<string> {
+  const bin = await tempDir('relpack-bin-');
+  await writeFile(join(bin, 'relpack'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/cli/index.js')}" "$@"\n`);
+  await chmod(join(bin, 'relpack'), 0o755);
   return bin;
 }
 

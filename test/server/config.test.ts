@@ -16,7 +16,7 @@ test('config: zero-config defaults', async () => {
     job: 'job', deployRw: 'deploy', deployRo: 'deploy', deployWo: 'deploy',
   });
   assert.equal(c.objectStorage.enabled, false);
-  assert.equal(c.admin.token, 'genpack-admin-dev');
+  assert.equal(c.admin.token, 'relpack-admin-dev');
 });
 
 test('config: errors name the offending key', async () => {
@@ -64,7 +64,7 @@ test('config: YAML file merged with an object; sizes with units; flavour tokens 
   const s = await serve(t, undefined, { configFile: file });
   assert.equal(s.tokens.alice, 'alice-token');
   assert.equal(s.tokens.ci, 'glcbt-dev-ci');
-  assert.equal(s.tokens.admin, 'genpack-admin-dev');
+  assert.equal(s.tokens.admin, 'relpack-admin-dev');
   assert.equal(s.tokens.maintainer, undefined, 'a tokens map replaces the default tokens');
   assert.equal((await put(s, generic('f', 'p', '1', 42), 'x', 'alice-token')).status, 201);
   assert.equal((await put(s, generic('f', 'p', '1', 'acme%2Ftools'), Buffer.alloc(2000), { 'JOB-TOKEN': 'glcbt-dev-ci' })).status, 400);

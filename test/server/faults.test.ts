@@ -206,22 +206,22 @@ test('faults from YAML config and over the admin HTTP endpoint', async (t) => {
   assert.equal((await get(s, '/api/v4/version')).status, 502);
   assert.equal((await get(s, '/api/v4/version')).status, 200);
 
-  const admin = { 'X-Genpack-Admin-Token': s.tokens.admin!, 'content-type': 'application/json' };
-  assert.equal((await send(s.url, 'POST', '/-/genpack/faults', { body: '{}' })).status, 401);
-  const bad = await send(s.url, 'POST', '/-/genpack/faults', { headers: admin, body: JSON.stringify({ route: 'x', kind: 'explode' }) });
+  const admin = { 'X-Relpack-Admin-Token': s.tokens.admin!, 'content-type': 'application/json' };
+  assert.equal((await send(s.url, 'POST', '/-/relpack/faults', { body: '{}' })).status, 401);
+  const bad = await send(s.url, 'POST', '/-/relpack/faults', { headers: admin, body: JSON.stringify({ route: 'x', kind: 'explode' }) });
   assert.equal(bad.status, 400);
   assert.equal(bad.json().key, 'fault.kind');
-  const add = await send(s.url, 'POST', '/-/genpack/faults', { headers: admin, body: JSON.stringify([{ id: 'h1', route: 'gitlab.project', kind: 'rate-limit', count: 1 }]) });
+  const add = await send(s.url, 'POST', '/-/relpack/faults', { headers: admin, body: JSON.stringify([{ id: 'h1', route: 'gitlab.project', kind: 'rate-limit', count: 1 }]) });
   assert.deepEqual([add.status, add.json()], [201, { ids: ['h1'] }]);
   assert.equal((await get(s, API())).status, 429);
-  const state = (await send(s.url, 'GET', '/-/genpack/faults', { headers: admin })).json();
+  const state = (await send(s.url, 'GET', '/-/relpack/faults', { headers: admin })).json();
   assert.deepEqual(state.fired.map((f: any) => f.id), ['boot', 'h1']);
   assert.deepEqual(state.faults.map((f: any) => f.id).sort(), ['boot', 'h1']);
-  assert.equal((await send(s.url, 'DELETE', '/-/genpack/faults/h1', { headers: admin })).status, 204);
-  assert.equal((await send(s.url, 'DELETE', '/-/genpack/faults/h1', { headers: admin })).status, 404);
-  assert.equal((await send(s.url, 'DELETE', '/-/genpack/faults?fired=1', { headers: admin })).status, 204);
-  assert.deepEqual((await send(s.url, 'GET', '/-/genpack/faults', { headers: admin })).json(), { faults: [], fired: [] });
-  assert.equal((await send(s.url, 'GET', '/-/genpack/health')).status, 200);
+  assert.equal((await send(s.url, 'DELETE', '/-/relpack/faults/h1', { headers: admin })).status, 204);
+  assert.equal((await send(s.url, 'DELETE', '/-/relpack/faults/h1', { headers: admin })).status, 404);
+  assert.equal((await send(s.url, 'DELETE', '/-/relpack/faults?fired=1', { headers: admin })).status, 204);
+  assert.deepEqual((await send(s.url, 'GET', '/-/relpack/faults', { headers: admin })).json(), { faults: [], fired: [] });
+  assert.equal((await send(s.url, 'GET', '/-/relpack/health')).status, 200);
 });
 
 test('fault reset-response at byte 0: status and headers arrive, then the reset', async (t) => {

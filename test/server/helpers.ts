@@ -16,7 +16,7 @@ export interface Reply {
   json: () => any;
 }
 
-export async function tempDir(prefix = 'genpack-serve-test-'): Promise<string> {
+export async function tempDir(prefix = 'relpack-serve-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 

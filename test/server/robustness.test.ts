@@ -75,7 +75,7 @@ test('robustness: malformed input, aborted and concurrent uploads leave a consis
   assert.deepEqual(list.map((p: any) => p.name).sort(), ['conc', 'conc2']);
 
   // still up, and consistent
-  assert.equal((await send(s.url, 'GET', '/-/genpack/health')).status, 200);
+  assert.equal((await send(s.url, 'GET', '/-/relpack/health')).status, 200);
   assert.equal((await get(s, generic('aborted.bin'))).status, 404);
   let checked = 0;
   for (const pkg of list) {

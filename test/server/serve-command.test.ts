@@ -1,4 +1,4 @@
-// `genpack serve` as a process: prints URL and tokens, serves, exits 0 on SIGTERM/SIGINT; 2 on bad usage.
+// `relpack serve` as a process: prints URL and tokens, serves, exits 0 on SIGTERM/SIGINT; 2 on bad usage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -19,7 +19,7 @@ function spawnServe(args: string[]) {
   const url = new Promise<string>((resolve, reject) => {
     const check = () => {
       // the banner ends with the admin token line
-      const m = /genpack serve listening on (http:\/\/\S+)/.exec(out);
+      const m = /relpack serve listening on (http:\/\/\S+)/.exec(out);
       if (m && /admin token/.test(out)) resolve(m[1]!);
     };
     child.stdout.on('data', check);

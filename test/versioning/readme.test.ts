@@ -1,5 +1,5 @@
 /**
- * The README's Versioning examples run as written, with the built bundle as `genpack`, in the
+ * The README's Versioning examples run as written, with the built bundle as `relpack`, in the
  * environment of a GitLab job: packages with CI_JOB_TOKEN, the variable with a Maintainer's token.
  */
 import assert from 'node:assert/strict';
@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { serve, tempDir, writeTree } from '../helpers/harness.js';
-import { bash, genpackOnPath, readmeBlocks } from '../helpers/readme.js';
+import { bash, relpackOnPath, readmeBlocks } from '../helpers/readme.js';
 
 test('README Versioning examples: bump and publish twice, download by range, then the same as steps', async () => {
   const blocks = await readmeBlocks();
   const server = await serve();
-  const bin = await genpackOnPath();
+  const bin = await relpackOnPath();
   const work = await writeTree(await tempDir(), { 'dist/linux/amd64/my-tool': 'elf', 'dist/my-tool.exe': 'pe' });
   const env = {
     PATH: `${bin}:${process.env.PATH}`,
@@ -20,7 +20,7 @@ test('README Versioning examples: bump and publish twice, download by range, the
     CI_API_V4_URL: `${server.url}/api/v4`,
     CI_PROJECT_ID: '1',
     CI_JOB_TOKEN: server.tokens.job,
-    GENPACK_VARIABLES_TOKEN: server.tokens.maintainer,
+    RELPACK_VARIABLES_TOKEN: server.tokens.maintainer,
   };
   for (const name of ['versioning-publish', 'versioning-steps']) {
     const script = blocks.get(name);

@@ -1,5 +1,5 @@
 /**
- * The safe bump flow through the CLI against `genpack serve` (issue 5, items 1–7): every store, the
+ * The safe bump flow through the CLI against `relpack serve` (issue 5, items 1–7): every store, the
  * race between two pipelines, failed publishes and verifications that leave the variable alone, the
  * job-token refusal before anything is sent, dry runs, tag/registry sources, `--bump auto` from
  * git, the `version show|next|commit` steps, and downloads by range.
@@ -17,7 +17,7 @@ import { cli, gitlabEnv, serve, tempDir, writeTree } from '../helpers/harness.js
 type Server = Awaited<ReturnType<typeof serve>>;
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** The variable as each platform's API shows it, read behind genpack's back with plain fetch. */
+/** The variable as each platform's API shows it, read behind relpack's back with plain fetch. */
 const variables = {
   gitlab: {
     url: (s: Server) => `${s.url}/api/v4/projects/1/variables`,
@@ -48,13 +48,13 @@ const variables = {
 /** Each store as a pipeline on its platform sees it: registry credentials and a variables token. */
 const pipelines = {
   // A GitLab job: packages with CI_JOB_TOKEN, the variable with a Maintainer's access token.
-  gitlab: (s: Server) => ({ CI_SERVER_URL: s.url, CI_API_V4_URL: `${s.url}/api/v4`, CI_PROJECT_ID: '1', CI_JOB_TOKEN: s.tokens.job, GENPACK_VARIABLES_TOKEN: s.tokens.maintainer }),
+  gitlab: (s: Server) => ({ CI_SERVER_URL: s.url, CI_API_V4_URL: `${s.url}/api/v4`, CI_PROJECT_ID: '1', CI_JOB_TOKEN: s.tokens.job, RELPACK_VARIABLES_TOKEN: s.tokens.maintainer }),
   // A Gitea Actions job: the owner's token publishes and writes the variable.
-  gitea: (s: Server) => ({ GITEA_ACTIONS: 'true', GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: s.url, GITHUB_REPOSITORY: 'demo/app', GITHUB_REPOSITORY_OWNER: 'demo', GENPACK_TOKEN: s.tokens.giteaOwner }),
+  gitea: (s: Server) => ({ GITEA_ACTIONS: 'true', GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: s.url, GITHUB_REPOSITORY: 'demo/app', GITHUB_REPOSITORY_OWNER: 'demo', RELPACK_TOKEN: s.tokens.giteaOwner }),
   // A GitHub Actions job publishing to GitLab, the version in a GitHub repository variable.
   github: (s: Server) => ({
     GITHUB_ACTIONS: 'true', GITHUB_API_URL: `${s.url}/api/v3`, GITHUB_REPOSITORY: 'demo/app', GITHUB_TOKEN: s.tokens.githubActions,
-    GENPACK_URL: s.url, GENPACK_PROJECT: '1', GENPACK_TOKEN: s.tokens.maintainer, GENPACK_VARIABLES_TOKEN: s.tokens.githubAdmin,
+    RELPACK_URL: s.url, RELPACK_PROJECT: '1', RELPACK_TOKEN: s.tokens.maintainer, RELPACK_VARIABLES_TOKEN: s.tokens.githubAdmin,
   }),
 };
 
@@ -160,7 +160,7 @@ test('a failed publish leaves the variable as it was', async () => {
   const work = await writeTree(await tempDir(), { 'tool.bin': 'x' });
   server.faults.add({ route: 'gitlab.upload', kind: 'status', status: 500 });
   const run = await cli(['publish', 'tool.bin', '--name', 'tool', '--bump', 'patch', '--version-variable', 'PKG_VERSION'], {
-    env: gitlabEnv(server, server.tokens.maintainer, { GENPACK_RETRIES: '1' }),
+    env: gitlabEnv(server, server.tokens.maintainer, { RELPACK_RETRIES: '1' }),
     cwd: work,
   });
   assert.equal(run.code, 1, run.stderr);
@@ -173,7 +173,7 @@ test('a failed verification leaves the variable as it was: a file replaced after
   const server = await serve();
   await variables.gitlab.set(server, 'PKG_VERSION', '2.3.4');
   const work = await writeTree(await tempDir(), { 'tool.bin': 'the real build' });
-  // Hold genpack's verification listing while another writer replaces tool.bin in 2.3.5.
+  // Hold relpack's verification listing while another writer replaces tool.bin in 2.3.5.
   const hold = server.faults.add({ route: 'gitlab.package_files.list', kind: 'delay', ms: 800, times: [1] });
   const running = cli(['publish', 'tool.bin', '--name', 'tool', '--bump', 'patch', '--version-variable', 'PKG_VERSION'], {
     env: gitlabEnv(server, server.tokens.maintainer),
@@ -189,21 +189,21 @@ test('a failed verification leaves the variable as it was: a file replaced after
   assert.equal(await variables.gitlab.get(server, 'PKG_VERSION'), '2.3.4');
 });
 
-test('job tokens only: genpack refuses before publishing anything, naming the token needed (exit 2)', async () => {
+test('job tokens only: relpack refuses before publishing anything, naming the token needed (exit 2)', async () => {
   const server = await serve();
   const work = await writeTree(await tempDir(), { 'tool.bin': 'x' });
   const args = ['publish', 'tool.bin', '--name', 'tool', '--bump', 'patch', '--version-variable', 'PKG_VERSION'];
   const cases: [Record<string, string>, RegExp][] = [
     [{ CI_SERVER_URL: server.url, CI_PROJECT_ID: '1', CI_JOB_TOKEN: server.tokens.job }, /the only token here is the CI job token \(CI_JOB_TOKEN\), which cannot read or write GitLab CI\/CD variables: they need a personal, project or group access token with the api scope and the Maintainer role/],
-    [{ ...pipelines.gitea(server), GENPACK_TOKEN: '', GITEA_TOKEN: server.tokens.giteaActions }, /CI job token \(GITEA_TOKEN\)[\s\S]*an access token of the repository's owner/],
-    [{ ...pipelines.github(server), GENPACK_TOKEN: '', GENPACK_VARIABLES_TOKEN: '' }, /CI job token \(GITHUB_TOKEN\)[\s\S]*"Variables" repository permission set to write/],
+    [{ ...pipelines.gitea(server), RELPACK_TOKEN: '', GITEA_TOKEN: server.tokens.giteaActions }, /CI job token \(GITEA_TOKEN\)[\s\S]*an access token of the repository's owner/],
+    [{ ...pipelines.github(server), RELPACK_TOKEN: '', RELPACK_VARIABLES_TOKEN: '' }, /CI job token \(GITHUB_TOKEN\)[\s\S]*"Variables" repository permission set to write/],
   ];
   for (const [env, message] of cases) {
     const before = server.lines.length;
     const run = await cli(args, { env, cwd: work });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, message);
-    assert.match(run.stderr, /Nothing was published[\s\S]*hint: put that token in GENPACK_VARIABLES_TOKEN/);
+    assert.match(run.stderr, /Nothing was published[\s\S]*hint: put that token in RELPACK_VARIABLES_TOKEN/);
     assert.deepEqual(server.lines.slice(before), [], 'not a single request was sent');
   }
 });

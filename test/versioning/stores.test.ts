@@ -1,10 +1,10 @@
 /**
- * The three version stores against `genpack serve` over real HTTP (issue 5, items 1 and 5):
+ * The three version stores against `relpack serve` over real HTTP (issue 5, items 1 and 5):
  * read, create, update keeping flags and scope, compare-and-set, and what each job token gets.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GenpackError } from '../../src/core/errors.js';
+import { RelpackError } from '../../src/core/errors.js';
 import { pipelineTag, resolveVersionStore, versionStoreKind } from '../../src/options/version-store.js';
 import { compareAndSet, type VariableStore } from '../../src/registry/variables/types.js';
 import { serve } from '../helpers/harness.js';
@@ -13,13 +13,13 @@ type Server = Awaited<ReturnType<typeof serve>>;
 
 /** Environment that selects each store the way its CI system would, with a token that may write. */
 export const storeEnv = {
-  gitlab: (s: Server, token = s.tokens.maintainer) => ({ CI_API_V4_URL: `${s.url}/api/v4`, CI_PROJECT_ID: '1', GENPACK_VARIABLES_TOKEN: token }),
-  gitea: (s: Server, token = s.tokens.giteaOwner) => ({ GITEA_ACTIONS: 'true', GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: s.url, GITHUB_REPOSITORY: 'demo/app', GENPACK_VARIABLES_TOKEN: token }),
-  github: (s: Server, token = s.tokens.githubAdmin) => ({ GITHUB_ACTIONS: 'true', GITHUB_API_URL: `${s.url}/api/v3`, GITHUB_REPOSITORY: 'demo/app', GENPACK_VARIABLES_TOKEN: token }),
+  gitlab: (s: Server, token = s.tokens.maintainer) => ({ CI_API_V4_URL: `${s.url}/api/v4`, CI_PROJECT_ID: '1', RELPACK_VARIABLES_TOKEN: token }),
+  gitea: (s: Server, token = s.tokens.giteaOwner) => ({ GITEA_ACTIONS: 'true', GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: s.url, GITHUB_REPOSITORY: 'demo/app', RELPACK_VARIABLES_TOKEN: token }),
+  github: (s: Server, token = s.tokens.githubAdmin) => ({ GITHUB_ACTIONS: 'true', GITHUB_API_URL: `${s.url}/api/v3`, GITHUB_REPOSITORY: 'demo/app', RELPACK_VARIABLES_TOKEN: token }),
 };
 
 function open(env: Record<string, string>): VariableStore {
-  return resolveVersionStore({}, { GENPACK_RETRY_DELAY_MS: '20', ...env }).store;
+  return resolveVersionStore({}, { RELPACK_RETRY_DELAY_MS: '20', ...env }).store;
 }
 
 async function rawJson(url: string, headers: Record<string, string>, method = 'GET', body?: unknown): Promise<{ status: number; json: any }> {
@@ -105,7 +105,7 @@ test('job tokens cannot reach variables: each store says which token is needed',
     try {
       const attempt = token === server.tokens.githubReader ? store.create('PKG_VERSION', '1.0.0') : store.read('PKG_VERSION');
       await assert.rejects(attempt, (error: unknown) => {
-        assert.ok(error instanceof GenpackError);
+        assert.ok(error instanceof RelpackError);
         assert.match(`${error.message}\n${error.describe()}`, message);
         return true;
       });
@@ -126,30 +126,30 @@ test('store selection: from the CI environment, --version-store, then the regist
   assert.throws(() => versionStoreKind({ store: 'svn' }, {}), /--version-store must be gitlab, gitea or github/);
 
   const gitlab = { CI_API_V4_URL: 'https://gitlab.example.com/api/v4', CI_PROJECT_ID: '7' };
-  const picked = resolveVersionStore({}, { ...gitlab, GENPACK_TOKEN: 'glpat-package-token', GENPACK_VARIABLES_TOKEN: 'glpat-variables-token' });
-  assert.equal(picked.credentialLabel, 'GENPACK_VARIABLES_TOKEN');
+  const picked = resolveVersionStore({}, { ...gitlab, RELPACK_TOKEN: 'glpat-package-token', RELPACK_VARIABLES_TOKEN: 'glpat-variables-token' });
+  assert.equal(picked.credentialLabel, 'RELPACK_VARIABLES_TOKEN');
   assert.equal(picked.location, 'project 7 at https://gitlab.example.com');
   assert.ok(picked.secrets.includes('glpat-variables-token'));
-  assert.equal(resolveVersionStore({}, { ...gitlab, GENPACK_TOKEN: 'glpat-package-token' }).credentialLabel, 'GENPACK_TOKEN');
+  assert.equal(resolveVersionStore({}, { ...gitlab, RELPACK_TOKEN: 'glpat-package-token' }).credentialLabel, 'RELPACK_TOKEN');
   for (const [env, named] of [
     [{ ...gitlab, CI_JOB_TOKEN: 'glcbt-x' }, /only token here is the CI job token \(CI_JOB_TOKEN\)[\s\S]*api scope and the Maintainer role/],
-    [{ ...gitlab, GENPACK_TOKEN: 'x', GENPACK_TOKEN_TYPE: 'job' }, /CI job token \(GENPACK_TOKEN\)/],
-    [{ ...gitlab, GENPACK_TOKEN: 'x', GENPACK_TOKEN_TYPE: 'deploy' }, /GENPACK_TOKEN is a deploy token/],
+    [{ ...gitlab, RELPACK_TOKEN: 'x', RELPACK_TOKEN_TYPE: 'job' }, /CI job token \(RELPACK_TOKEN\)/],
+    [{ ...gitlab, RELPACK_TOKEN: 'x', RELPACK_TOKEN_TYPE: 'deploy' }, /RELPACK_TOKEN is a deploy token/],
     [{ GITEA_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://gitea.example.com', GITHUB_REPOSITORY: 'o/r', GITEA_TOKEN: 't' }, /CI job token \(GITEA_TOKEN\)[\s\S]*repository's owner/],
     [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 't' }, /CI job token \(GITHUB_TOKEN\)[\s\S]*"Variables" repository permission/],
     [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r' }, /no token was given/],
-    [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 'ghs_same', GENPACK_VARIABLES_TOKEN: 'ghs_same' }, /GENPACK_VARIABLES_TOKEN holds the CI job token \(GITHUB_TOKEN\)[\s\S]*"Variables" repository permission/],
-    [{ ...gitlab, CI_JOB_TOKEN: 'glcbt-x', GENPACK_TOKEN: 'glcbt-x' }, /GENPACK_TOKEN holds the CI job token \(CI_JOB_TOKEN\)/],
+    [{ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 'ghs_same', RELPACK_VARIABLES_TOKEN: 'ghs_same' }, /RELPACK_VARIABLES_TOKEN holds the CI job token \(GITHUB_TOKEN\)[\s\S]*"Variables" repository permission/],
+    [{ ...gitlab, CI_JOB_TOKEN: 'glcbt-x', RELPACK_TOKEN: 'glcbt-x' }, /RELPACK_TOKEN holds the CI job token \(CI_JOB_TOKEN\)/],
   ] as const) {
     assert.throws(() => resolveVersionStore({}, env as NodeJS.ProcessEnv), (error: unknown) => {
-      assert.ok(error instanceof GenpackError);
+      assert.ok(error instanceof RelpackError);
       assert.equal(error.exitCode, 2);
       assert.match(error.describe(), named);
-      assert.match(error.describe(), /GENPACK_VARIABLES_TOKEN/);
+      assert.match(error.describe(), /RELPACK_VARIABLES_TOKEN/);
       return true;
     });
   }
-  assert.equal(resolveVersionStore({}, { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', GENPACK_VARIABLES_TOKEN: 't' }).location, 'repository o/r at https://api.github.com');
+  assert.equal(resolveVersionStore({}, { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', RELPACK_VARIABLES_TOKEN: 't' }).location, 'repository o/r at https://api.github.com');
 });
 
 test('pipeline tag: CI_COMMIT_TAG, or GITHUB_REF_NAME only for tag refs', () => {

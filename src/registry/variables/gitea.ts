@@ -3,7 +3,7 @@
  * the repository owner (an organisation owner, or a site admin) may read or write them: the
  * Actions job token gets 403 even for reads.
  */
-import { GenpackError, inputError } from '../../core/errors.js';
+import { RelpackError, inputError } from '../../core/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
@@ -61,7 +61,7 @@ export class GiteaVariableStore implements VariableStore {
 
   async create(name: string, value: string): Promise<'created' | 'exists'> {
     const url = `${this.base}/${encodeURIComponent(name.toUpperCase())}`;
-    const body = JSON.stringify({ value, description: 'package version, bumped by genpack' });
+    const body = JSON.stringify({ value, description: 'package version, bumped by relpack' });
     const response = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: () => body });
     // 201 in Gitea ≥1.25, 204 in older Gitea and in Forgejo (gitea-api.md §5).
     if (response.status === 201 || response.status === 204) {
@@ -85,26 +85,26 @@ export class GiteaVariableStore implements VariableStore {
     throw this.failure('PUT', url, response.status, await bodyMessage(response), current.name);
   }
 
-  private failure(method: Method, url: string, status: number, message: string, name: string): GenpackError {
+  private failure(method: Method, url: string, status: number, message: string, name: string): RelpackError {
     const request = { method, url: redactUrl(url), status, body: message || undefined };
     switch (status) {
       case 401:
-        return new GenpackError('UNAUTHORIZED', `the Gitea/Forgejo variables API did not accept the credentials (${this.target.credential})`, {
+        return new RelpackError('UNAUTHORIZED', `the Gitea/Forgejo variables API did not accept the credentials (${this.target.credential})`, {
           request,
-          hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitea}; put it in GENPACK_VARIABLES_TOKEN`,
+          hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitea}; put it in RELPACK_VARIABLES_TOKEN`,
         });
       case 403:
-        return new GenpackError('FORBIDDEN', `Gitea/Forgejo refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+        return new RelpackError('FORBIDDEN', `Gitea/Forgejo refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
           request,
           hint: `Actions variables are the repository owner's: use ${VARIABLE_TOKEN_NEEDED.gitea}`,
         });
       case 404:
-        return new GenpackError('NOT_FOUND', `repository ${this.target.repository} was not found (or its Actions are disabled)`, {
+        return new RelpackError('NOT_FOUND', `repository ${this.target.repository} was not found (or its Actions are disabled)`, {
           request,
           hint: 'check GITHUB_REPOSITORY (owner/repo) and the URL; the Actions variables API needs Gitea 1.22 or Forgejo 8 or later',
         });
       default:
-        return new GenpackError('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+        return new RelpackError('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
     }
   }
 }

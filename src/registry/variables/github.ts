@@ -3,7 +3,7 @@
  * updates are PATCH (204). GITHUB_TOKEN has no variables permission at all (403 "Resource not
  * accessible by integration").
  */
-import { GenpackError, inputError } from '../../core/errors.js';
+import { RelpackError, inputError } from '../../core/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
@@ -82,26 +82,26 @@ export class GithubVariableStore implements VariableStore {
     return response.status === 200;
   }
 
-  private failure(method: Method, url: string, status: number, message: string, name: string): GenpackError {
+  private failure(method: Method, url: string, status: number, message: string, name: string): RelpackError {
     const request = { method, url: redactUrl(url), status, body: message || undefined };
     switch (status) {
       case 401:
-        return new GenpackError('UNAUTHORIZED', `the GitHub variables API did not accept the credentials (${this.target.credential})`, {
+        return new RelpackError('UNAUTHORIZED', `the GitHub variables API did not accept the credentials (${this.target.credential})`, {
           request,
-          hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.github}; put it in GENPACK_VARIABLES_TOKEN`,
+          hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.github}; put it in RELPACK_VARIABLES_TOKEN`,
         });
       case 403:
-        return new GenpackError('FORBIDDEN', `GitHub refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+        return new RelpackError('FORBIDDEN', `GitHub refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
           request,
           hint: `use ${VARIABLE_TOKEN_NEEDED.github}`,
         });
       case 404:
-        return new GenpackError('NOT_FOUND', `GitHub repository ${this.target.repository} was not found at ${this.target.apiUrl}`, {
+        return new RelpackError('NOT_FOUND', `GitHub repository ${this.target.repository} was not found at ${this.target.apiUrl}`, {
           request,
           hint: 'check GITHUB_REPOSITORY (owner/repo) and GITHUB_API_URL; private repositories answer 404 to tokens without access',
         });
       default:
-        return new GenpackError('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+        return new RelpackError('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
     }
   }
 }

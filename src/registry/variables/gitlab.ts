@@ -2,7 +2,7 @@
  * GitLab project CI/CD variables (gitlab-api.md §4). Reads and writes need the Maintainer role
  * and a token that is not CI_JOB_TOKEN (the API ignores JOB-TOKEN: 401).
  */
-import { GenpackError, inputError } from '../../core/errors.js';
+import { RelpackError, inputError } from '../../core/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
@@ -61,7 +61,7 @@ export class GitlabVariableStore implements VariableStore {
     if (response.status !== 200) throw this.failure('GET', url, response.status, await bodyMessage(response), name);
     const v = await response.json<VariableJson>();
     if (v.value === null || v.hidden) {
-      throw new GenpackError('INVALID_INPUT', `${this.describe(name)} is masked and hidden: its value cannot be read through the API`, {
+      throw new RelpackError('INVALID_INPUT', `${this.describe(name)} is masked and hidden: its value cannot be read through the API`, {
         hint: 'keep the version in a variable that is not hidden (masking is not needed: a version is not a secret)',
       });
     }
@@ -82,7 +82,7 @@ export class GitlabVariableStore implements VariableStore {
 
   async create(name: string, value: string): Promise<'created' | 'exists'> {
     // raw: the value is taken literally (no $VAR expansion); not protected, so every branch can read it.
-    const body = JSON.stringify({ key: name, value, raw: true, description: 'package version, bumped by genpack' });
+    const body = JSON.stringify({ key: name, value, raw: true, description: 'package version, bumped by relpack' });
     const response = await this.http.request({ method: 'POST', url: this.base, headers: { 'content-type': 'application/json' }, body: () => body });
     if (response.status === 201) {
       await response.drain();
@@ -103,7 +103,7 @@ export class GitlabVariableStore implements VariableStore {
     if (response.status === 200) return response.drain();
     const message = await bodyMessage(response);
     if (response.status === 400 && /value/.test(message) && current.flags.masked) {
-      throw new GenpackError('INVALID_INPUT', `GitLab refused ${JSON.stringify(value)} for the masked variable ${current.name}: a masked value needs at least 8 characters from the Base64 alphabet`, {
+      throw new RelpackError('INVALID_INPUT', `GitLab refused ${JSON.stringify(value)} for the masked variable ${current.name}: a masked value needs at least 8 characters from the Base64 alphabet`, {
         request: { method: 'PUT', url: redactUrl(url), status: 400, body: message },
         hint: `unmask ${current.name} (a version is not a secret)`,
       });
@@ -111,31 +111,31 @@ export class GitlabVariableStore implements VariableStore {
     throw this.failure('PUT', url, response.status, message, current.name);
   }
 
-  private failure(method: Method, url: string | URL, status: number, message: string, name: string): GenpackError {
+  private failure(method: Method, url: string | URL, status: number, message: string, name: string): RelpackError {
     const request = { method, url: redactUrl(url), status, body: message || undefined };
     switch (status) {
       case 401:
-        return new GenpackError('UNAUTHORIZED', `the GitLab variables API did not accept the credentials (${this.target.credential})`, {
+        return new RelpackError('UNAUTHORIZED', `the GitLab variables API did not accept the credentials (${this.target.credential})`, {
           request,
-          hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitlab}; put it in GENPACK_VARIABLES_TOKEN`,
+          hint: `reading and writing ${name} needs ${VARIABLE_TOKEN_NEEDED.gitlab}; put it in RELPACK_VARIABLES_TOKEN`,
         });
       case 403:
-        return new GenpackError('FORBIDDEN', `GitLab refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
+        return new RelpackError('FORBIDDEN', `GitLab refused ${method} on ${this.describe(name)} for ${this.target.credential}`, {
           request,
           hint: `the CI/CD variables API needs the Maintainer role and the api scope: use ${VARIABLE_TOKEN_NEEDED.gitlab}`,
         });
       case 404:
-        return new GenpackError('NOT_FOUND', `GitLab project ${this.target.project} was not found`, {
+        return new RelpackError('NOT_FOUND', `GitLab project ${this.target.project} was not found`, {
           request,
           hint: 'check the project and the URL; private projects answer 404 to tokens without access',
         });
       case 409:
-        return new GenpackError('CONFLICT', `${this.describe(name)} exists in several environment scopes`, {
+        return new RelpackError('CONFLICT', `${this.describe(name)} exists in several environment scopes`, {
           request,
           hint: `keep one ${name} (environment scope *) for the package version`,
         });
       default:
-        return new GenpackError('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
+        return new RelpackError('HTTP', `${method} ${this.describe(name)} failed with HTTP ${status}`, { request });
     }
   }
 }

@@ -227,7 +227,7 @@ function newRepo(owner: string, repo: string, key: string): GiteaRepo {
 
 /** Gitea tokens are 40 hex digits; dev tokens are derived from their name so they stay stable. */
 export function devTokenValue(name: string): string {
-  return createHash('sha1').update(`genpack-serve-gitea-${name}`).digest('hex');
+  return createHash('sha1').update(`relpack-serve-gitea-${name}`).digest('hex');
 }
 
 function defaultTokens(users: GiteaUser[], repos: GiteaRepo[]): Raw {

@@ -6,7 +6,7 @@
 // streamed out while the rest is still checked, so nothing is held in memory.
 
 export class MultipartError extends Error {
-  readonly code = 'GENPACK_GITEA_MULTIPART';
+  readonly code = 'RELPACK_GITEA_MULTIPART';
 }
 
 /** Does this Content-Type make Gitea parse a form? */

@@ -1,7 +1,7 @@
 // Validation rules copied from Gitea/Forgejo (gitea-api.md §1 "Checks, in this order", §5 "Naming rules").
 import type { GiteaFeatures } from './config.js';
 
-// routers/api/packages/generic: the same rules genpack's client checks before sending (one
+// routers/api/packages/generic: the same rules relpack's client checks before sending (one
 // definition in src/registry/gitea-names.ts): name `\A[-_+.\w]+\z` (`\w` ASCII), not `..`, one
 // character must be alphanumeric; file name `\A[-_+=:;.()\[\]{}~!@#$%^& \w]+\z`, no surrounding
 // whitespace, not `.` or `..`.

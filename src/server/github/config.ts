@@ -71,5 +71,5 @@ function defaultTokens(repo: string | undefined): Raw {
 
 /** `ghp_`/`ghs_` + 36 characters, derived from the name so dev tokens stay stable. */
 function devValue(prefix: string, name: string): string {
-  return prefix + createHash('sha256').update(`genpack-serve-github-${name}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, 36);
+  return prefix + createHash('sha256').update(`relpack-serve-github-${name}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, 36);
 }

@@ -17,7 +17,7 @@ async function version(g: GitlabContext, ctx: RequestContext): Promise<void> {
   if (scope) return insufficientScope(ctx, scope);
   return sendJson(ctx, 200, {
     version: g.cfg.version,
-    revision: 'genpack',
+    revision: 'relpack',
     kas: { enabled: false, externalUrl: null, externalK8sProxyUrl: null, version: null },
     enterprise: false,
   });

@@ -1,6 +1,6 @@
 // Validation copied from GitLab (gitlab-api.md §1 "Validation regexes", §4 "Validation rules").
 
-// The name, version and file-name rules are the ones genpack's client checks before sending: one
+// The name, version and file-name rules are the ones relpack's client checks before sending: one
 // definition (src/registry/gitlab-names.ts) serves both, and the conformance tests pin it.
 export { GITLAB_FILE_NAME as FILE_NAME, GITLAB_PACKAGE_NAME as PACKAGE_NAME, GITLAB_VERSION as PACKAGE_VERSION } from '../../registry/gitlab-names.js';
 

@@ -1,5 +1,5 @@
-// genpack under test: the CLI client (`genpack publish` / `genpack download`) and the
-// registry server (`genpack serve`), which always runs in its own process so that
+// relpack under test: the CLI client (`relpack publish` / `relpack download`) and the
+// registry server (`relpack serve`), which always runs in its own process so that
 // client and server RSS are measured separately.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { httpText } from './net.js';
 
 export const PROJECT = '1';
 
-export interface GenpackServer {
+export interface RelpackServer {
   url: string;
   token: string;
   pid: number;
@@ -19,10 +19,10 @@ export interface GenpackServer {
 }
 
 const READY_RE = /listening on (https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):\d+)/;
-// Zero-config `genpack serve` gives project 1 a maintainer with this personal access token.
+// Zero-config `relpack serve` gives project 1 a maintainer with this personal access token.
 const BENCH_TOKEN = 'glpat-dev-maintainer';
 
-/** Pick a token from whatever startServer() / `genpack serve` exposes. Prefer one with write access. */
+/** Pick a token from whatever startServer() / `relpack serve` exposes. Prefer one with write access. */
 export function pickToken(tokens: unknown): string | undefined {
   const writeish = /maint|owner|write|admin|rw\b|publish/i;
   const val = (v: unknown): string | undefined => {
@@ -50,7 +50,7 @@ export function pickToken(tokens: unknown): string | undefined {
 }
 
 function parseTokenFromOutput(out: string): string | undefined {
-  // genpack serve's banner: "    maintainer   glpat-dev-maintainer   PRIVATE-TOKEN  user maintainer (maintainer), …"
+  // relpack serve's banner: "    maintainer   glpat-dev-maintainer   PRIVATE-TOKEN  user maintainer (maintainer), …"
   const maint = out.match(/^\s*\S+\s+(\S+)\s+PRIVATE-TOKEN\s+user \S+ \((?:[^)]*\b)?(?:maintainer|owner)\b/m);
   if (maint) return maint[1];
   // Accept e.g. "token: abc", "TOKEN=abc", "write token abc", JSON {"token":"abc"}, {"tokens":{...}}.
@@ -73,21 +73,21 @@ function parseTokenFromOutput(out: string): string | undefined {
 }
 
 /**
- * Start the registry server in a separate process: `genpack serve` through the CLI under test, or
+ * Start the registry server in a separate process: `relpack serve` through the CLI under test, or
  * (mode "module", or "auto" when the CLI is not built) `node --import tsx src/server/main.ts`,
  * the same command without the CLI. Storage fsync is off by default to match nginx, which does
  * not fsync uploads either (pass fsync: true for the server's durable default).
  */
-export async function startGenpackServer(opts: {
-  genpack: string[];
-  genpackAvailable: boolean;
+export async function startRelpackServer(opts: {
+  relpack: string[];
+  relpackAvailable: boolean;
   repoRoot: string;
   workDir: string;
   tokenOverride?: string;
   fsync: boolean;
   mode: 'auto' | 'cli' | 'module';
   log: (s: string) => void;
-}): Promise<GenpackServer> {
+}): Promise<RelpackServer> {
   const dataDir = join(opts.workDir, 'serve');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -96,13 +96,13 @@ export async function startGenpackServer(opts: {
   const flags = ['--port', '0', '--quiet', '--data-dir', dataDir, '--config', configFile];
   const errors: string[] = [];
   const attempts: Array<{ how: string; cmd: string; args: string[] }> = [];
-  if (opts.mode !== 'module' && (opts.genpackAvailable || opts.mode === 'cli')) {
-    const [cmd, ...pre] = opts.genpack;
-    attempts.push({ how: `${opts.genpack.join(' ')} serve`, cmd: cmd!, args: [...pre, 'serve', ...flags] });
+  if (opts.mode !== 'module' && (opts.relpackAvailable || opts.mode === 'cli')) {
+    const [cmd, ...pre] = opts.relpack;
+    attempts.push({ how: `${opts.relpack.join(' ')} serve`, cmd: cmd!, args: [...pre, 'serve', ...flags] });
   }
   const main = join(opts.repoRoot, 'src/server/main.ts');
   if (opts.mode !== 'cli' && existsSync(main)) {
-    attempts.push({ how: 'node --import tsx src/server/main.ts (genpack serve without the CLI bundle)', cmd: process.execPath, args: ['--import', 'tsx', main, ...flags] });
+    attempts.push({ how: 'node --import tsx src/server/main.ts (relpack serve without the CLI bundle)', cmd: process.execPath, args: ['--import', 'tsx', main, ...flags] });
   }
   if (attempts.length === 0) throw new Error(`no way to start the server (CLI not built, ${main} missing)`);
   for (const a of attempts) {
@@ -146,15 +146,15 @@ export async function deletePackageVersion(baseUrl: string, token: string, name:
   }
 }
 
-export interface GenpackCli {
+export interface RelpackCli {
   argv: string[];
   publish(paths: string[], name: string, version: string, url: string, token: string, timeoutMs: number): Promise<RunResult>;
   download(name: string, version: string, outDir: string, url: string, token: string, timeoutMs: number): Promise<RunResult>;
 }
 
-export function genpackCli(argv: string[], cwd: string): GenpackCli {
+export function relpackCli(argv: string[], cwd: string): RelpackCli {
   const [cmd, ...pre] = argv;
-  const env = (token: string) => ({ ...process.env, GENPACK_TOKEN: token });
+  const env = (token: string) => ({ ...process.env, RELPACK_TOKEN: token });
   return {
     argv,
     publish: (paths, name, version, url, token, timeoutMs) =>
