@@ -38,14 +38,15 @@ const USAGE = `relpack ${pkg.version}: publish, verify and fetch release binarie
 Usage:
   relpack publish <file|dir|glob>... --name NAME --version VERSION
           [--if-exists skip|fail|replace] [--concurrency N] [--checksums SHA256SUMS|none]
-          [--hidden] [--dry-run] [--json]
+          [--include-hidden] [--hidden] [--dry-run] [--json]
   relpack download [FILE...] --name NAME --version VERSION --out DIR
           [--concurrency N] [--no-verify] [--json]
   relpack list --name NAME [--version VERSION] [--json]
   relpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
   relpack publish <file|dir|glob>... --name NAME --bump LEVEL [--preid ID]
           [--version-variable VAR] [--version-from variable|tag|registry]
-          [--version-store gitlab|gitea|github] [--initial-version 0.0.0] [--dry-run] [--json]
+          [--version-store gitlab|gitea|github] [--initial-version 0.0.0]
+          [--include-hidden] [--dry-run] [--json]
   relpack version show|next|commit --name NAME [--version-variable VAR] [--version-from …]
           [--bump LEVEL] [--preid ID] [--version VERSION --previous-version VERSION|none]
   (LEVEL: major, minor, patch, premajor, preminor, prepatch, prerelease, auto;
@@ -189,6 +190,7 @@ async function publishCommand(args: string[], io: CliIo, out: Out, err: Out, sec
       concurrency: { type: 'string' },
       checksums: { type: 'string', default: DEFAULT_MANIFEST },
       hidden: { type: 'boolean', default: false },
+      'include-hidden': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       ...VERSION_OPTIONS,
     },
@@ -208,7 +210,7 @@ async function publishCommand(args: string[], io: CliIo, out: Out, err: Out, sec
   try {
     const result = await publishFiles(
       registry,
-      { ref, inputs: positionals, cwd: io.cwd, ifExists: ifExists as IfExists, concurrency: parallel, checksums, hidden: values.hidden as boolean, dryRun: values['dry-run'] as boolean },
+      { ref, inputs: positionals, cwd: io.cwd, ifExists: ifExists as IfExists, concurrency: parallel, checksums, hidden: values.hidden as boolean, includeHidden: values['include-hidden'] as boolean, dryRun: values['dry-run'] as boolean },
       cliReporter(err, values.quiet as boolean),
     );
     if (values.json) out(JSON.stringify({ command: 'publish', ...result }, null, 2) + '\n');
@@ -338,7 +340,7 @@ function openStore(values: VersionValues, connection: Parameters<typeof resolveV
 }
 
 async function releaseCommand(
-  values: VersionValues & { version?: string; 'if-exists'?: string; concurrency?: string; checksums?: string; hidden?: boolean; 'dry-run'?: boolean; json?: boolean } & Parameters<typeof open>[0],
+  values: VersionValues & { version?: string; 'if-exists'?: string; concurrency?: string; checksums?: string; hidden?: boolean; 'include-hidden'?: boolean; 'dry-run'?: boolean; json?: boolean } & Parameters<typeof open>[0],
   positionals: string[],
   io: CliIo,
   out: Out,
@@ -363,7 +365,7 @@ async function releaseCommand(
     const result = await publishNextVersion(
       registry,
       store?.store,
-      { ...options, bump, preid: values.preid, inputs: positionals, concurrency: parallel, checksums, hidden: values.hidden as boolean, dryRun: values['dry-run'] as boolean },
+      { ...options, bump, preid: values.preid, inputs: positionals, concurrency: parallel, checksums, hidden: values.hidden as boolean, includeHidden: values['include-hidden'] as boolean, dryRun: values['dry-run'] as boolean },
       cliReporter(err, values.quiet as boolean),
     );
     if (values.json) out(JSON.stringify({ command: 'publish', ...result }, null, 2) + '\n');

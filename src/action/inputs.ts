@@ -28,6 +28,7 @@ export interface ActionOptions {
   /** Manifest name, or null for none. */
   checksums: string | null;
   hidden: boolean;
+  includeHidden: boolean;
   out: string;
   verify: boolean;
   dryRun: boolean;
@@ -110,6 +111,7 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     concurrency,
     checksums: checksums === 'none' ? null : checksums || DEFAULT_MANIFEST,
     hidden: boolean('hidden'),
+    includeHidden: boolean('include-hidden'),
     out,
     verify: boolean('verify'),
     dryRun: boolean('dry-run'),

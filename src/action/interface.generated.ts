@@ -31,6 +31,7 @@ export const ACTION_INPUTS = {
   'concurrency': { type: 'number', default: "8", operations: ["publish","download","bump"], required: [] },
   'checksums': { type: 'string', default: "SHA256SUMS", operations: ["publish","download","bump"], required: [] },
   'hidden': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
+  'include-hidden': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
   'out': { type: 'string', default: "downloads", operations: ["download"], required: [] },
   'verify': { type: 'boolean', default: "true", operations: ["download"], required: [] },
   'dry-run': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },

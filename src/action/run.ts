@@ -67,7 +67,7 @@ async function runCommand(registry: RegistryAdapter, connection: Connection, opt
     case 'publish': {
       const result = await publishFiles(
         registry,
-        { ref, inputs: options.files, cwd, ifExists: options.ifExists, concurrency: options.concurrency, checksums: options.checksums, hidden: options.hidden, dryRun: options.dryRun },
+        { ref, inputs: options.files, cwd, ifExists: options.ifExists, concurrency: options.concurrency, checksums: options.checksums, hidden: options.hidden, includeHidden: options.includeHidden, dryRun: options.dryRun },
         reporter,
       );
       return { command: 'publish', name: ref.name, version: ref.version, packageUrl: result.packageUrl, files: result.files, uploaded: result.uploaded, skipped: result.skipped, dryRun: result.dryRun };
@@ -120,6 +120,7 @@ async function runBump(registry: RegistryAdapter, connection: Connection, option
         concurrency: options.concurrency,
         checksums: options.checksums,
         hidden: options.hidden,
+        includeHidden: options.includeHidden,
         dryRun: options.dryRun,
       },
       reporter,

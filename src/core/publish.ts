@@ -7,7 +7,7 @@
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { RelpackError, inputError } from './errors.js';
 import { hashFile, sha256 } from './hashing.js';
-import { expandInputs, type LocalFile } from './local-files.js';
+import { expandInputs, type LeftOut, type LocalFile } from './local-files.js';
 import { formatManifest } from './manifest.js';
 import { mapPool } from './pool.js';
 import type { Reporter, TransferResult } from './progress.js';
@@ -25,6 +25,8 @@ export interface PublishOptions {
   /** Manifest file name, or null for none. */
   checksums: string | null;
   hidden: boolean;
+  /** Also publish dotfiles and dot-directories found by directory walks and globs. */
+  includeHidden?: boolean;
   dryRun: boolean;
 }
 
@@ -34,6 +36,8 @@ export interface PublishResult {
   files: TransferResult[];
   uploaded: number;
   skipped: number;
+  /** Hidden files that directories and globs matched and that were not published. */
+  leftOut: LeftOut[];
   dryRun: boolean;
 }
 
@@ -48,7 +52,8 @@ interface PlannedFile {
 export async function publishFiles(registry: RegistryAdapter, options: PublishOptions, reporter: Reporter): Promise<PublishResult> {
   const { ref } = options;
   registry.validateRef(ref);
-  const locals = await expandInputs(options.inputs, options.cwd);
+  const { files: locals, leftOut } = await expandInputs(options.inputs, options.cwd, { includeHidden: options.includeHidden });
+  reportLeftOut(leftOut, reporter);
   for (const file of locals) registry.validateFileName(file.name);
   if (options.checksums !== null) {
     registry.validateFileName(options.checksums);
@@ -77,7 +82,7 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
     }));
     for (const file of files) reporter.done(file);
     if (options.checksums) reporter.info(`would publish ${options.checksums} covering ${new Set([...plan.map((p) => p.local.name), ...remote.map((r) => r.fileName)].filter((n) => n !== options.checksums)).size} files`);
-    return { ref, packageUrl: registry.packageUrl(ref), files, uploaded: 0, skipped: files.filter((f) => f.status === 'skipped').length, dryRun: true };
+    return { ref, packageUrl: registry.packageUrl(ref), files, uploaded: 0, skipped: files.filter((f) => f.status === 'skipped').length, leftOut, dryRun: true };
   }
 
   const results = new Map<string, TransferResult>();
@@ -139,8 +144,18 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
     files,
     uploaded: files.filter((f) => f.status === 'uploaded').length,
     skipped: files.filter((f) => f.status === 'skipped').length,
+    leftOut,
     dryRun: false,
   };
+}
+
+/** One line for what stays home, naming the first few; `--json` carries the whole list. */
+function reportLeftOut(leftOut: LeftOut[], reporter: Reporter): void {
+  if (leftOut.length === 0) return;
+  const count = leftOut.reduce((sum, entry) => sum + entry.files, 0);
+  const named = leftOut.slice(0, 5).map((entry) => (entry.path.endsWith('/') ? `${entry.path} (${entry.files})` : entry.path));
+  const more = leftOut.length > named.length ? `, and ${leftOut.length - named.length} more` : '';
+  reporter.info(`left out ${count} hidden file${count === 1 ? '' : 's'}: ${named.join(', ')}${more}; --include-hidden publishes them`);
 }
 
 async function planUploads(registry: RegistryAdapter, locals: LocalFile[], remote: RemoteFile[], ifExists: IfExists): Promise<PlannedFile[]> {
