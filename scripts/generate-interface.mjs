@@ -147,8 +147,9 @@ export function renderTemplateSpec(spec, template) {
     inputs[input.name] = entry;
   }
   const header = '# The spec below is generated from component.yml by scripts/generate-interface.mjs; the job under `---` is written by hand.\n';
-  // `component: [version]` declares the component context the job uses (`$[[ component.version ]]`).
-  return header + YAML.stringify({ spec: { component: ['version'], inputs } }, YAML_OPTIONS) + '---\n';
+  // No `spec: component` (GitLab 18.6+): the templates must load on GitLab 17.0 and later, and the
+  // version they run is stamped into the `image` default by the release script instead.
+  return header + YAML.stringify({ spec: { inputs } }, YAML_OPTIONS) + '---\n';
 }
 
 export function renderInterfaceTs(spec) {
