@@ -92,7 +92,9 @@ function selectFiles(registry: RegistryAdapter, ref: PackageRef, listed: RemoteF
     if (listed.length === 0) throw versionNotFound(ref);
     return listed;
   }
-  // A hidden GitLab package is downloadable but not listed (gitlab-api.md §2): named files are
+  // A hidden GitLab package is downloadable but not listed (GitLab
+  // `app/finders/packages/generic/package_finder.rb` serves hidden packages,
+  // `app/finders/concerns/packages/finder_helper.rb` lists them only on request): named files are
   // still fetched, verified by X-Checksum-SHA256.
   if (listed.length === 0) return names.map((fileName) => ({ fileName }));
   return names.map((name) => findListedFile(registry, ref, listed, name));

@@ -98,7 +98,8 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
   const send = async (p: PlannedFile): Promise<void> => {
     if (p.action === 'replace' && registry.flavour === 'gitea') {
       // Gitea refuses a second file of the same name (409): replacing is DELETE then PUT, and a
-      // reader in between sees no file (gitea-api.md §1; documented in the README).
+      // reader in between sees no file (Gitea `routers/api/packages/generic/generic.go`; documented
+      // in the README).
       await registry.deleteFiles(ref, [p.existing!]);
     }
     reporter.start('uploading', p.local.name, p.local.size);
@@ -116,7 +117,8 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
   };
 
   // The first upload into a new version goes alone, so that the package is created once
-  // (concurrent first uploads can fail with 500 or create two packages: gitlab-api.md §5).
+  // (concurrent first uploads can fail with 500 or create two packages: GitLab
+  // `doc/user/packages/generic_packages/index.md` asks for serial uploads, MR !87878).
   const pending = plan.filter((p) => p.action !== 'skip');
   let rest = pending;
   if (remote.length === 0 && pending.length > 0) {

@@ -1,7 +1,9 @@
 /**
  * Versioned releases: the package version kept in a CI variable, bumped, published, verified, and
  * written back only after the registry holds exactly the files that were sent, and only if the
- * variable still holds what was read (gitlab-api.md §4, gitea-api.md §5 and §7, peers.md §2.5).
+ * variable still holds what was read (GitLab `lib/api/ci/variables.rb`, Gitea
+ * `routers/api/v1/repo/action.go`, GitHub's REST docs "Actions variables"; the write-back after
+ * a passing check follows GitLab's guided exploration write-ci-cd-variables-in-pipeline).
  *
  * One flow for every shell: `publishNextVersion` is the whole thing (`relpack publish --bump`),
  * `showVersion`, `nextVersion` and `commitVersion` are its steps (`relpack version show|next|commit`),

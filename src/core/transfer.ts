@@ -2,7 +2,8 @@
  * Moving one file either way, with the guarantees relpack promises for every transfer:
  * - streaming, hashed in the same pass, never buffered whole;
  * - an upload is retried only after asking the registry whether the failed attempt stored the file,
- *   so a retry never adds a duplicate (GitLab appends a row on every PUT, gitlab-api.md §1);
+ *   so a retry never adds a duplicate (GitLab appends a row on every PUT,
+ *   `app/services/packages/generic/create_package_file_service.rb`);
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  */
@@ -79,8 +80,9 @@ export async function uploadFile(
       const sent = await digest();
       if (!sent) return undefined;
       if (options.hidden && registry.flavour === 'gitlab') {
-        // GitLab lists neither hidden packages nor their files (gitlab-api.md §3): whether this
-        // attempt was stored cannot be checked, and sending it again could add a duplicate.
+        // GitLab lists neither hidden packages nor their files (`app/finders/concerns/packages/finder_helper.rb`
+        // leaves them out of the list, `lib/api/package_files.rb` answers 404): whether this attempt
+        // was stored cannot be checked, and sending it again could add a duplicate.
         throw new RelpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so relpack cannot tell whether it was stored`, {
           hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
         });

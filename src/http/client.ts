@@ -2,7 +2,8 @@
  * The one HTTP client. One undici dispatcher with keep-alive for the whole run (proxies from
  * HTTP_PROXY/HTTPS_PROXY/NO_PROXY), a custom CA from CI_SERVER_TLS_CA_FILE or NODE_EXTRA_CA_CERTS,
  * retries on transient failures, and redirects followed by hand so that credentials never reach
- * another origin (gitlab-api.md §2 "Object storage", gitea-api.md §2 "serve_direct").
+ * another origin (GitLab's object-storage redirect, `present_carrierwave_file!` in `lib/api/helpers.rb`;
+ * Gitea's SERVE_DIRECT redirect, `routers/api/packages/helper/helper.go`).
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';

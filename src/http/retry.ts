@@ -2,7 +2,7 @@
  * Retries with exponential backoff and full jitter. Our own loop rather than undici's RetryAgent
  * because relpack's request bodies are file streams that must be reopened for each attempt, and an
  * upload must ask the registry whether the failed attempt stored the file before it tries again
- * (GitLab appends a duplicate row on every PUT, gitlab-api.md §1 "Duplicates").
+ * (GitLab appends a duplicate row on every PUT, `app/services/packages/generic/create_package_file_service.rb`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 

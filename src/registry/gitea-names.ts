@@ -1,7 +1,7 @@
 /**
- * Gitea's and Forgejo's rules for generic packages (gitea-api.md §1 "Checks"), and relpack's
- * reversible encoding of sub-paths: Gitea forbids `/` in file names, so `dir/sub/f.txt` is stored
- * as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` where it would otherwise read as an
+ * Gitea's and Forgejo's rules for generic packages (Gitea `routers/api/packages/generic/generic.go`),
+ * and relpack's reversible encoding of sub-paths: Gitea forbids `/` in file names, so
+ * `dir/sub/f.txt` is stored as `dir%2Fsub%2Ff.txt`, with a literal `%` written `%25` where it would otherwise read as an
  * escape, so that decoding is exact. That is the form GitLab gives path files, and `%` is allowed
  * by the file-name rule (Gitea ≥ 1.22).
  */

@@ -1,6 +1,7 @@
 /**
- * Gitea's and Forgejo's generic package registry (gitea-api.md §1–4). Packages belong to an owner
- * (user or organisation); uploads answer 201 with no body, an existing file name is a 409, and the
+ * Gitea's and Forgejo's generic package registry (Gitea `routers/api/packages/generic/generic.go`,
+ * `routers/api/v1/packages/package.go`; summary in docs/gitea-behaviour.md). Packages belong to an
+ * owner (user or organisation); uploads answer 201 with no body, an existing file name is a 409, and the
  * server's hashes come from the v1 files listing.
  */
 import type { Readable } from 'node:stream';
@@ -22,7 +23,7 @@ export interface GiteaTarget {
   owner: string;
   /** What kind of credential is in use, for error hints. */
   credential: string;
-  /** The Actions job token, which Gitea lets read packages but never write (gitea-api.md §1). */
+  /** The Actions job token, which Gitea lets read packages but never write (Gitea `services/context/package.go`). */
   jobToken: boolean;
   /** No credential at all: the v1 API is closed to anonymous callers on Gitea. */
   anonymous: boolean;
@@ -68,7 +69,7 @@ export class GiteaRegistry implements RegistryAdapter {
     validateGiteaFileName(fileName);
   }
 
-  /** Gitea matches names case-insensitively (lower_name columns, gitea-api.md edge case 17). */
+  /** Gitea matches names case-insensitively (lower_name columns, docs/gitea-behaviour.md case 17). */
   sameFileName(a: string, b: string): boolean {
     return a.toLowerCase() === b.toLowerCase();
   }

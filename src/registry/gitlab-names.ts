@@ -1,7 +1,7 @@
 /**
- * GitLab's rules for generic package names, versions and file names (gitlab-api.md §1
- * "Validation regexes", newest server). The client checks them before any request so that a bad
- * value fails with a message naming it, instead of a bare 400 halfway through a publish.
+ * GitLab's rules for generic package names, versions and file names (GitLab
+ * `lib/gitlab/regex/packages.rb`, newest server). The client checks them before any request so
+ * that a bad value fails with a message naming it, instead of a bare 400 halfway through a publish.
  */
 import { inputError } from '../core/errors.js';
 import type { PackageRef } from './types.js';
@@ -49,7 +49,8 @@ export function validateGitlabFileName(fileName: string): void {
 
 /**
  * GitLab stores a file uploaded under a sub-path as `encodeURIComponent(path/file)` with only
- * `A-Za-z0-9*._-` left raw (gitlab-api.md §1 "Sub-directories"); root files are stored raw.
+ * `A-Za-z0-9*._-` left raw (`encoded_file_name` in GitLab `lib/api/generic_packages.rb`); root files
+ * are stored raw.
  */
 export function decodeGitlabFileName(stored: string): string {
   try {

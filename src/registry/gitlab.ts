@@ -1,6 +1,7 @@
 /**
- * GitLab's generic package registry (gitlab-api.md §1–3). URL building, pagination and the meaning
- * of each status code live here only.
+ * GitLab's generic package registry (GitLab `lib/api/generic_packages.rb`,
+ * `lib/api/project_packages.rb`, `lib/api/package_files.rb`; summary in docs/gitlab-behaviour.md).
+ * URL building, pagination and the meaning of each status code live here only.
  */
 import type { Readable } from 'node:stream';
 import { RelpackError } from '../core/errors.js';
@@ -87,7 +88,7 @@ export class GitlabRegistry implements RegistryAdapter {
     const rows = await this.listRows(ref);
     if (rows.length === 0) return (await this.hiddenFiles(ref)) ?? [];
     const served = new Map<string, RemoteFile>();
-    // GitLab serves the newest row of a file name (highest id, gitlab-api.md §2 "Lookup").
+    // GitLab serves the newest row of a file name (highest id, GitLab `app/finders/packages/package_file_finder.rb`).
     for (const row of rows) {
       const current = served.get(row.fileName);
       if (!current || (row.id ?? 0) > (current.id ?? 0)) served.set(row.fileName, row);
@@ -154,7 +155,7 @@ export class GitlabRegistry implements RegistryAdapter {
 
   /**
    * A hidden package is left out of the packages list and its package_files answer 404, but its
-   * files download (gitlab-api.md §2, edge case 12): its SHA256SUMS tells what it holds.
+   * files download (docs/gitlab-behaviour.md, case 12): its SHA256SUMS tells what it holds.
    */
   private async hiddenFiles(ref: PackageRef): Promise<RemoteFile[] | undefined> {
     const hidden = (await this.findPackages(ref.name, 'hidden')).filter((p) => p.version === ref.version);
@@ -184,8 +185,8 @@ export class GitlabRegistry implements RegistryAdapter {
   }
 
   /**
-   * Packages with exactly this name. `package_name` is a fuzzy substring match (gitlab-api.md §3),
-   * so the answer is filtered again here.
+   * Packages with exactly this name. `package_name` is a fuzzy substring match (GitLab
+   * `app/finders/concerns/packages/finder_helper.rb`), so the answer is filtered again here.
    */
   private async findPackages(name: string, status?: 'hidden'): Promise<PackageJson[]> {
     const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc${status ? `&status=${status}` : ''}`;

@@ -1,7 +1,8 @@
 /**
  * When a registry will not list a version's files but still serves them (a hidden GitLab package,
- * gitlab-api.md §2 "hidden packages can be downloaded"; Gitea's v1 API closed to anonymous callers,
- * gitea-api.md §4), the version's SHA256SUMS is the index: it names every file with its SHA-256.
+ * GitLab `app/finders/packages/generic/package_finder.rb` serves hidden packages; Gitea's v1 API closed
+ * to anonymous callers, `reqToken` in `routers/api/v1/api.go`), the version's SHA256SUMS is the index:
+ * it names every file with its SHA-256.
  */
 import { RelpackError } from '../core/errors.js';
 import { sha256 } from '../core/hashing.js';

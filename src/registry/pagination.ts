@@ -1,6 +1,7 @@
 /**
  * Offset pagination as both registries do it: GitLab's `X-Next-Page` (empty on the last page,
- * gitlab-api.md §3) and the GitHub-style `Link: <…>; rel="next"` that GitLab and Gitea both send.
+ * GitLab `lib/gitlab/pagination/offset_header_builder.rb`) and the GitHub-style `Link: <…>; rel="next"`
+ * that GitLab and Gitea both send.
  */
 import type { RelpackError } from '../core/errors.js';
 import { throwIfRetryable, type HttpClient, type HttpResponse } from '../http/client.js';

@@ -52,7 +52,8 @@ export class BlobStore {
   /**
    * Hashes `body` in the same pass that stores it: a small body is kept in memory, a larger one
    * streams into a temp file and is never held whole. Past `maxBytes` the bytes are still read
-   * (GitLab checks the size after the upload, gitlab-api.md §1) but no longer written or hashed.
+   * (GitLab checks the size after the upload, `max_file_size_exceeded?` in `lib/api/generic_packages.rb`)
+   * but no longer written or hashed.
    */
   async stage(body: AsyncIterable<Buffer>, opts: { hashes: HashAlgorithm[]; maxBytes?: number }): Promise<StagedBlob> {
     const hashes: [HashAlgorithm, Hash][] = opts.hashes.map((a) => [a, createHash(a)]);
@@ -114,7 +115,7 @@ export class BlobStore {
         if (tooLarge) continue;
         if (size > max) {
           // Past the limit the bytes are still read (GitLab checks the size after the upload,
-          // gitlab-api.md §1) but no longer written or hashed.
+          // `lib/api/generic_packages.rb`) but no longer written or hashed.
           tooLarge = true;
           batch = [];
           batchBytes = 0;

@@ -6,7 +6,7 @@ import { ConfigError, expectObject, isObject, onlyKeys, optInt, optString, type 
 
 export const FAULT_KINDS = [
   'status', // answer `status` (any code) instead of running the handler
-  'rate-limit', // 429 + Retry-After (+ RateLimit-* headers), like GitLab's throttle (gitlab-api.md §5)
+  'rate-limit', // 429 + Retry-After (+ RateLimit-* headers), like GitLab's throttle (`lib/gitlab/rack_attack.rb`)
   'delay', // wait `ms` before handling
   'reset-request', // TCP reset after `afterBytes` of the request body were received
   'slow-request', // read the request body at `bytesPerSecond`

@@ -145,7 +145,8 @@ async function applyEarlyFaults(ctx: RequestContext): Promise<boolean> {
   if (limit) {
     const after = limit.spec.retryAfter ?? 1;
     record(limit, `Retry-After ${after}`);
-    // GitLab's Rack::Attack throttle response (gitlab-api.md §5 "Rate limits").
+    // GitLab's Rack::Attack throttle response (`lib/gitlab/rack_attack.rb`,
+    // `doc/administration/settings/package_registry_rate_limits.md`).
     await sendJson(ctx, 429, { message: 'Retry later' }, {
       'retry-after': String(after),
       'ratelimit-name': 'throttle_authenticated_packages_api',

@@ -1,7 +1,7 @@
 // Object-storage mode: a second origin (another port) standing in for S3/MinIO. The API answers
 // downloads with a redirect (GitLab 302, Gitea 303) to a presigned, expiring URL whose query
-// carries response-content-disposition / response-content-type (gitlab-api.md §2 "Object
-// storage, direct download"). Like S3, this origin refuses a request that also carries another
+// carries response-content-disposition / response-content-type (GitLab's direct download from
+// object storage, `present_carrierwave_file!` in `lib/api/helpers.rb`). Like S3, this origin refuses a request that also carries another
 // auth mechanism (a client that forwards its registry token across the redirect), and refuses
 // bad or expired signatures.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -1,7 +1,7 @@
 // Route table and request dispatch for every origin relpack serve runs (API and object storage).
 // Paths are matched on the *raw* (still percent-encoded) segments: GitLab's routing depends on
-// whether a slash was sent raw or as %2F (gitlab-api.md §1), and `new URL()` would also collapse
-// `..` and `%2e%2e`, which the traversal checks must see.
+// whether a slash was sent raw or as %2F (GitLab `lib/api/generic_packages.rb`), and `new URL()`
+// would also collapse `..` and `%2e%2e`, which the traversal checks must see.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultController, SelectedFault } from './faults.js';
 

@@ -1,6 +1,7 @@
-// Serves a stored blob the way Go's http.ServeContent does for Workhorse's X-Sendfile
-// (gitlab-api.md §2 "Range") and Gitea's direct serving: single byte ranges → 206, unsatisfiable →
-// 416 with `Content-Range: bytes */size`, If-Range (date form) and If-Modified-Since → 304.
+// Serves a stored blob the way Go's http.ServeContent does for Workhorse's X-Sendfile (GitLab
+// `workhorse/internal/sendfile/sendfile.go`) and Gitea's direct serving: single byte ranges → 206,
+// unsatisfiable → 416 with `Content-Range: bytes */size`, If-Range (date form) and
+// If-Modified-Since → 304.
 // Multiple ranges are answered with the whole file (RFC 9110 lets a server ignore Range).
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { BlobStore } from './blobs.js';
@@ -101,7 +102,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-/** `attachment; filename="f"; filename*=UTF-8''f` as Rails' send_data builds it (gitlab-api.md §2). */
+/** `attachment; filename="f"; filename*=UTF-8''f` as Rails' send_data builds it (GitLab `lib/api/helpers.rb`). */
 export function attachmentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '\\$&');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(filename)}`;

@@ -1,5 +1,6 @@
 /**
- * Gitea/Forgejo repository Actions variables (gitea-api.md §5; Gitea ≥1.22, Forgejo ≥v8). Only
+ * Gitea/Forgejo repository Actions variables (Gitea `routers/api/v1/repo/action.go`; Gitea ≥1.22,
+ * Forgejo ≥v8). Only
  * the repository owner (an organisation owner, or a site admin) may read or write them: the
  * Actions job token gets 403 even for reads.
  */
@@ -63,7 +64,7 @@ export class GiteaVariableStore implements VariableStore {
     const url = `${this.base}/${encodeURIComponent(name.toUpperCase())}`;
     const body = JSON.stringify({ value, description: 'package version, bumped by relpack' });
     const response = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: () => body });
-    // 201 in Gitea ≥1.25, 204 in older Gitea and in Forgejo (gitea-api.md §5).
+    // 201 in Gitea ≥1.25, 204 in older Gitea and in Forgejo (Gitea `routers/api/v1/repo/action.go`, go-gitea/gitea#34517).
     if (response.status === 201 || response.status === 204) {
       await response.drain();
       return 'created';

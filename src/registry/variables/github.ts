@@ -1,5 +1,6 @@
 /**
- * GitHub repository variables (REST, gitea-api.md §7): the name goes in the body on create (201),
+ * GitHub repository variables (REST docs "Actions variables", docs.github.com/rest/actions/variables):
+ * the name goes in the body on create (201),
  * updates are PATCH (204). GITHUB_TOKEN has no variables permission at all (403 "Resource not
  * accessible by integration").
  */

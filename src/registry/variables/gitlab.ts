@@ -1,5 +1,5 @@
 /**
- * GitLab project CI/CD variables (gitlab-api.md §4). Reads and writes need the Maintainer role
+ * GitLab project CI/CD variables (GitLab `lib/api/ci/variables.rb`). Reads and writes need the Maintainer role
  * and a token that is not CI_JOB_TOKEN (the API ignores JOB-TOKEN: 401).
  */
 import { RelpackError, inputError } from '../../core/errors.js';
@@ -44,7 +44,7 @@ export class GitlabVariableStore implements VariableStore {
   }
 
   validateName(name: string): void {
-    // Ci::HasVariable: \A[a-zA-Z0-9_]+\z, at most 255 characters (gitlab-api.md §4).
+    // Ci::HasVariable: \A[a-zA-Z0-9_]+\z, at most 255 characters (GitLab `app/models/concerns/ci/has_variable.rb`).
     if (!/^[A-Za-z0-9_]{1,255}$/.test(name)) {
       throw inputError(`invalid variable name ${JSON.stringify(name)}: GitLab variable keys have letters, digits and "_" only (at most 255)`);
     }

@@ -18,7 +18,7 @@ export interface VariableFlags {
   raw?: boolean;
   environmentScope?: string;
   variableType?: string;
-  /** GitLab and Gitea (Gitea ≥1.24 clears it on an update that leaves it out: gitea-api.md §5). */
+  /** GitLab and Gitea (Gitea ≥1.24 clears it on an update that leaves it out: Gitea `routers/api/v1/repo/action.go`). */
   description?: string | null;
 }
 
@@ -44,7 +44,11 @@ export interface VariableStore {
   update(current: StoredVariable, value: string): Promise<void>;
 }
 
-/** The token each platform needs to read and write its variables (peers.md §2.5, gitea-api.md §5, §7). */
+/**
+ * The token each platform needs to read and write its variables (GitLab `lib/api/ci/variables.rb` and
+ * `doc/ci/jobs/ci_job_token.md`; Gitea `reqOwner` in `routers/api/v1/api.go`; GitHub's docs
+ * "Permissions for the GITHUB_TOKEN").
+ */
 export const VARIABLE_TOKEN_NEEDED: Record<VersionStoreKind, string> = {
   gitlab:
     'a personal, project or group access token with the api scope and the Maintainer role in the project (CI_JOB_TOKEN cannot reach the CI/CD variables API)',

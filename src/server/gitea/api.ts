@@ -1,4 +1,5 @@
-// The v1 package API and /api/v1/version (gitea-api.md §3 "v1 API", §4, §6; edge cases 12–14).
+// The v1 package API and /api/v1/version (Gitea `routers/api/v1/packages/package.go`,
+// `routers/api/v1/misc/version.go`; docs/gitea-behaviour.md, cases 12–14).
 import { sendEmpty, sendJson } from '../reply.js';
 import type { RequestContext, Router } from '../router.js';
 import { Access, hasScope, publicOnly, type Owner, type Principal } from './auth.js';
@@ -16,7 +17,7 @@ export function registerApiRoutes(router: Router, g: GiteaContext): void {
   router.add({ id: 'gitea.version', method: 'GET', pattern: '/api/v1/version', handler: (c) => sendJson(c, 200, { version: f.versionString }) });
   router.add({ id: 'gitea.packages.list', method: 'GET', pattern: BASE, handler: (c) => listPackages(g, c) });
   if (f.perPackageApi) {
-    // G ≥1.24 (#34173); Forgejo has none of these (§6): the paths fall through to 404.
+    // G ≥1.24 (#34173); Forgejo has none of these: the paths fall through to 404.
     router.add({ id: 'gitea.packages.latest', method: 'GET', pattern: `${BASE}/:type/:name/-/latest`, handler: (c) => latest(g, c) });
     router.add({ id: 'gitea.packages.versions', method: 'GET', pattern: `${BASE}/:type/:name`, handler: (c) => listVersions(g, c) });
     router.add({ id: 'gitea.packages.delete', method: 'DELETE', pattern: `${BASE}/:type/:name`, handler: (c) => deletePackage(g, c) });
@@ -96,7 +97,7 @@ function creator(g: GiteaContext, id: number): GiteaUser | undefined {
   return g.cfg.users.find((u) => u.id === id);
 }
 
-/** structs.Package; `id` is the version's id (edge 13). */
+/** structs.Package; `id` is the version's id (case 13). */
 function packageJson(g: GiteaContext, ctx: RequestContext, owner: Owner, pkg: PackageRow, v: VersionRow): Record<string, unknown> {
   return {
     id: v.id,
@@ -130,7 +131,7 @@ function fileJson(f: FileRow): Record<string, unknown> {
   return { id: f.id, size: f.size, name: f.name, md5: f.md5, sha1: f.sha1, sha256: f.sha256, sha512: f.sha512 };
 }
 
-/** GET /api/v1/packages/{owner}?type=&q=&page=&limit=: one entry per version, newest first (edge 12). */
+/** GET /api/v1/packages/{owner}?type=&q=&page=&limit=: one entry per version, newest first (case 12). */
 async function listPackages(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await v1Access(g, ctx, false);
   if (!r) return;
@@ -172,7 +173,7 @@ async function listVersions(g: GiteaContext, ctx: RequestContext): Promise<void>
   return sendJson(ctx, 200, out.items.map((v) => packageJson(g, ctx, r.owner, pkg, v)), out.headers);
 }
 
-/** `-/latest`: the most recently created version (highest id), not the semver maximum (edge 14). */
+/** `-/latest`: the most recently created version (highest id), not the semver maximum (case 14). */
 async function latest(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await v1Access(g, ctx, false);
   if (!r) return;
@@ -190,7 +191,7 @@ async function getVersion(g: GiteaContext, ctx: RequestContext): Promise<void> {
   return sendJson(ctx, 200, packageJson(g, ctx, r.owner, found.pkg, found.v));
 }
 
-/** Unpaginated, no count headers (edge 13). */
+/** Unpaginated, no count headers (case 13). */
 async function listFiles(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await v1Access(g, ctx, false);
   if (!r) return;

@@ -1,5 +1,6 @@
 // Who is calling, and what may they do with an owner's packages, a repo's variables
-// (gitea-api.md §1 "Accepted credentials", "Who can write", "Actions task token", §5 "Permission").
+// (Gitea `services/auth/basic.go`, `services/auth/oauth2.go`, `services/context/package.go`, and
+// `reqOwner` in `routers/api/v1/api.go`; docs/gitea-behaviour.md).
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../router.js';
 import type { GiteaConfig, GiteaOrg, GiteaRepo, GiteaToken, GiteaUser, Visibility } from './config.js';
@@ -110,7 +111,7 @@ export class GiteaAuth {
     return mode;
   }
 
-  /** reqOwner on repo routes: the user owner, an org owner, or a site admin (§5 "Permission"). */
+  /** reqOwner on repo routes: the user owner, an org owner, or a site admin (`routers/api/v1/api.go`). */
   isRepoOwner(p: Principal, repo: GiteaRepo): boolean {
     if (p.kind !== 'user') return false;
     if (p.user.admin) return true;

@@ -1,5 +1,5 @@
 // The `gitea:` config section: which server is imitated (Gitea or Forgejo, and its version, which
-// drives the version-dependent behaviours of gitea-api.md), users, organisations, repositories,
+// drives the version-dependent behaviours listed in docs/gitea-behaviour.md), users, organisations, repositories,
 // tokens and package quotas. Zero-config: user `demo` (public) with repo `demo/app`, a second
 // user `other`, a site admin `root`, and the dev tokens giteaOwner / giteaReader / giteaOther /
 // giteaAdmin / giteaActions.
@@ -41,7 +41,7 @@ export type GiteaToken =
   | { name: string; type: 'personal'; value: string; user: string; scopes: string[] }
   | { name: string; type: 'actions'; value: string; repo: string };
 
-/** Behaviours that differ by server and version (gitea-api.md §2, §4, §5, §6). */
+/** Behaviours that differ by server and version (docs/gitea-behaviour.md). */
 export interface GiteaFeatures {
   /** HEAD on a generic file: like GET (G ≥1.25), Forgejo's own handler (F > v15.0.3), or 405. */
   head: 'get' | 'forgejo' | 'none';
@@ -268,7 +268,8 @@ export function atLeast(v: Version, min: Version): boolean {
 function features(server: ServerKind, v: Version, version: string): GiteaFeatures {
   if (server === 'forgejo') {
     return {
-      // HEAD handler added 2026-06-18 and backported to v15.0; absent in tags ≤ v15.0.3 (§6).
+      // HEAD handler added 2026-06-18 (forgejo/forgejo#12865) and backported to v15.0 (#13132);
+      // absent in tags ≤ v15.0.3.
       head: atLeast(v, [15, 0, 4]) ? 'forgejo' : 'none',
       attachment: true,
       perPackageApi: false,

@@ -1,6 +1,7 @@
 // Error bodies in Gitea's shapes: the package API answers plain text (routers/api/packages
 // apiError → ctx.PlainText), the v1 API answers {"message","url"} (APIError), with an `errors`
-// list on 404 (APIErrorNotFound) (gitea-api.md §1, §4).
+// list on 404 (APIErrorNotFound) (Gitea `routers/api/packages/generic/generic.go`,
+// `services/context/api.go`).
 import { sendJson, sendText } from '../reply.js';
 import type { RequestContext } from '../router.js';
 
@@ -10,7 +11,7 @@ export function plain(ctx: RequestContext, status: number, message: string): Pro
   return sendText(ctx, status, message);
 }
 
-/** 401 with the Basic challenge: missing auth, no access, missing scope, bad credentials (edge 5). */
+/** 401 with the Basic challenge: missing auth, no access, missing scope, bad credentials (docs/gitea-behaviour.md, case 5). */
 export function packageUnauthorized(ctx: RequestContext, message = 'user should have specific permission or be a site admin'): Promise<void> {
   return sendText(ctx, 401, message, { 'www-authenticate': PACKAGE_REALM });
 }

@@ -1,4 +1,4 @@
-// Gitea's UploadStream (gitea-api.md §1 "Body", edge case 4): a PUT whose Content-Type starts with
+// Gitea's UploadStream (`services/context/context_request.go`; docs/gitea-behaviour.md, case 4): a PUT whose Content-Type starts with
 // `multipart/form-data` or `application/x-www-form-urlencoded` is parsed as a multipart form and
 // the first file part is stored; a form that cannot be parsed (a urlencoded body is never
 // multipart, a missing boundary, a malformed body, no file part) is an error: 500 in Gitea, 400

@@ -1,4 +1,5 @@
-// Validation rules copied from Gitea/Forgejo (gitea-api.md §1 "Checks, in this order", §5 "Naming rules").
+// Validation rules copied from Gitea/Forgejo (Gitea `routers/api/packages/generic/generic.go` and
+// `services/secrets/validation.go`; Forgejo `models/secret/secret.go`).
 import type { GiteaFeatures } from './config.js';
 
 // routers/api/packages/generic: the same rules relpack's client checks before sending (one

@@ -1,4 +1,5 @@
-// Generic package upload, download, HEAD and delete (gitea-api.md §1–§3, §6; edge cases 1–11, 17).
+// Generic package upload, download, HEAD and delete (Gitea `routers/api/packages/generic/generic.go`,
+// `routers/api/packages/api.go`; docs/gitea-behaviour.md, cases 1–11 and 17, cited below).
 import type { OutgoingHttpHeaders } from 'node:http';
 import { BodyAbortedError, bodyChunks, dropAfterCommit } from '../request-body.js';
 import { sendEmpty } from '../reply.js';
@@ -14,7 +15,7 @@ import type { FileRow, PackageRow, VersionRow } from './store.js';
 const BASE = '/api/packages/:owner/generic/:name/:version';
 
 export function registerPackageRoutes(router: Router, g: GiteaContext): void {
-  // HEAD first: GET routes also answer HEAD, and HEAD differs by server and version (§2, §6).
+  // HEAD first: GET routes also answer HEAD, and HEAD differs by server and version (case 9).
   router.add({ id: 'gitea.head', method: 'HEAD', pattern: `${BASE}/:filename`, handler: (c) => head(g, c) });
   router.add({ id: 'gitea.download', method: 'GET', pattern: `${BASE}/:filename`, handler: (c) => download(g, c) });
   router.add({ id: 'gitea.upload', method: 'PUT', pattern: `${BASE}/:filename`, handler: (c) => upload(g, c) });
@@ -69,7 +70,7 @@ interface FileParams {
   filename: string;
 }
 
-/** sanitizeParameters: name, then filename, then version; each 400 plain text (edge 3). */
+/** sanitizeParameters: name, then filename, then version; each 400 plain text (case 3). */
 async function fileParams(g: GiteaContext, ctx: RequestContext): Promise<FileParams | null> {
   const f = g.cfg.features;
   const name = decodeSegment(ctx.params.name);
@@ -103,14 +104,14 @@ async function notFound(ctx: RequestContext, what: 'no-version' | 'no-file'): Pr
   return plain(ctx, 404, what === 'no-version' ? 'package does not exist' : 'package file does not exist');
 }
 
-// ---------------------------------------------------------------- upload (§1)
+// ---------------------------------------------------------------- upload
 
 async function upload(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await packageRequest(g, ctx, Access.Write);
   if (!r) return;
   const f = g.cfg.features;
   const admin = r.principal.kind === 'user' && r.principal.user.admin;
-  // Forgejo's enforcePackagesQuota() runs before the body is read (§1 "413").
+  // Forgejo's enforcePackagesQuota() runs before the body is read (Forgejo `routers/api/packages/api.go`).
   if (g.cfg.quota >= 0 && !admin && g.store.ownerBytes(r.owner.name) >= g.cfg.quota) return plain(ctx, 413, 'quota exceeded');
   const params = await fileParams(g, ctx);
   if (!params) return;
@@ -152,7 +153,7 @@ async function upload(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const outcome = await g.lock(`${r.owner.name.toLowerCase()}\0${params.name.toLowerCase()}`, async () => {
     const existing = g.store.findPackage(r.owner.name, params.name);
     const version = existing && g.store.findVersion(existing.id, params.version);
-    // Same file name (case-insensitive) in the version: no overwrite (§1 "409", edge 2).
+    // Same file name (case-insensitive) in the version: no overwrite (case 2).
     if (version && g.store.findFile(version.id, params.filename)) return 'conflict' as const;
     const blob = await g.env.blobs.commit(staged);
     const now = nowIsoMs();
@@ -178,11 +179,11 @@ async function upload(g: GiteaContext, ctx: RequestContext): Promise<void> {
     return plain(ctx, 409, 'package file already exists');
   }
   if (dropAfterCommit(ctx)) return;
-  // 201, empty body, no Location (edge 1).
+  // 201, empty body, no Location (case 1).
   return sendEmpty(ctx, 201);
 }
 
-// ---------------------------------------------------------------- download, HEAD (§2, §6)
+// ---------------------------------------------------------------- download, HEAD
 
 async function download(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await packageRequest(g, ctx, Access.Read);
@@ -195,7 +196,8 @@ async function download(g: GiteaContext, ctx: RequestContext): Promise<void> {
   if (ctx.method === 'GET') g.store.downloads.set(found.version.id, (g.store.downloads.get(found.version.id) ?? 0) + 1);
   const disposition = g.cfg.features.attachment ? attachmentDisposition(file.name) : undefined;
   if (g.env.objectStorage) {
-    // serve_direct: 303 to a presigned URL; the client must not forward Authorization (§2).
+    // serve_direct: 303 to a presigned URL; the client must not forward Authorization
+    // (`routers/api/packages/helper/helper.go`).
     const location = g.env.objectStorage.presign(file.blob, {
       size: file.size,
       lastModified: new Date(file.createdAt),
@@ -218,11 +220,11 @@ async function download(g: GiteaContext, ctx: RequestContext): Promise<void> {
 
 async function head(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const mode = g.cfg.features.head;
-  // Not routed (G ≤1.24, F ≤v15.0.3): chi answers 405 with an empty body (edge 9).
+  // Not routed (G ≤1.24, F ≤v15.0.3): chi answers 405 with an empty body (case 9).
   if (mode === 'none') return sendEmpty(ctx, 405);
   if (mode === 'get') return download(g, ctx);
   // Forgejo's own HEAD handler: 200 with Content-Disposition and Last-Modified only, no
-  // Content-Length, never a redirect (§6).
+  // Content-Length, never a redirect (Forgejo `routers/api/packages/generic/generic.go`).
   const r = await packageRequest(g, ctx, Access.Read);
   if (!r) return;
   const params = await fileParams(g, ctx);
@@ -238,7 +240,7 @@ async function head(g: GiteaContext, ctx: RequestContext): Promise<void> {
   ctx.res.end();
 }
 
-// ---------------------------------------------------------------- delete (§3)
+// ---------------------------------------------------------------- delete
 
 async function deleteFile(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await packageRequest(g, ctx, Access.Write);
@@ -249,7 +251,8 @@ async function deleteFile(g: GiteaContext, ctx: RequestContext): Promise<void> {
     const found = lookup(g, r.owner, params);
     if (typeof found === 'string') return found;
     await g.commit({ op: 'file.delete', id: found.file!.id });
-    // The last file takes its version with it (test `RemovesVersion`, edge 10).
+    // The last file takes its version with it (test `RemovesVersion` in
+    // `tests/integration/api_packages_generic_test.go`, case 10).
     if (g.store.versionFiles(found.version.id).length === 0) await g.commit({ op: 'version.delete', id: found.version.id });
     return [found.file!.blob];
   });

@@ -1,4 +1,4 @@
-// Gitea API paging (gitea-api.md §4 "Pagination"): `page` 1-based (<1 → 1), `limit` default 30
+// Gitea API paging (Gitea `routers/api/v1/utils/page.go`, `services/context/api.go`): `page` 1-based (<1 → 1), `limit` default 30
 // ([api] DEFAULT_PAGING_NUM), ≤0 → default, capped at 50 (MAX_RESPONSE_ITEMS); `X-Total-Count`
 // and a GitHub-style `Link` (next, last, first, prev — genAPILinks), both exposed to CORS.
 import type { OutgoingHttpHeaders } from 'node:http';

@@ -1,7 +1,8 @@
 // Gitea metadata: packages, versions, files and Actions variables, in memory, rebuilt from the
 // journal on start. `apply` is the one place state changes (live and on replay). Names, versions
 // and file names are matched through their lower-case form, like Gitea's lower_name /
-// lower_version columns (gitea-api.md §1, edge case 17); the display case of the first upload
+// lower_version columns (Gitea `models/packages/package.go`, `package_version.go`;
+// docs/gitea-behaviour.md, case 17); the display case of the first upload
 // is what responses show.
 import type { JournalRecord } from '../journal.js';
 
@@ -197,7 +198,7 @@ export class GiteaStore {
     return [...(this.#versionsByPackage.get(packageId)?.values() ?? [])];
   }
 
-  /** Ordered by lower-case name, then creation, then id (gitea-api.md §4). */
+  /** Ordered by lower-case name, then creation, then id (Gitea `models/packages/package_file.go`). */
   versionFiles(versionId: number): FileRow[] {
     return [...(this.#filesByVersion.get(versionId)?.values() ?? [])].sort(
       (a, b) => cmp(lc(a.name), lc(b.name)) || cmp(a.createdAt, b.createdAt) || a.id - b.id,
@@ -223,7 +224,7 @@ export function cmp(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Newest created first, then id descending (gitea-api.md §4). */
+/** Newest created first, then id descending (`SearchVersions` in Gitea `models/packages/package_version.go`). */
 export function newestFirst(a: VersionRow, b: VersionRow): number {
   return cmp(b.createdAt, a.createdAt) || b.id - a.id;
 }

@@ -1,4 +1,5 @@
-// Actions variables API at repo, org and user level (gitea-api.md §5, edge case 15).
+// Actions variables API at repo, org and user level (Gitea `routers/api/v1/repo/action.go`,
+// `services/actions/variables.go`; docs/gitea-behaviour.md, case 15).
 import { sendEmpty, sendJson } from '../reply.js';
 import { BodyAbortedError, readSmallBody } from '../request-body.js';
 import type { RequestContext, Router } from '../router.js';
@@ -39,7 +40,7 @@ const CATEGORY: Record<Level, string> = { repo: 'repository', org: 'organization
 
 /**
  * reqToken → token scope (`repository` / `organization` / `user`) → repo/org lookup (404) →
- * reqOwner (403). Job tokens are never the owner, so they get 403 even for reads (§5 "Job token").
+ * reqOwner (403). Job tokens are never the owner, so they get 403 even for reads (`reqOwner` in `routers/api/v1/api.go`).
  */
 async function access(g: GiteaContext, ctx: RequestContext, level: Level, write: boolean): Promise<VariableScope | null> {
   const a = g.auth.authenticate(ctx);

@@ -1,5 +1,5 @@
 // The `github:` config section: repositories and tokens for the GitHub repository-variables API
-// shape (gitea-api.md §7), mounted GHES-style under /api/v3. Zero-config: repo `demo/app`, tokens
+// shape (GitHub REST docs "Actions variables"), mounted GHES-style under /api/v3. Zero-config: repo `demo/app`, tokens
 // githubAdmin (variables: write), githubReader (variables: read) and githubActions (the Actions
 // GITHUB_TOKEN of demo/app).
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
-// The GitHub flavour: only the repository-variables REST API (gitea-api.md §7), mounted the way
-// GitHub Enterprise Server mounts its API, so `GITHUB_API_URL=<server>/api/v3` works for clients
-// that bump a version stored in a repository variable. Config section and journal namespace `github`.
+// The GitHub flavour: only the repository-variables REST API (docs.github.com/rest/actions/variables),
+// mounted the way GitHub Enterprise Server mounts its API, so `GITHUB_API_URL=<server>/api/v3` works
+// for clients that bump a version stored in a repository variable. Config section and journal namespace `github`.
 import type { Flavour, FlavourInstance } from '../flavour.js';
 import type { JournalRecord } from '../journal.js';
 import type { RequestContext } from '../router.js';

@@ -1,5 +1,5 @@
 // GitHub repository variables in memory, rebuilt from the `github` journal namespace on start.
-// Names are case-insensitive and stored upper-case (gitea-api.md §7 "Naming").
+// Names are case-insensitive and stored upper-case (GitHub REST docs "Actions variables").
 import type { JournalRecord } from '../journal.js';
 
 export interface VariableRow {

@@ -1,4 +1,5 @@
-// GitHub's repository variables REST API (gitea-api.md §7, edge case 16): create with POST to the
+// GitHub's repository variables REST API (docs.github.com/rest/actions/variables;
+// docs/gitea-behaviour.md, case 16): create with POST to the
 // collection (name in the body) → 201, update with PATCH → 204, responses carry `value`.
 import type { OutgoingHttpHeaders } from 'node:http';
 import { sendEmpty, sendJson } from '../reply.js';
@@ -37,7 +38,8 @@ function ok(ctx: RequestContext, status: number, body: unknown, headers: Outgoin
 /**
  * Bearer/token (or Basic with the token as password) → repo visible to the token (else 404, as
  * GitHub hides repos) → the Actions GITHUB_TOKEN has no variables permission at all (403
- * "Resource not accessible by integration", §7) → a PAT needs variables read/write.
+ * "Resource not accessible by integration"; GitHub's docs "Permissions for the GITHUB_TOKEN") → a PAT
+ * needs variables read/write.
  */
 async function access(g: GithubContext, ctx: RequestContext, write: boolean): Promise<string | null> {
   const header = ctx.req.headers.authorization;
@@ -86,7 +88,7 @@ function decode(s: string | undefined): string {
   }
 }
 
-/** Alphanumerics and `_`, not starting with a digit or `GITHUB_` (§7 "Naming"). */
+/** Alphanumerics and `_`, not starting with a digit or `GITHUB_` (GitHub's naming rules for variables). */
 function validName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !name.toUpperCase().startsWith('GITHUB_');
 }
@@ -109,7 +111,7 @@ function intParam(v: string | null, dflt: number): number {
 async function list(g: GithubContext, ctx: RequestContext): Promise<void> {
   const repo = await access(g, ctx, false);
   if (!repo) return;
-  // per_page default 10, max 30 (§7).
+  // per_page default 10, max 30 (docs.github.com/rest/actions/variables).
   const perPage = Math.min(30, Math.max(1, intParam(ctx.query.get('per_page'), 10)));
   const page = Math.max(1, intParam(ctx.query.get('page'), 1));
   const all = g.store.variables(repo);
@@ -161,7 +163,7 @@ async function readJson(ctx: RequestContext): Promise<Body | null> {
   return null;
 }
 
-/** POST …/variables {name, value} → 201 `{}`. 409 on an existing name is our choice (§7 "Not confirmed"). */
+/** POST …/variables {name, value} → 201 `{}`. 409 on an existing name is our choice (GitHub's docs do not say). */
 async function create(g: GithubContext, ctx: RequestContext): Promise<void> {
   const repo = await access(g, ctx, true);
   if (!repo) return;

@@ -1,7 +1,8 @@
-// Who is calling, and what may they do on a project (gitlab-api.md §1 "Authentication", §2 "Auth",
-// §4 "Auth", edge case 13). Credential lookup follows lib/gitlab/auth/auth_finders.rb: the first
-// credential found decides; an invalid one is a 401 (except invalid Basic on a public package GET,
-// which counts as anonymous).
+// Who is calling, and what may they do on a project (GitLab `route_setting :authentication` in
+// `lib/api/generic_packages.rb`, `lib/api/project_packages.rb`, `lib/api/ci/variables.rb`;
+// docs/gitlab-behaviour.md, case 13). Credential lookup follows lib/gitlab/auth/auth_finders.rb:
+// the first credential found decides; an invalid one is a 401 (except invalid Basic on a public
+// package GET, which counts as anonymous).
 import type { GitlabConfig, GitlabProject, GitlabToken, GitlabUser } from './config.js';
 import { ROLE_LEVEL } from './config.js';
 import type { RequestContext } from '../router.js';
@@ -21,7 +22,7 @@ export interface AuthRules {
   deployToken: boolean;
   /** HTTP Basic (generic package routes only). */
   basic: boolean;
-  /** Basic `gitlab-ci-token:<job token>` (generic GET only, §1). */
+  /** Basic `gitlab-ci-token:<job token>` (generic GET only: `job_token_allowed: %i[request basic_auth]`). */
   jobBasic: boolean;
 }
 
@@ -64,7 +65,7 @@ export class GitlabAuth {
           const r = this.#job(pass);
           return r.ok ? r : { ok: false, viaBasic: true };
         }
-        // The username is ignored for PATs and deploy tokens (§1).
+        // The username is ignored for PATs and deploy tokens (`doc/user/packages/generic_packages/_index.md`).
         const t = this.#byValue.get(pass);
         if (t && !t.expired && t.type === 'personal') return this.#pat(pass);
         if (t && !t.expired && t.type === 'deploy' && rules.deployToken) return this.#deploy(pass);
@@ -155,6 +156,6 @@ export function findProject(cfg: GitlabConfig, rawId: string): GitlabProject | u
 }
 
 export function creatorId(p: Principal): number | null {
-  // creator_id is null when a job token or deploy token created the package (§3 "Fields").
+  // creator_id is null when a job token or deploy token created the package (`lib/api/entities/package.rb`).
   return p.kind === 'user' ? p.user.id : null;
 }

@@ -22,7 +22,7 @@ export interface GitlabProject {
   /** Full path, `group/project`. */
   path: string;
   visibility: 'private' | 'internal' | 'public';
-  /** Namespace setting generic_duplicates_allowed (default true, gitlab-api.md §1 "Duplicates"). */
+  /** Namespace setting generic_duplicates_allowed (default true, `app/models/namespace/package_setting.rb`). */
   duplicatesAllowed: boolean;
   /** generic_duplicate_exception_regex (default '', ≤ 255 chars). */
   duplicateExceptionRegex: string;

@@ -1,4 +1,4 @@
-// Error bodies in GitLab's shapes (gitlab-api.md §5 "Error body shapes"):
+// Error bodies in GitLab's shapes (`lib/api/helpers.rb`, Grape's validation errors in `lib/api/api.rb`):
 // helpers → {"message":"400 Bad request - …"} / "403 Forbidden" / "404 <Thing> Not Found";
 // Grape parameter errors → {"error":"…"}.
 import { sendJson } from '../reply.js';

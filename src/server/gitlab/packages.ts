@@ -1,4 +1,6 @@
-// Generic package upload/download and the Packages API (gitlab-api.md §1–§3).
+// Generic package upload/download and the Packages API (GitLab `lib/api/generic_packages.rb`,
+// `lib/api/project_packages.rb`, `lib/api/package_files.rb`; docs/gitlab-behaviour.md has the
+// summary and the numbered cases cited below).
 import type { OutgoingHttpHeaders } from 'node:http';
 import { BodyAbortedError, bodyChunks, dropAfterCommit } from '../request-body.js';
 import { sendEmpty, sendJson } from '../reply.js';
@@ -32,12 +34,12 @@ const PACKAGES_API: AuthRules = { jobToken: true, deployToken: true, basic: fals
 interface GenericPath {
   name: string;
   version: string;
-  /** Stored file name: raw at the root, encoded with the sub-path otherwise (§1). */
+  /** Stored file name: raw at the root, encoded with the sub-path otherwise (`encoded_file_name`). */
   storedName: string;
 }
 
 /**
- * Splits `:package_name/*package_version/(*path/):file_name` (§1 "Route and path segments"):
+ * Splits `:package_name/*package_version/(*path/):file_name` (the route of `lib/api/generic_packages.rb`):
  * the version is the first segment after the name, the last is the file name, anything between
  * is the sub-path. Validates in Grape's declaration order and joins every error like Grape does.
  */
@@ -61,7 +63,7 @@ function parseGenericPath(ctx: RequestContext): GenericPath | { error: string } 
       if (isTraversal(path) || isAbsolutePath(path)) errors.push('path should be a valid file path');
     }
   }
-  // %2F in the last segment decodes to `/`, which the file-name regex rejects (§1, edge 4).
+  // %2F in the last segment decodes to `/`, which the file-name regex rejects (case 4).
   if (fileName === null || !FILE_NAME.test(fileName)) errors.push('file_name is invalid');
   else if (isTraversal(fileName)) errors.push('file_name should be a valid file path');
   if (errors.length) return { error: errors.join(', ') };
@@ -78,7 +80,7 @@ async function projectFor(g: GitlabContext, ctx: RequestContext, p: Principal): 
   return project;
 }
 
-// ---------------------------------------------------------------- upload (§1)
+// ---------------------------------------------------------------- upload
 
 async function upload(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const a = g.auth.authenticate(ctx, GENERIC_PUT);
@@ -101,7 +103,8 @@ async function upload(g: GitlabContext, ctx: RequestContext): Promise<void> {
   if (!projectAccess(principal, project).writePackages) return forbidden(ctx);
 
   // The body is read whole before size and duplicates are checked: Workhorse stores it first and
-  // Rails decides afterwards (§1 "Size limit", "Duplicates").
+  // Rails decides afterwards (`max_file_size_exceeded?` in `lib/api/generic_packages.rb`,
+  // `app/services/packages/generic/create_package_file_service.rb`).
   let staged;
   try {
     staged = await g.env.blobs.stage(bodyChunks(ctx), { hashes: ['sha256'], maxBytes: project.maxFileSize });
@@ -161,14 +164,17 @@ async function upload(g: GitlabContext, ctx: RequestContext): Promise<void> {
   return sendJson(ctx, 201, { message: '201 Created' });
 }
 
-/** generic_duplicates_allowed × generic_duplicate_exception_regex, newest SPEC semantics (§1). */
+/**
+ * generic_duplicates_allowed × generic_duplicate_exception_regex, as the newest
+ * `spec/requests/api/generic_packages_spec.rb` expects (`app/models/namespace/package_setting.rb`).
+ */
 function duplicateAllowed(project: GitlabProject, name: string, version: string): boolean {
   const re = project.duplicateExceptionRegex;
   const matches = re !== '' && (new RegExp(re).test(name) || new RegExp(re).test(version));
   return project.duplicatesAllowed ? !matches : matches;
 }
 
-/** The raw Packages::PackageFile record `select=package_file` returns (§1 "Responses"). */
+/** The raw Packages::PackageFile record `select=package_file` returns (`present package_file`). */
 function packageFileRecord(f: FileRow, project: GitlabProject): Record<string, unknown> {
   return {
     id: f.id,
@@ -196,14 +202,14 @@ function packageFileRecord(f: FileRow, project: GitlabProject): Record<string, u
   };
 }
 
-// ---------------------------------------------------------------- download (§2)
+// ---------------------------------------------------------------- download
 
 async function download(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const parsed = parseGenericPath(ctx);
   if (parsed === 'no-route') return routeNotFound(ctx);
   let a = g.auth.authenticate(ctx, GENERIC_GET);
   if (!a.ok) {
-    // Invalid Basic on a public project is anonymous (§2 "Auth"); invalid headers are 401.
+    // Invalid Basic on a public project is anonymous (case 13); invalid headers are 401.
     const project = findProject(g.cfg, ctx.params.id!);
     if (a.viaBasic && project?.visibility === 'public') a = { ok: true, principal: { kind: 'anonymous' } };
     else return unauthorized(ctx, { realm: true });
@@ -220,7 +226,8 @@ async function download(g: GitlabContext, ctx: RequestContext): Promise<void> {
   if (!projectAccess(principal, project).readPackages) return forbidden(ctx);
 
   const pkg = g.store.findGeneric(project.id, parsed.name, parsed.version);
-  // PackageFileFinder: installable files with this name, `.last!` = highest id (§2 "Lookup").
+  // PackageFileFinder: installable files with this name, `.last!` = highest id
+  // (`app/finders/packages/package_file_finder.rb`).
   const file = pkg && g.store.packageFiles(pkg.id).filter((f) => f.fileName === parsed.storedName).pop();
   if (!pkg || !file) return notFound(ctx);
   touchDownload(g, pkg);
@@ -230,12 +237,12 @@ async function download(g: GitlabContext, ctx: RequestContext): Promise<void> {
     'content-type': 'application/octet-stream',
     'content-disposition': disposition,
     'content-transfer-encoding': 'binary',
-    // Newest servers only (§1 "Checksums"); never on a redirect.
+    // Newest servers only (MR !210599); never on a redirect.
     'x-checksum-sha256': file.sha256,
   }, { notFound: () => notFound(ctx) });
 }
 
-/** Direct download from object storage: 302 to a presigned URL, no checksum header (§2, edge 9/10). */
+/** Direct download from object storage: 302 to a presigned URL, no checksum header (cases 9, 10). */
 function redirectToStorage(g: GitlabContext, ctx: RequestContext, file: FileRow, disposition?: string): Promise<void> {
   const location = g.env.objectStorage!.presign(file.blob, {
     size: file.size,
@@ -253,7 +260,7 @@ function touchDownload(g: GitlabContext, pkg: PackageRow): void {
   g.touchDownloaded(pkg.id, nowIso());
 }
 
-/** GET …/packages/:package_id/package_files/:package_file_id/download (18.4, §2). */
+/** GET …/packages/:package_id/package_files/:package_file_id/download (18.4, `lib/api/package_files.rb`). */
 async function downloadById(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const r = await packagesApiAccess(g, ctx, 'read');
   if (!r) return;
@@ -269,7 +276,7 @@ async function downloadById(g: GitlabContext, ctx: RequestContext): Promise<void
   }, { notFound: () => notFound(ctx) });
 }
 
-// ---------------------------------------------------------------- Packages API (§3)
+// ---------------------------------------------------------------- Packages API
 
 async function packagesApiAccess(g: GitlabContext, ctx: RequestContext, need: 'read' | 'destroy'): Promise<{ project: GitlabProject; principal: Principal } | null> {
   const a = g.auth.authenticate(ctx, PACKAGES_API);
@@ -331,7 +338,7 @@ async function listPackages(g: GitlabContext, ctx: RequestContext): Promise<void
 async function getPackage(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const r = await packagesApiAccess(g, ctx, 'read');
   if (!r) return;
-  // Single GET shows default/deprecated only (§3 "GET /projects/:id/packages/:package_id").
+  // Single GET shows default/deprecated only (`lib/api/project_packages.rb`).
   const pkg = displayablePackage(g, ctx, r.project);
   if (!pkg || (pkg.status !== 'default' && pkg.status !== 'deprecated')) return notFound(ctx, 'Package');
   const canDelete = projectAccess(r.principal, r.project).destroyPackages;
@@ -403,7 +410,7 @@ function numericLookup<T>(raw: string, get: (id: number) => T | undefined): T | 
   return /^\d+$/.test(raw) ? get(Number(raw)) : undefined;
 }
 
-/** API::Entities::Package, newest (§3 "Fields"). */
+/** API::Entities::Package, newest (`lib/api/entities/package.rb`). */
 function packageEntity(ctx: RequestContext, project: GitlabProject, p: PackageRow, canDelete: boolean): Record<string, unknown> {
   const links: Record<string, string> = {};
   if (p.status === 'default' || p.status === 'deprecated') links.web_path = `/${project.path}/-/packages/${p.id}`;
@@ -422,7 +429,7 @@ function packageEntity(ctx: RequestContext, project: GitlabProject, p: PackageRo
   };
 }
 
-/** API::Entities::PackageFile (§3): file_name in stored (encoded) form, md5/sha1 null for generic. */
+/** API::Entities::PackageFile (`lib/api/entities/package_file.rb`): file_name in stored (encoded) form, md5/sha1 null for generic. */
 function packageFileEntity(f: FileRow): Record<string, unknown> {
   return {
     id: f.id,
@@ -440,7 +447,7 @@ function cmp(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Grape's catch-all for paths no route matches (edge 20). */
+/** Grape's catch-all for paths no route matches (case 20). */
 export function routeNotFound(ctx: RequestContext, headers: OutgoingHttpHeaders = {}): Promise<void> {
   return sendJson(ctx, 404, { error: '404 Not Found' }, headers);
 }

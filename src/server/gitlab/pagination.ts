@@ -1,6 +1,7 @@
-// Offset pagination as GitLab's Kaminari + OffsetHeaderBuilder do it (gitlab-api.md §3
-// "Pagination"): page 1, per_page 20 capped at 100, X-* headers with empty strings when there
-// is no next/prev page, Link with prev/next/first/last; totals omitted above 10,000 rows.
+// Offset pagination as GitLab's Kaminari + OffsetHeaderBuilder do it (GitLab
+// `config/initializers/kaminari_config.rb`, `lib/gitlab/pagination/offset_header_builder.rb`):
+// page 1, per_page 20 capped at 100, X-* headers with empty strings when there is no next/prev
+// page, Link with prev/next/first/last; totals omitted above 10,000 rows.
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../router.js';
 

@@ -1,4 +1,5 @@
-// Validation copied from GitLab (gitlab-api.md §1 "Validation regexes", §4 "Validation rules").
+// Validation copied from GitLab (`lib/gitlab/regex/packages.rb`; variables: `app/models/ci/variable.rb`,
+// `app/models/concerns/ci/has_variable.rb`, `app/models/concerns/ci/maskable.rb`).
 
 // The name, version and file-name rules are the ones relpack's client checks before sending: one
 // definition (src/registry/gitlab-names.ts) serves both, and the conformance tests pin it.
@@ -19,7 +20,7 @@ export function isAbsolutePath(decoded: string): boolean {
 }
 
 /**
- * URI.encode_uri_component as used for path files (§1): everything but `A-Za-z0-9*._-` is
+ * URI.encode_uri_component as used for path files (`encoded_file_name` in `lib/api/generic_packages.rb`): everything but `A-Za-z0-9*._-` is
  * percent-encoded (UTF-8, upper-case hex), so `dir/sub/f.txt` → `dir%2Fsub%2Ff.txt` and
  * `~ + @ space` → `%7E %2B %40 %20`.
  */

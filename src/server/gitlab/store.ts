@@ -3,14 +3,14 @@
 // used both live and on replay, so a restart reproduces exactly what clients saw.
 import type { JournalRecord } from '../journal.js';
 
-/** Packages::Package statuses (gitlab-api.md §3). */
+/** Packages::Package statuses (GitLab `app/models/packages/package.rb`). */
 export const PACKAGE_STATUSES = ['default', 'hidden', 'processing', 'error', 'pending_destruction', 'deprecated'] as const;
 export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
-/** `installable`: what generic download may serve (§2 "Lookup"). */
+/** `installable`: what generic download may serve (`app/finders/packages/generic/package_finder.rb`). */
 export const INSTALLABLE: readonly PackageStatus[] = ['default', 'hidden', 'deprecated'];
-/** `displayable`: what GET by id, package_files and DELETE see (§3). */
+/** `displayable`: what GET by id, package_files and DELETE see (`app/finders/packages/package_finder.rb`). */
 export const DISPLAYABLE: readonly PackageStatus[] = ['default', 'deprecated', 'error'];
-/** Listed when no `status` filter is given (§3 "Filters"). */
+/** Listed when no `status` filter is given (`app/finders/concerns/packages/finder_helper.rb`). */
 export const LISTED_BY_DEFAULT: readonly PackageStatus[] = ['default', 'error', 'deprecated'];
 
 export interface PackageRow {
@@ -160,7 +160,10 @@ export class GitlabStore {
     return found;
   }
 
-  /** The package an upload appends to: same name+version and not pending destruction (§1 "Duplicates"). */
+  /**
+   * The package an upload appends to: same name+version and not pending destruction
+   * (`app/services/packages/generic/find_or_create_package_service.rb`).
+   */
   findForUpload(projectId: number, name: string, version: string): PackageRow | undefined {
     let found: PackageRow | undefined;
     for (const p of this.packages.values()) {

@@ -1,4 +1,4 @@
-// Project CI/CD variables API (gitlab-api.md §4, edge case 19).
+// Project CI/CD variables API (GitLab `lib/api/ci/variables.rb`; docs/gitlab-behaviour.md, case 19).
 import { sendEmpty, sendJson } from '../reply.js';
 import { readSmallBody, BodyAbortedError } from '../request-body.js';
 import type { RequestContext, Router } from '../router.js';
@@ -151,7 +151,7 @@ function strParam(p: Params, name: string): string | undefined {
   return typeof v === 'string' ? v : String(v);
 }
 
-/** ActiveRecord validations of Ci::Variable (§4 "Validation rules"). */
+/** ActiveRecord validations of Ci::Variable (`app/models/ci/variable.rb` and its concerns). */
 function validate(v: VariableRow, others: VariableRow[]): Record<string, string[]> {
   const e: Record<string, string[]> = {};
   const add = (k: string, m: string) => (e[k] ??= []).push(m);
