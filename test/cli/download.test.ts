@@ -38,7 +38,7 @@ test('download: the whole package rebuilds the tree, verified, and sha256sum -c 
   execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: out });
 });
 
-test('download: named files only; a job token may download (gitlab-api.md §2 Auth)', async () => {
+test('download: named files only; a job token may download (GitLab lib/api/generic_packages.rb)', async () => {
   const server = await serve();
   await publishTree(server, { 'a.bin': 'a', 'dir/b.bin': 'b' });
   const out = await tempDir();

@@ -15,7 +15,7 @@ import { cli, serve, tempDir, writeTree } from '../helpers/harness.js';
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-test('gitea: an existing file of another case is the same file (gitea-api.md edge cases 2, 17)', async () => {
+test('gitea: an existing file of another case is the same file (docs/gitea-behaviour.md cases 2, 17)', async () => {
   const server = await serve();
   assert.equal(await gitea.rawPut(server, 'app', '1.0.0', 'TOOL.BIN', 'bytes'), 201);
   const work = await writeTree(await tempDir(), { 'tool.bin': 'bytes' });
@@ -98,7 +98,7 @@ test('gitea: the Actions job token may download but not publish, and the message
   assert.equal(await readFile(join(out, 'a.bin'), 'utf8'), 'a');
 });
 
-test('gitea: no write access is a 401, not a 403, and the message covers both causes (edge case 5)', async () => {
+test('gitea: no write access is a 401, not a 403, and the message covers both causes (docs/gitea-behaviour.md case 5)', async () => {
   const server = await serve();
   const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
   const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0'], { env: gitea.writer(server, { RELPACK_TOKEN: server.tokens.giteaOther }), cwd: work });

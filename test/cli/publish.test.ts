@@ -30,7 +30,7 @@ test('publish: files, a directory (paths kept) and globs with ** and !exclude', 
   );
   assert.equal(result.uploaded, 6);
   const listed = await packageFiles(server, server.tokens.maintainer, 'app', '1.0.0');
-  // GitLab stores sub-path files URL-encoded (gitlab-api.md edge case 3).
+  // GitLab stores sub-path files URL-encoded (docs/gitlab-behaviour.md, case 3).
   assert.ok(listed.some((f) => f.file_name === 'sub%2Fdeep%2Fapp.wasm' && f.file_sha256 === sha('wasm')));
   assert.ok(listed.some((f) => f.file_name === 'x%2Fone.bin'));
   assert.ok(!listed.some((f) => f.file_name.includes('skip')));
@@ -190,7 +190,7 @@ test('publish --hidden: not listed by GitLab, yet re-runs skip and downloads wor
   const args = ['publish', 'rel', '--name', 'app', '--version', '8.0.0', '--hidden', '--json'];
   const first = await cli(args, { env, cwd: work });
   assert.equal(first.code, 0, first.stderr);
-  // GitLab leaves hidden packages out of the list (gitlab-api.md edge cases 12 and 14).
+  // GitLab leaves hidden packages out of the list (docs/gitlab-behaviour.md, cases 12 and 14).
   assert.deepEqual(await apiJson(server, server.tokens.maintainer, '/projects/1/packages?package_name=app'), []);
   const again = await cli(args, { env, cwd: work });
   assert.equal(again.code, 0, again.stderr);

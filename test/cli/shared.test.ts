@@ -26,7 +26,7 @@ for (const flavour of flavours) {
       const env = flavour.writer(server);
       const publish = await cli(['publish', 'out', 'top.bin', '!out/*.map', '--name', 'app', '--version', '1.0.0', '--json'], { env, cwd: work });
       if (flavour.name === 'gitlab') {
-        // GitLab file names cannot hold spaces (gitlab-api.md §1): refused before any request.
+        // GitLab file names cannot hold spaces (`lib/gitlab/regex/packages.rb`): refused before any request.
         assert.equal(publish.code, 2);
         assert.match(publish.stderr, /invalid file name "a b\.txt"/);
         return;

@@ -1,6 +1,12 @@
-// Pins the "Client-relevant edge cases" 1–15 and 17 of /work/shared/reference/gitea-api.md over
-// real HTTP (edge 16, GitHub's variables API, is in github-variables.test.ts). Each test name
-// carries its number. Requests go through plain node:http (helpers.send) or fetch.
+// Pins, over real HTTP, how relpack serve imitates Gitea's and Forgejo's generic package registry,
+// v1 package API and Actions variables API where clients notice: empty 201s and 409 duplicates,
+// validation order, form bodies, 401-not-403 auth, quotas, downloads with Range and HEAD,
+// deletion, listing and paging, server-computed hashes, `-/latest`, variables and
+// case-insensitive lookups. The behaviour comes from Gitea's `routers/api/packages/generic/generic.go`,
+// `routers/api/packages/api.go`, `services/packages/packages.go`, `routers/api/v1/packages/package.go`
+// and `routers/api/v1/repo/action.go` (and their Forgejo counterparts); "Gitea edge N" is case N of
+// docs/gitea-behaviour.md (case 16, GitHub's variables API, is in github-variables.test.ts).
+// Requests go through plain node:http (helpers.send) or fetch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';

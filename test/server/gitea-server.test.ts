@@ -1,6 +1,7 @@
 // The Gitea flavour beyond the numbered edge cases: Forgejo vs Gitea by config, object-storage
 // 303, faults on gitea routes, restart persistence, orgs and visibility, config errors,
-// concurrent uploads (gitea-api.md §1–§6).
+// concurrent uploads (Gitea `routers/api/packages/generic/generic.go`, `routers/api/packages/api.go`,
+// `routers/api/v1/api.go`; summary in docs/gitea-behaviour.md).
 import { test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
@@ -209,7 +210,7 @@ test('Gitea concurrency: racing PUTs of one new file → exactly one 201, the re
   assert.equal(((await get(s, '/api/v1/packages/demo/generic/fresh/2.0.0/files')).json() as unknown[]).length, 8);
 });
 
-test('Gitea streaming upload: chunked body without Content-Length or Content-Type is stored whole (§1 "Body")', async (t) => {
+test('Gitea streaming upload: chunked body without Content-Length or Content-Type is stored whole (UploadStream)', async (t) => {
   const s = await serve(t);
   const parts = Array.from({ length: 40 }, () => randomBytes(64 << 10));
   const whole = Buffer.concat(parts);

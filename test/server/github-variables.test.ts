@@ -1,4 +1,5 @@
-// The GitHub repository-variables API shape under /api/v3 (gitea-api.md §7, edge case 16).
+// The GitHub repository-variables API shape under /api/v3 (docs.github.com/rest/actions/variables;
+// docs/gitea-behaviour.md, case 16).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/server/index.js';

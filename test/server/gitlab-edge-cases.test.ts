@@ -1,5 +1,11 @@
-// Pins every "Client-relevant edge case" (1–20) of /work/shared/reference/gitlab-api.md over
-// real HTTP. Each test name carries its number.
+// Pins, over real HTTP, how relpack serve imitates GitLab's generic package registry, Packages
+// API and CI/CD variables API where clients notice: raw-body uploads and their answers, the
+// name/version/file-name rules and sub-paths, duplicates, size limits, server-side checksums,
+// object-storage redirects and Range, hidden packages, the authentication matrix, listing,
+// pagination, deletion and variables. The behaviour comes from GitLab's `lib/api/generic_packages.rb`,
+// `lib/api/project_packages.rb`, `lib/api/package_files.rb`, `lib/api/ci/variables.rb`,
+// `app/services/packages/generic/create_package_file_service.rb` and
+// `spec/requests/api/generic_packages_spec.rb`; "GitLab edge N" is case N of docs/gitlab-behaviour.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readFile } from 'node:fs/promises';
@@ -273,7 +279,7 @@ test('GitLab edge 13: auth matrix (401 + WWW-Authenticate, 403, 404/403 for non-
   assert.equal((await put(s, generic('rw.bin'), 'x', { 'DEPLOY-TOKEN': s.tokens.deployRw! })).status, 201);
   assert.equal((await put(s, generic('b.bin'), 'x', basic('anyone', s.tokens.developer!))).status, 201);
   assert.equal((await put(s, generic('bearer.bin'), 'x', { authorization: `Bearer ${s.tokens.developer}` })).status, 201);
-  // Basic with a job token is only enabled on GET (§1)
+  // Basic with a job token is only enabled on GET (`job_token_allowed: %i[request basic_auth]`)
   assert.equal((await put(s, generic('jb.bin'), 'x', basic('gitlab-ci-token', s.tokens.job!))).status, 401);
 
   // non-member: private → 404, public → 403 (PUT) / 200 (GET)

@@ -1,4 +1,4 @@
-// CI/CD variables API beyond edge 19 (gitlab-api.md §4).
+// CI/CD variables API beyond case 19 of docs/gitlab-behaviour.md (GitLab `lib/api/ci/variables.rb`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { API, get, send, serve } from './helpers.js';

@@ -1,4 +1,5 @@
-// Object-storage mode: 302 to a second origin with a signed, expiring URL (gitlab-api.md §2).
+// Object-storage mode: 302 to a second origin with a signed, expiring URL (GitLab
+// `present_carrierwave_file!` in `lib/api/helpers.rb`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generic, get, put, send, serve, sha256 } from './helpers.js';
