@@ -18,7 +18,7 @@ const MACHINE_ROOTS = ['wo' + 'rk', 'ho' + 'me'];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NOTE = new RegExp(`(${[...NOTE_NAMES, NOTE_DIR].map(escape).join('|')})`, 'i');
-/** A path under `/work/` or `/home/`: the root not preceded by a path or word character. */
+/** An absolute path under one of those roots: the leading `/` not preceded by a path or word character. */
 const ABSOLUTE = new RegExp(`(^|[^A-Za-z0-9_.~/-])/(${MACHINE_ROOTS.join('|')})/`);
 
 function trackedFiles(): string[] {
