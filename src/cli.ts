@@ -8,10 +8,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 import { downloadPackage } from './core/download.js';
-import { RelpackError, usageError } from './core/errors.js';
-import { formatBytes } from './core/format.js';
+import { RelpackError, usageError } from './base/errors.js';
+import { formatBytes } from './base/format.js';
 import { listPackage } from './core/list.js';
-import { DEFAULT_MANIFEST } from './core/manifest.js';
+import { DEFAULT_MANIFEST } from './base/manifest.js';
 import type { Reporter, TransferResult } from './core/progress.js';
 import { publishFiles, type IfExists } from './core/publish.js';
 import { deletePackage } from './core/remove.js';

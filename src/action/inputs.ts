@@ -4,8 +4,8 @@
  * table), so the action checks exactly what action.yml and the GitLab templates declare; every
  * error names the input.
  */
-import { inputError } from '../core/errors.js';
-import { DEFAULT_MANIFEST } from '../core/manifest.js';
+import { inputError } from '../base/errors.js';
+import { DEFAULT_MANIFEST } from '../base/manifest.js';
 import type { IfExists } from '../core/publish.js';
 import type { ConnectionInput } from '../options/connection.js';
 import { ACTION_INPUTS, type InputName, type InputSpec, type Operation } from './interface.generated.js';

@@ -1,6 +1,6 @@
 /** core's progress as action log lines: the same lines the CLI prints, through the secret mask. */
 import * as core from '@actions/core';
-import { formatBytes } from '../core/format.js';
+import { formatBytes } from '../base/format.js';
 import type { Reporter, TransferResult } from '../core/progress.js';
 
 export function actionReporter(mask: (text: string) => string): Reporter {

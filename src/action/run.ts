@@ -7,7 +7,7 @@
 import * as core from '@actions/core';
 import pkg from '../../package.json' with { type: 'json' };
 import { downloadPackage } from '../core/download.js';
-import { RelpackError } from '../core/errors.js';
+import { RelpackError } from '../base/errors.js';
 import { listPackage } from '../core/list.js';
 import type { Reporter } from '../core/progress.js';
 import { publishFiles } from '../core/publish.js';

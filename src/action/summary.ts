@@ -1,6 +1,6 @@
 /** The job summary: the version line, then a table of the files with size, short SHA-256, status and link. */
 import * as core from '@actions/core';
-import { formatBytes } from '../core/format.js';
+import { formatBytes } from '../base/format.js';
 import type { Operation } from './interface.generated.js';
 
 export interface FileRow {

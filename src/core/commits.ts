@@ -3,7 +3,7 @@
  * same way) for `--bump auto`.
  */
 import { getExecOutput } from '@actions/exec';
-import { RelpackError } from './errors.js';
+import { RelpackError } from '../base/errors.js';
 
 export interface CommitRange {
   /** The tag the range starts after (`v1.4.2` or `1.4.2`), or undefined: every commit up to HEAD. */

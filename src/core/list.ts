@@ -1,6 +1,6 @@
 /** list: the versions of a package, or the files of one version. */
 import type { PackageRef, RegistryAdapter, RemoteFile, RemoteVersion } from '../registry/types.js';
-import { RelpackError } from './errors.js';
+import { RelpackError } from '../base/errors.js';
 
 export interface ListResult {
   name: string;

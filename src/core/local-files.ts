@@ -14,7 +14,7 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { RelpackError, inputError } from './errors.js';
+import { RelpackError, inputError } from '../base/errors.js';
 
 export interface LocalFile {
   /** Absolute path on disk. */

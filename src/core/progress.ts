@@ -2,7 +2,7 @@
  * What core tells the shells while it works. The CLI prints lines, the action logs through
  * @actions/core; core never writes to a stream itself.
  */
-import { formatBytes } from './format.js';
+import { formatBytes } from '../base/format.js';
 
 export type TransferStatus = 'uploaded' | 'skipped' | 'downloaded' | 'deleted' | 'planned';
 

@@ -5,10 +5,10 @@
  * already holds is found before the first byte is sent, so a refused publish changes nothing.
  */
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
-import { RelpackError, inputError } from './errors.js';
-import { hashFile, sha256 } from './hashing.js';
+import { RelpackError, inputError } from '../base/errors.js';
+import { hashFile, sha256 } from '../base/hashing.js';
 import { expandInputs, type LeftOut, type LocalFile } from './local-files.js';
-import { formatManifest } from './manifest.js';
+import { formatManifest } from '../base/manifest.js';
 import { mapPool } from './pool.js';
 import type { Reporter, TransferResult } from './progress.js';
 import { rowIds, uploadFile, type UploadSource, type VerifiedUpload } from './transfer.js';

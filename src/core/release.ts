@@ -11,9 +11,9 @@
  */
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { compareAndSet, type StoredVariable, type VariableStore, type VersionStoreKind } from '../registry/variables/types.js';
-import { RelpackError, inputError, usageError } from './errors.js';
-import { sha256 } from './hashing.js';
-import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
+import { RelpackError, inputError, usageError } from '../base/errors.js';
+import { sha256 } from '../base/hashing.js';
+import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../base/manifest.js';
 import { readSmallFile } from './small-file.js';
 import type { Reporter, TransferResult } from './progress.js';
 import { publishFiles, type PublishOptions, type PublishResult } from './publish.js';

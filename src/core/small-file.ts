@@ -4,7 +4,7 @@
  */
 import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter } from '../registry/types.js';
-import { RelpackError } from './errors.js';
+import { RelpackError } from '../base/errors.js';
 
 export interface WholeFileLimit {
   /** A body longer than this is refused with `tooLarge()`, never buffered. */

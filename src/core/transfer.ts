@@ -15,9 +15,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
-import { RelpackError } from './errors.js';
+import { RelpackError } from '../base/errors.js';
 import { LARGE_TRANSFER } from './events.js';
-import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from './hashing.js';
+import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from '../base/hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
 import { fetchWhole } from './small-file.js';
 

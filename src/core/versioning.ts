@@ -3,7 +3,7 @@
  * out; no I/O (git is read in commits.ts, the registry and the variables in release.ts).
  */
 import semver from 'semver';
-import { inputError, RelpackError } from './errors.js';
+import { inputError, RelpackError } from '../base/errors.js';
 
 export const BUMP_LEVELS = ['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease', 'auto'] as const;
 export type BumpLevel = (typeof BUMP_LEVELS)[number];

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, type Dispatcher } from './undici.js';
-import { RelpackError } from '../core/errors.js';
+import { RelpackError } from '../base/errors.js';
 import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryHooks, type RetryPolicy } from './retry.js';
 import { redactUrl } from './redact.js';
 

@@ -3,7 +3,7 @@
  * environment variable, else the CI system's own. The CLI and the action both resolve through
  * here, so a default means the same in every shell.
  */
-import { usageError } from '../core/errors.js';
+import { usageError } from '../base/errors.js';
 import { HttpClient } from '../http/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
 import { GiteaRegistry } from '../registry/gitea.js';

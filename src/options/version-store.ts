@@ -7,7 +7,7 @@
  * GITHUB_TOKEN, GITEA_TOKEN, FORGEJO_TOKEN) can read and write variables on no platform, so when it
  * is all there is, resolving fails (exit 2) before anything is published, naming the token needed.
  */
-import { RelpackError, usageError } from '../core/errors.js';
+import { RelpackError, usageError } from '../base/errors.js';
 import { HttpClient } from '../http/client.js';
 import { GiteaVariableStore } from '../registry/variables/gitea.js';
 import { GithubVariableStore } from '../registry/variables/github.js';

@@ -5,7 +5,7 @@
  * escape, so that decoding is exact. That is the form GitLab gives path files, and `%` is allowed
  * by the file-name rule (Gitea ≥ 1.22).
  */
-import { inputError } from '../core/errors.js';
+import { inputError } from '../base/errors.js';
 import type { PackageRef } from './types.js';
 
 /** `\A[-_+.\w]+\z` with `\w` = ASCII word characters. */

@@ -5,9 +5,9 @@
  * server's hashes come from the v1 files listing.
  */
 import type { Readable } from 'node:stream';
-import { RelpackError } from '../core/errors.js';
-import { formatBytes } from '../core/format.js';
-import { DEFAULT_MANIFEST } from '../core/manifest.js';
+import { RelpackError } from '../base/errors.js';
+import { formatBytes } from '../base/format.js';
+import { DEFAULT_MANIFEST } from '../base/manifest.js';
 import type { HttpClient, HttpResponse, Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaRef } from './gitea-names.js';

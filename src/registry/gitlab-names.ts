@@ -3,7 +3,7 @@
  * `lib/gitlab/regex/packages.rb`, newest server). The client checks them before any request so
  * that a bad value fails with a message naming it, instead of a bare 400 halfway through a publish.
  */
-import { inputError } from '../core/errors.js';
+import { inputError } from '../base/errors.js';
 import type { PackageRef } from './types.js';
 
 export const GITLAB_PACKAGE_NAME = /^[A-Za-z0-9._+-]+$/;

@@ -4,8 +4,8 @@
  * URL building, pagination and the meaning of each status code live here only.
  */
 import type { Readable } from 'node:stream';
-import { RelpackError } from '../core/errors.js';
-import { formatBytes } from '../core/format.js';
+import { RelpackError } from '../base/errors.js';
+import { formatBytes } from '../base/format.js';
 import type { HttpClient, HttpResponse, Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabRef } from './gitlab-names.js';

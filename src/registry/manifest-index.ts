@@ -4,9 +4,9 @@
  * to anonymous callers, `reqToken` in `routers/api/v1/api.go`), the version's SHA256SUMS is the index:
  * it names every file with its SHA-256.
  */
-import { RelpackError } from '../core/errors.js';
-import { sha256 } from '../core/hashing.js';
-import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../core/manifest.js';
+import { RelpackError } from '../base/errors.js';
+import { sha256 } from '../base/hashing.js';
+import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../base/manifest.js';
 import { readSmallFile } from '../core/small-file.js';
 import type { PackageRef, RegistryAdapter, RemoteFile } from './types.js';
 

@@ -1,4 +1,4 @@
-import { RelpackError, type FailedRequest } from '../core/errors.js';
+import { RelpackError, type FailedRequest } from '../base/errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 

@@ -3,7 +3,7 @@
  * GitLab `lib/gitlab/pagination/offset_header_builder.rb`) and the GitHub-style `Link: <…>; rel="next"`
  * that GitLab and Gitea both send.
  */
-import type { RelpackError } from '../core/errors.js';
+import type { RelpackError } from '../base/errors.js';
 import { throwIfRetryable, type HttpClient, type HttpResponse } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { RetryableFailure } from '../http/retry.js';

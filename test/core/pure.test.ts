@@ -5,7 +5,7 @@ import { refuseCollisions, targetPath } from '../../src/core/download.js';
 import { validateGitlabRef } from '../../src/registry/gitlab-names.js';
 import { validateGiteaRef } from '../../src/registry/gitea-names.js';
 import { globBase } from '../../src/core/local-files.js';
-import { formatManifest, parseManifest } from '../../src/core/manifest.js';
+import { formatManifest, parseManifest } from '../../src/base/manifest.js';
 import { backoffDelay, parseRetryAfter } from '../../src/http/retry.js';
 import { redactUrl } from '../../src/http/redact.js';
 
@@ -85,7 +85,7 @@ test('versions "." and ".." are refused: they would be URL dot-segments', () => 
 });
 
 test('HashingStream.settled waits for the flush that a fast consumer may outrun', async () => {
-  const { HashingStream } = await import('../../src/core/hashing.js');
+  const { HashingStream } = await import('../../src/base/hashing.js');
   const stream = new HashingStream();
   stream.write(Buffer.from('abc'));
   assert.equal((stream.read() as Buffer).toString(), 'abc', 'the consumer already has every byte');

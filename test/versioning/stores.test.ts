@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RelpackError } from '../../src/core/errors.js';
+import { RelpackError } from '../../src/base/errors.js';
 import { pipelineTag, resolveVersionStore, versionStoreKind } from '../../src/options/version-store.js';
 import { compareAndSet, type VariableStore } from '../../src/registry/variables/types.js';
 import { serve } from '../helpers/harness.js';

@@ -4,7 +4,7 @@
  * the repository owner (an organisation owner, or a site admin) may read or write them: the
  * Actions job token gets 403 even for reads.
  */
-import { RelpackError, inputError } from '../../core/errors.js';
+import { RelpackError, inputError } from '../../base/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';

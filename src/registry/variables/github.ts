@@ -4,7 +4,7 @@
  * updates are PATCH (204). GITHUB_TOKEN has no variables permission at all (403 "Resource not
  * accessible by integration").
  */
-import { RelpackError, inputError } from '../../core/errors.js';
+import { RelpackError, inputError } from '../../base/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';

@@ -2,7 +2,7 @@
  * GitLab project CI/CD variables (GitLab `lib/api/ci/variables.rb`). Reads and writes need the Maintainer role
  * and a token that is not CI_JOB_TOKEN (the API ignores JOB-TOKEN: 401).
  */
-import { RelpackError, inputError } from '../../core/errors.js';
+import { RelpackError, inputError } from '../../base/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
