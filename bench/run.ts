@@ -5,7 +5,7 @@
 //   npm run bench -- --only small --runs 3
 //
 // Prerequisites (Debian): apt-get install -y nginx time   (curl, openssl; hyperfine optional)
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,7 +40,7 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   --quiet-wait S      before each measured command, wait up to S seconds for other processes to leave
                       the CPUs idle (default 30; 5 with --quick; 0 = don't wait)
   --runs-huge N       runs for the 4 GiB scenario (default: --runs)
-  --relpack <cmd>     relpack command line (default: "node dist/cli/index.js")
+  --relpack <cmd>     relpack command line (default: "node dist/relpack.mjs")
   --server <mode>     auto | cli (relpack serve) | module (node --import tsx src/server/main.ts); default auto
   --fsync             keep relpack serve's fsync of stored files (default off, like nginx)
   --token <t>         token for relpack serve (default: parsed from its output, else RELPACK_TOKEN)
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       runs: { type: 'string' },
       'runs-huge': { type: 'string' },
-      relpack: { type: 'string', default: 'node dist/cli/index.js' },
+      relpack: { type: 'string', default: 'node dist/relpack.mjs' },
       server: { type: 'string', default: 'auto' },
       token: { type: 'string' },
       out: { type: 'string' },
@@ -209,19 +209,8 @@ async function main(): Promise<void> {
     if (v.code === 0) {
       ctx.gp = relpackCli(gpArgvAbs, repoRoot);
       // dist/ may be rebuilt from a working tree that differs from HEAD: identify the bundle itself too.
-      // Hash every file next to the entry point (ncc splits the bundle into chunks).
-      const bundleDir = script ? dirname(resolve(repoRoot, script)) : undefined;
-      let bundleHash: string | undefined;
-      if (bundleDir) {
-        const h = createHash('sha256');
-        for (const f of readdirSync(bundleDir).sort()) {
-          const p = join(bundleDir, f);
-          if (statSync(p).isFile()) h.update(f).update(readFileSync(p));
-        }
-        bundleHash = h.digest('hex').slice(0, 12);
-      }
-      const bundleName = bundleDir ? `${bundleDir.slice(repoRoot.length + 1) || bundleDir}/` : '';
-      relpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? `, repo HEAD ${gitHead}` : ''}${bundleHash ? `, ${bundleName} content hash ${bundleHash}` : ''}`;
+      const bundleHash = script ? createHash('sha256').update(readFileSync(resolve(repoRoot, script))).digest('hex').slice(0, 12) : undefined;
+      relpackVersion = `${v.stdout.trim().split('\n')[0]}${gitHead ? `, repo HEAD ${gitHead}` : ''}${bundleHash ? `, ${script} content hash ${bundleHash}` : ''}`;
       notes.push(`relpack under test: \`${values.relpack}\` (${relpackVersion}).`);
     } else {
       ctx.gpMissing = `\`${values.relpack} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`;

@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   commitsSince: () => (/* binding */ commitsSince)
 /* harmony export */ });
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2876);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1915);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4758);
 /**
  * Reads commit messages with git (through @actions/exec, so the action and the CLI run it the
  * same way) for `--bump auto`.
@@ -23,7 +23,7 @@ async function git(args, cwd) {
         return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
     }
     catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RelpackError */ .Hd('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
+        throw new _base_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RelpackError */ .Hd('INVALID_INPUT', `cannot run git for --bump auto: ${error.message}`, {
             hint: 'install git, or give the bump level (--bump patch|minor|major)',
             cause: error,
         });
@@ -36,7 +36,7 @@ async function git(args, cwd) {
 async function commitsSince(version, cwd) {
     const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
     if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RelpackError */ .Hd('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
+        throw new _base_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RelpackError */ .Hd('INVALID_INPUT', `--bump auto reads the commit history, but ${cwd} is not in a git work tree`, {
             hint: 'run relpack in the repository checkout, or give the bump level (--bump patch|minor|major)',
         });
     }
@@ -53,7 +53,7 @@ async function commitsSince(version, cwd) {
         // A repository without commits has no HEAD: nothing to analyse.
         if (/does not have any commits|unknown revision|bad revision/i.test(log.stderr))
             return { tag, messages: [], shallow: false };
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RelpackError */ .Hd('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
+        throw new _base_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RelpackError */ .Hd('INVALID_INPUT', `git log failed: ${log.stderr.trim()}`);
     }
     const shallow = !tag && (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
     const messages = log.stdout

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { startServer } from '../src/server/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const bundle = join(root, 'dist/cli/index.js');
+const bundle = join(root, 'dist/relpack.mjs');
 if (!existsSync(bundle)) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
 
 const work = await mkdtemp(join(tmpdir(), 'relpack-demo-'));

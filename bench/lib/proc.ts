@@ -294,7 +294,7 @@ export function resetHwm(pid: number): boolean {
   }
 }
 
-/** Split a command line like `node dist/cli/index.js` into argv (handles simple quotes). */
+/** Split a command line like `node dist/relpack.mjs` into argv (handles simple quotes). */
 export function splitCommand(cmd: string): string[] {
   const out: string[] = [];
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;

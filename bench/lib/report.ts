@@ -170,14 +170,14 @@ export function renderMarkdown(opts: {
     [
       '```sh',
       'apt-get install -y nginx time        # prerequisites (plus curl, openssl; hyperfine optional)',
-      'npm run build                        # relpack under test: dist/cli/index.js',
+      'npm run build                        # relpack under test: dist/relpack.mjs',
       'npm run bench                        # everything, 5 runs each; rewrites docs/benchmarks.md',
       'npm run bench -- --quick             # smoke run; writes bench/.work/benchmarks-quick.md',
       'npm run bench -- --only small,startup --runs 3',
       'npm run bench -- --work-dir /dev/shm/relpack-bench   # server storage + downloads on tmpfs',
       '```',
       '',
-      'Other flags: `--runs-huge N` (4 GiB runs), `--relpack "<cmd>"` (default `node dist/cli/index.js`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
+      'Other flags: `--runs-huge N` (4 GiB runs), `--relpack "<cmd>"` (default `node dist/relpack.mjs`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
     ].join('\n'),
   );
   out.push('');

@@ -14,7 +14,7 @@ import { ROOT, tempDir, writeTree } from '../helpers/harness.js';
 const exec = promisify(execFile);
 
 /** The command the templates' `cli` input gets: this checkout's CLI bundle. */
-export const LOCAL_CLI = `${process.execPath} ${join(ROOT, 'dist/cli/index.js')}`;
+export const LOCAL_CLI = `${process.execPath} ${join(ROOT, 'dist/relpack.mjs')}`;
 
 let installed: Promise<{ bin?: string; reason?: string }> | undefined;
 

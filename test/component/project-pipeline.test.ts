@@ -28,7 +28,7 @@ test('.gitlab-ci.yml: the jobs of a branch pipeline and of a tag pipeline; the s
     '.gitlab-ci.yml': await readFile(join(ROOT, '.gitlab-ci.yml'), 'utf8'),
     'README.md': await readFile(join(ROOT, 'README.md'), 'utf8'),
   });
-  await cp(join(ROOT, 'dist/cli'), join(repo.dir, 'dist/cli'), { recursive: true });
+  await cp(join(ROOT, 'dist/relpack.mjs'), join(repo.dir, 'dist/relpack.mjs'));
   await repo.commit();
 
   const branch = await runPipeline(tool.bin!, repo, {}, ['--list']);
@@ -42,6 +42,6 @@ test('.gitlab-ci.yml: the jobs of a branch pipeline and of a tag pipeline; the s
   const run = await runPipeline(tool.bin!, repo, { CI_JOB_TOKEN: server.tokens.job!, CI_PIPELINE_IID: '42' }, ['self-test-publish', 'self-test-download', 'self-test-verify']);
   assert.equal(run.code, 0, run.output);
   assert.ok(run.job('self-test-publish').includes('RELPACK_VERSION=0.0.0-ci.42'), run.output);
-  assert.ok(run.job('self-test-verify').includes('index.js: OK'), run.output);
+  assert.ok(run.job('self-test-verify').includes('relpack.mjs: OK'), run.output);
   assert.doesNotMatch(run.output, /^test +starting/m);
 });

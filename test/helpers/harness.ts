@@ -56,7 +56,7 @@ export async function cli(args: string[], options: { env?: Record<string, string
 /** Runs the built bundle as a process, as users run it. */
 export function cliProcess(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/relpack.mjs'), ...args], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH, ...options.env } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,7 +27,7 @@ export function bash(script: string, options: { cwd: string; env: Record<string,
 /** A folder with a `relpack` executable that runs the bundle, as `npm install -g` would give. */
 export async function relpackOnPath(): Promise<string> {
   const bin = await tempDir('relpack-bin-');
-  await writeFile(join(bin, 'relpack'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/cli/index.js')}" "$@"\n`);
+  await writeFile(join(bin, 'relpack'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/relpack.mjs')}" "$@"\n`);
   await chmod(join(bin, 'relpack'), 0o755);
   return bin;
 }
