@@ -10,7 +10,8 @@
  * and `resolveVersion` turns a download's `--version ^1.4` into a published version.
  */
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
-import { compareAndSet, type StoredVariable, type VariableStore, type VersionStoreKind } from '../registry/variables/types.js';
+import type { StoredVariable, VariableStore, VersionStoreKind } from '../registry/variables/types.js';
+import { compareAndSet } from './compare-and-set.js';
 import { RelpackError, inputError, usageError } from '../base/errors.js';
 import { sha256 } from '../base/hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../base/manifest.js';

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RelpackError } from '../../src/base/errors.js';
 import { pipelineTag, resolveVersionStore, versionStoreKind } from '../../src/options/version-store.js';
-import { compareAndSet, type VariableStore } from '../../src/registry/variables/types.js';
+import { compareAndSet } from '../../src/core/compare-and-set.js';
+import type { VariableStore } from '../../src/registry/variables/types.js';
 import { serve } from '../helpers/harness.js';
 
 type Server = Awaited<ReturnType<typeof serve>>;

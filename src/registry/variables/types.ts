@@ -3,7 +3,6 @@
  * repository. One small interface per platform (GitLab project CI/CD variables, Gitea/Forgejo
  * repository Actions variables, GitHub repository variables); core reads and writes only through it.
  */
-import { cleanVersion } from '../../core/versioning.js';
 import { serverMessage } from '../messages.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
 
@@ -57,36 +56,6 @@ export const VARIABLE_TOKEN_NEEDED: Record<VersionStoreKind, string> = {
   github:
     'a fine-grained personal access token or GitHub App token with the "Variables" repository permission set to write, or a classic token with the repo scope (GITHUB_TOKEN cannot write variables)',
 };
-
-export type CompareAndSetResult =
-  | { outcome: 'updated' | 'created'; previous?: StoredVariable }
-  | { outcome: 'changed'; actual?: StoredVariable };
-
-/**
- * Writes `next` only if the variable still holds `expected` (undefined: still does not exist).
- *
- * No platform offers an atomic compare-and-set on variables, so this is re-read-then-write: the
- * read happens immediately before the write, and the window between the two (one round trip) is
- * the residual race, documented in the README. Creating is safe: a second create fails (409/400).
- */
-export async function compareAndSet(store: VariableStore, name: string, expected: string | undefined, next: string): Promise<CompareAndSetResult> {
-  const current = await store.read(name);
-  if (current === undefined) {
-    if (expected !== undefined) return { outcome: 'changed' };
-    if ((await store.create(name, next)) === 'exists') return { outcome: 'changed', actual: await store.read(name) };
-    return { outcome: 'created' };
-  }
-  if (expected === undefined || !sameVersion(current.value, expected)) return { outcome: 'changed', actual: current };
-  await store.update(current, next);
-  return { outcome: 'updated', previous: current };
-}
-
-/** `v1.4.2` and `1.4.2` are the same version: `version show` prints the cleaned form. */
-function sameVersion(stored: string, expected: string): boolean {
-  if (stored === expected) return true;
-  const a = cleanVersion(stored);
-  return a !== undefined && a === cleanVersion(expected);
-}
 
 /** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
 export async function bodyMessage(response: HttpResponse): Promise<string> {
