@@ -12,7 +12,7 @@ import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../base/man
 import { findListedFile, versionNotFound } from './list.js';
 import { mapPool } from './pool.js';
 import type { Reporter, TransferResult } from './progress.js';
-import { readSmallFile } from './small-file.js';
+import { readSmallFile } from '../registry/small-file.js';
 import { downloadFile } from './transfer.js';
 
 export interface DownloadOptions {

@@ -10,7 +10,8 @@ export interface ListResult {
 }
 
 export async function listPackage(registry: RegistryAdapter, options: { name: string; version?: string }): Promise<ListResult> {
-  registry.validateRef({ name: options.name, version: options.version ?? '0' });
+  if (options.version === undefined) registry.validateName(options.name);
+  else registry.validateRef({ name: options.name, version: options.version });
   if (options.version === undefined) {
     const versions = await registry.listVersions(options.name);
     return { name: options.name, versions };

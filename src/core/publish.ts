@@ -96,17 +96,9 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
   }
 
   const send = async (p: PlannedFile): Promise<void> => {
-    if (p.action === 'replace' && registry.flavour === 'gitea') {
-      // Gitea refuses a second file of the same name (409): replacing is DELETE then PUT, and a
-      // reader in between sees no file (Gitea `routers/api/packages/generic/generic.go`; documented
-      // in the README).
-      await registry.deleteFiles(ref, [p.existing!]);
-    }
-    reporter.start('uploading', p.local.name, p.local.size);
-    const knownIds = p.existing ? await rowIds(registry, ref, p.local.name) : new Set<number>();
-    const uploaded = await uploadFile(registry, ref, { name: p.local.name, path: p.local.path, size: p.local.size }, { hidden: options.hidden, reporter, knownIds });
-    if (p.action === 'replace' && registry.flavour === 'gitlab') await pruneOlder(registry, ref, p.local.name, uploaded, reporter);
-    record(p.local, uploaded);
+    // A planned upload with an existing file is a replace: planUploads refuses every other conflict.
+    const source: UploadSource = { name: p.local.name, path: p.local.path, size: p.local.size };
+    record(p.local, await sendFile(registry, ref, source, p.existing, { hidden: options.hidden, reporter }));
   };
   const record = (local: { name: string; path?: string; size: number }, uploaded: VerifiedUpload) => {
     const result: TransferResult = { name: local.name, path: local.path, size: local.size, sha256: uploaded.localSha256, url: url(local.name), status: 'uploaded' };
@@ -207,20 +199,31 @@ async function publishManifest(
     reporter.done(result);
     return;
   }
-  if (existing && registry.flavour === 'gitea') await registry.deleteFiles(ref, [existing]);
-  const source: UploadSource = { name, size: data.length, data };
-  reporter.start('uploading', name, data.length);
-  const knownIds = existing ? await rowIds(registry, ref, name) : new Set<number>();
-  const uploaded = await uploadFile(registry, ref, source, { hidden, reporter, knownIds });
-  if (existing && registry.flavour === 'gitlab') await pruneOlder(registry, ref, name, uploaded, reporter);
-  record({ name, size: data.length }, uploaded);
+  record({ name, size: data.length }, await sendFile(registry, ref, { name, size: data.length, data }, existing, { hidden, reporter }));
 }
 
-async function pruneOlder(registry: RegistryAdapter, ref: PackageRef, name: string, uploaded: VerifiedUpload, reporter: Reporter): Promise<void> {
-  const outcome = await registry.removeOlderDuplicates(ref, name, uploaded.id);
-  if (outcome === 'forbidden') {
-    reporter.warn(`${name}: replaced (GitLab serves the newest file), but the older copies stay: deleting them needs the Maintainer role`);
-  }
+/**
+ * Uploads one file; over `existing` it is a replace, done the way the registry allows
+ * (RegistryAdapter.replaceFile). The rows already stored under the name are noted first, so that a
+ * retry after a broken upload recognises only a row this upload added.
+ */
+async function sendFile(
+  registry: RegistryAdapter,
+  ref: PackageRef,
+  source: UploadSource,
+  existing: RemoteFile | undefined,
+  options: { hidden: boolean; reporter: Reporter },
+): Promise<VerifiedUpload> {
+  const { reporter } = options;
+  const upload = async (): Promise<VerifiedUpload> => {
+    reporter.start('uploading', source.name, source.size);
+    const knownIds = existing ? await rowIds(registry, ref, source.name) : new Set<number>();
+    return uploadFile(registry, ref, source, { hidden: options.hidden, reporter, knownIds });
+  };
+  if (!existing) return upload();
+  const replaced = await registry.replaceFile(ref, existing, upload);
+  if (replaced.warning) reporter.warn(`${source.name}: ${replaced.warning}`);
+  return replaced.upload;
 }
 
 /** For registries that do not return what they stored (Gitea answers 201 with no body). */

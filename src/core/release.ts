@@ -15,7 +15,7 @@ import { compareAndSet } from './compare-and-set.js';
 import { RelpackError, inputError, usageError } from '../base/errors.js';
 import { sha256 } from '../base/hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../base/manifest.js';
-import { readSmallFile } from './small-file.js';
+import { readSmallFile } from '../registry/small-file.js';
 import type { Reporter, TransferResult } from './progress.js';
 import { publishFiles, type PublishOptions, type PublishResult } from './publish.js';
 import {
@@ -196,7 +196,7 @@ export async function publishNextVersion(
   options: ReleaseOptions,
   reporter: Reporter,
 ): Promise<ReleaseResult> {
-  registry.validateRef({ name: options.name, version: '0.0.0' });
+  registry.validateName(options.name);
   if (options.variable && !store) throw usageError(`writing ${options.variable} needs a version store`, 'pass --version-store gitlab|gitea|github');
   const current = await showVersion(registry, store, options);
   reporter.info(`current version ${current.version} from ${current.from}${current.variable && current.source !== 'variable' ? `; ${current.variable.name} holds ${current.variable.value ?? 'nothing yet'}` : ''}`);
@@ -413,7 +413,7 @@ export interface ResolvedVersion {
  */
 export async function resolveVersion(registry: RegistryAdapter, name: string, spec: string): Promise<ResolvedVersion> {
   if (versionSpecKind(spec) === 'exact') return { version: spec, spec, resolved: false };
-  registry.validateRef({ name, version: '0.0.0' });
+  registry.validateName(name);
   const published = await publishedVersions(registry, name);
   // A version published under exactly this text wins: `1` or `2024` are ranges to semver but
   // ordinary version names to GitLab and Gitea.

@@ -19,7 +19,7 @@ import { RelpackError } from '../base/errors.js';
 import { LARGE_TRANSFER } from './events.js';
 import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from '../base/hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
-import { fetchWhole } from './small-file.js';
+import { fetchWhole } from '../registry/small-file.js';
 
 const largeTransfer = channel(LARGE_TRANSFER);
 
@@ -68,7 +68,7 @@ export async function uploadFile(
   const digest = async () => dataSha256 ?? (await attempt?.settled());
   const { knownIds } = options;
 
-  const result = await registry.http.retrying<UploadResult & { localSha256?: string }>(
+  const result = await registry.retrying<UploadResult & { localSha256?: string }>(
     { method: 'PUT', url: registry.fileUrl(ref, source.name) },
     async () => {
       const stored = await registry.upload(ref, source.name, body, size, { hidden: options.hidden });
@@ -79,11 +79,10 @@ export async function uploadFile(
     async () => {
       const sent = await digest();
       if (!sent) return undefined;
-      if (options.hidden && registry.flavour === 'gitlab') {
-        // GitLab lists neither hidden packages nor their files (`app/finders/concerns/packages/finder_helper.rb`
-        // leaves them out of the list, `lib/api/package_files.rb` answers 404): whether this attempt
-        // was stored cannot be checked, and sending it again could add a duplicate.
-        throw new RelpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and GitLab does not list hidden packages, so relpack cannot tell whether it was stored`, {
+      const unlisted = registry.unlistedUploads({ hidden: options.hidden });
+      if (unlisted) {
+        // Whether this attempt was stored cannot be checked, and sending it again could add a duplicate.
+        throw new RelpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and ${unlisted}, so relpack cannot tell whether it was stored`, {
           hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
         });
       }
@@ -142,7 +141,7 @@ export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, t
   let validator: string | undefined;
   const track = progressTracker(reporter, target.name, target.size ?? 0);
   try {
-    await registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, async () => {
+    await registry.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, async () => {
       // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
       const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
       validator ??= response.header('etag') ?? response.header('last-modified');

@@ -28,14 +28,18 @@ export function decodeGiteaFileName(stored: string): string {
   return stored.replace(/%(25|2F)/gi, (match) => (match === '%25' ? '%' : '/'));
 }
 
-export function validateGiteaRef(ref: PackageRef): void {
-  const { name, version } = ref;
+export function validateGiteaName(name: string): void {
   if (!GITEA_PACKAGE_NAME.test(name) || name === '..' || (name.length === 1 && !/^[A-Za-z0-9]$/.test(name)) || name.length > MAX_LENGTH) {
     throw inputError(
       `invalid package name ${JSON.stringify(name)}`,
       'Gitea package names may use only letters, digits, "-", "_", "+" and "."; a one-character name must be a letter or digit; at most 255 characters',
     );
   }
+}
+
+export function validateGiteaRef(ref: PackageRef): void {
+  validateGiteaName(ref.name);
+  const { version } = ref;
   if (version === '' || version === '.' || version === '..' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
     throw inputError(
       `invalid package version ${JSON.stringify(version)}`,

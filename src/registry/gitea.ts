@@ -5,17 +5,18 @@
  * server's hashes come from the v1 files listing.
  */
 import type { Readable } from 'node:stream';
-import { RelpackError } from '../base/errors.js';
+import { RelpackError, usageError } from '../base/errors.js';
 import { formatBytes } from '../base/format.js';
 import { DEFAULT_MANIFEST } from '../base/manifest.js';
-import type { HttpClient, HttpResponse, Method } from '../http/client.js';
+import type { HttpClient, HttpRequest, HttpResponse, Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
-import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaRef } from './gitea-names.js';
+import type { RetryHooks } from '../http/retry.js';
+import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaName, validateGiteaRef } from './gitea-names.js';
 import { filesFromManifest } from './manifest-index.js';
 import { getFile, putFile } from './file-requests.js';
 import { serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
-import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
+import type { AdapterFactory, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
 
 export interface GiteaTarget {
   /** The instance URL (GITHUB_SERVER_URL in Gitea/Forgejo Actions). */
@@ -48,6 +49,12 @@ const JOB_TOKEN_HINT =
   'Gitea and Forgejo let the Actions job token (GITEA_TOKEN, FORGEJO_TOKEN, GITHUB_TOKEN) read packages but never publish them. ' +
   'Create an access token with the write:package scope for a user who may write the owner\'s packages, store it as a secret, and pass it as RELPACK_TOKEN (the action\'s token input).';
 
+/** The gitea line of the adapter table (registry/adapters.ts); Forgejo is the same flavour. */
+export const giteaAdapter: AdapterFactory = (target, http) => {
+  if (!target.owner) throw usageError('no Gitea owner given', 'pass --owner (the user or organisation that owns the packages) or set RELPACK_OWNER');
+  return new GiteaRegistry({ url: target.url, owner: target.owner, credential: target.credential, jobToken: target.jobToken, anonymous: target.anonymous }, http);
+};
+
 export class GiteaRegistry implements RegistryAdapter {
   readonly flavour = 'gitea' as const;
   private readonly instance: string;
@@ -63,6 +70,10 @@ export class GiteaRegistry implements RegistryAdapter {
 
   validateRef(ref: PackageRef): void {
     validateGiteaRef(ref);
+  }
+
+  validateName(name: string): void {
+    validateGiteaName(name);
   }
 
   validateFileName(fileName: string): void {
@@ -129,6 +140,20 @@ export class GiteaRegistry implements RegistryAdapter {
     throw await this.failure('PUT', url, response, { fileName, size });
   }
 
+  /** Gitea has no hidden packages (the option is GitLab's): every upload is listed. */
+  unlistedUploads(): undefined {
+    return undefined;
+  }
+
+  /**
+   * Gitea refuses a second file of the same name (409, Gitea `routers/api/packages/generic/generic.go`):
+   * replacing is DELETE then PUT, and a reader in between sees no file (documented in the README).
+   */
+  async replaceFile<T extends UploadResult>(ref: PackageRef, existing: RemoteFile, upload: () => Promise<T>): Promise<Replaced<T>> {
+    await this.deleteFiles(ref, [existing]);
+    return { upload: await upload() };
+  }
+
   async download(ref: PackageRef, fileName: string, request: DownloadRequest = {}): Promise<HttpResponse> {
     const url = this.fileUrl(ref, fileName);
     const response = await getFile(this.http, url, request);
@@ -152,9 +177,16 @@ export class GiteaRegistry implements RegistryAdapter {
     await response.drain();
   }
 
-  /** Gitea keeps one file per name: there is never an older copy. */
-  async removeOlderDuplicates(): Promise<'none'> {
-    return 'none';
+  retrying<T>(request: Pick<HttpRequest, 'method' | 'url'>, attempt: (attemptNumber: number) => Promise<T>, beforeRetry?: RetryHooks<T>['beforeRetry']): Promise<T> {
+    return this.http.retrying(request, attempt, beforeRetry);
+  }
+
+  secrets(): string[] {
+    return this.http.secrets();
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private api(): string {

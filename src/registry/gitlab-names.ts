@@ -12,13 +12,17 @@ export const GITLAB_VERSION = /^(?!.*\.\.)[A-Za-z0-9_+.-]+$/;
 /** The last path segment: `~` and `@` allowed but not at either end; no spaces, `%` or non-ASCII. */
 export const GITLAB_FILE_NAME = /^(?![~@])[A-Za-z0-9._+~@-]+(?<![~@])$/;
 
-export function validateGitlabRef(ref: PackageRef): void {
-  if (!GITLAB_PACKAGE_NAME.test(ref.name) || ref.name === '.' || ref.name === '..') {
+export function validateGitlabName(name: string): void {
+  if (!GITLAB_PACKAGE_NAME.test(name) || name === '.' || name === '..') {
     throw inputError(
-      `invalid package name ${JSON.stringify(ref.name)}`,
+      `invalid package name ${JSON.stringify(name)}`,
       'GitLab package names may use only letters, digits, ".", "_", "-" and "+" (and may not be "." or "..")',
     );
   }
+}
+
+export function validateGitlabRef(ref: PackageRef): void {
+  validateGitlabName(ref.name);
   // `.` passes the regex but would be read as a URL dot-segment: the request would go elsewhere.
   if (!GITLAB_VERSION.test(ref.version) || ref.version === '.') {
     throw inputError(

@@ -4,16 +4,17 @@
  * URL building, pagination and the meaning of each status code live here only.
  */
 import type { Readable } from 'node:stream';
-import { RelpackError } from '../base/errors.js';
+import { RelpackError, usageError } from '../base/errors.js';
 import { formatBytes } from '../base/format.js';
-import type { HttpClient, HttpResponse, Method } from '../http/client.js';
+import type { HttpClient, HttpRequest, HttpResponse, Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
-import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabRef } from './gitlab-names.js';
+import type { RetryHooks } from '../http/retry.js';
+import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabName, validateGitlabRef } from './gitlab-names.js';
 import { filesFromManifest } from './manifest-index.js';
 import { getFile, putFile } from './file-requests.js';
 import { serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
-import type { DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, UploadOptions, UploadResult } from './types.js';
+import type { AdapterFactory, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
 
 export interface GitlabTarget {
   /** The instance URL (CI_SERVER_URL); a trailing /api/v4 is accepted and removed. */
@@ -46,6 +47,12 @@ export function gitlabInstanceUrl(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
 }
 
+/** The gitlab line of the adapter table (registry/adapters.ts). */
+export const gitlabAdapter: AdapterFactory = (target, http) => {
+  if (!target.project) throw usageError('no GitLab project given', 'pass --project (numeric id or group/project path) or set RELPACK_PROJECT');
+  return new GitlabRegistry({ url: target.url, project: target.project, credential: target.credential }, http);
+};
+
 export class GitlabRegistry implements RegistryAdapter {
   readonly flavour = 'gitlab' as const;
   private readonly instance: string;
@@ -61,6 +68,10 @@ export class GitlabRegistry implements RegistryAdapter {
 
   validateRef(ref: PackageRef): void {
     validateGitlabRef(ref);
+  }
+
+  validateName(name: string): void {
+    validateGitlabName(name);
   }
 
   validateFileName(fileName: string): void {
@@ -112,6 +123,28 @@ export class GitlabRegistry implements RegistryAdapter {
     throw await this.failure('PUT', url, response, { fileName, size });
   }
 
+  /**
+   * GitLab lists neither hidden packages nor their files (`app/finders/concerns/packages/finder_helper.rb`
+   * leaves them out of the list, `lib/api/package_files.rb` answers 404; docs/gitlab-behaviour.md, cases 15 and 17).
+   */
+  unlistedUploads(options: UploadOptions): string | undefined {
+    return options.hidden ? 'GitLab does not list hidden packages' : undefined;
+  }
+
+  /**
+   * Every PUT appends a row and GitLab serves the newest (`app/services/packages/generic/create_package_file_service.rb`,
+   * `app/finders/packages/package_file_finder.rb`; docs/gitlab-behaviour.md, case 5): upload first,
+   * so readers never see the file missing, then delete the older rows where the token may.
+   */
+  async replaceFile<T extends UploadResult>(ref: PackageRef, existing: RemoteFile, upload: () => Promise<T>): Promise<Replaced<T>> {
+    const uploaded = await upload();
+    const outcome = await this.removeOlderDuplicates(ref, existing.fileName, uploaded.id);
+    if (outcome === 'forbidden') {
+      return { upload: uploaded, warning: 'replaced (GitLab serves the newest file), but the older copies stay: deleting them needs the Maintainer role' };
+    }
+    return { upload: uploaded };
+  }
+
   async download(ref: PackageRef, fileName: string, request: DownloadRequest = {}): Promise<HttpResponse> {
     const url = this.fileUrl(ref, fileName);
     const response = await getFile(this.http, url, request);
@@ -137,6 +170,7 @@ export class GitlabRegistry implements RegistryAdapter {
     for (const pkg of packages) await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
   }
 
+  /** After a replace: removes the rows of `fileName` other than `keepId`, where the token may. */
   async removeOlderDuplicates(ref: PackageRef, fileName: string, keepId?: number): Promise<'removed' | 'none' | 'forbidden'> {
     // Without the new row's id (a server that ignored select=package_file) every row would look
     // older: leave them all, GitLab serves the newest anyway.
@@ -151,6 +185,18 @@ export class GitlabRegistry implements RegistryAdapter {
       if (response.status !== 204 && response.status !== 404) throw await this.failure('DELETE', url, response, {});
     }
     return 'removed';
+  }
+
+  retrying<T>(request: Pick<HttpRequest, 'method' | 'url'>, attempt: (attemptNumber: number) => Promise<T>, beforeRetry?: RetryHooks<T>['beforeRetry']): Promise<T> {
+    return this.http.retrying(request, attempt, beforeRetry);
+  }
+
+  secrets(): string[] {
+    return this.http.secrets();
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   /**

@@ -7,7 +7,7 @@
 import { RelpackError } from '../base/errors.js';
 import { sha256 } from '../base/hashing.js';
 import { DEFAULT_MANIFEST, MAX_MANIFEST_BYTES, parseManifest } from '../base/manifest.js';
-import { readSmallFile } from '../core/small-file.js';
+import { readSmallFile } from './small-file.js';
 import type { PackageRef, RegistryAdapter, RemoteFile } from './types.js';
 
 /** Files named by the version's SHA256SUMS, or undefined when it has none. */

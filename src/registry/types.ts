@@ -3,7 +3,8 @@
  * and never builds a registry URL or reads a status code itself.
  */
 import type { Readable } from 'node:stream';
-import type { HttpClient, HttpResponse } from '../http/client.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../http/client.js';
+import type { RetryHooks } from '../http/retry.js';
 
 export type RegistryFlavour = 'gitlab' | 'gitea';
 
@@ -53,11 +54,24 @@ export interface DownloadRequest {
   retry?: boolean;
 }
 
+/** What a replace returns: the new file's upload, and a warning when older copies stay behind. */
+export interface Replaced<T extends UploadResult> {
+  upload: T;
+  /** Said after the file name, e.g. why older copies of a replaced file stay. */
+  warning?: string;
+}
+
 export interface RegistryAdapter {
   readonly flavour: RegistryFlavour;
+  /**
+   * The adapter's HTTP client. Kept only while the shells still close it and read its secrets
+   * here; use close() and secrets(). Core never reaches it.
+   */
   readonly http: HttpClient;
   /** Throws an INVALID_INPUT RelpackError naming the value and the rule. No request is sent. */
   validateRef(ref: PackageRef): void;
+  /** validateRef for the package name alone (list, resolve a range, bump: no version yet). */
+  validateName(name: string): void;
   validateFileName(fileName: string): void;
   /** Compares file names the way the registry does (Gitea: case-insensitively). */
   sameFileName(a: string, b: string): boolean;
@@ -70,13 +84,55 @@ export interface RegistryAdapter {
   listFiles(ref: PackageRef): Promise<RemoteFile[]>;
   /** Every stored row of the version: with GitLab's duplicates, more than listFiles shows. */
   listRows(ref: PackageRef): Promise<RemoteFile[]>;
+  /**
+   * Why listRows cannot show a file uploaded with these options, or undefined when it can. A
+   * broken upload is looked for in listRows before it is sent again; where it cannot be seen, a
+   * second send could store a duplicate.
+   */
+  unlistedUploads(options: UploadOptions): string | undefined;
   /** One upload attempt. Throws RetryableFailure for 429/5xx, RelpackError for other refusals. */
   upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult>;
+  /**
+   * Puts a new copy of the published file `existing` by calling `upload` once, in the order the
+   * registry allows: delete first where a second file of the same name is refused, or remove the
+   * older copies after where every upload adds one.
+   */
+  replaceFile<T extends UploadResult>(ref: PackageRef, existing: RemoteFile, upload: () => Promise<T>): Promise<Replaced<T>>;
   /** Opens a download; the caller streams `response.body`. Status already checked (200/206). */
   download(ref: PackageRef, fileName: string, request?: DownloadRequest): Promise<HttpResponse>;
-  /** Removes the given files (all rows of a GitLab duplicate when `allRows`). */
+  /** Removes the given files, every stored row of each (a GitLab duplicate would otherwise come back). */
   deleteFiles(ref: PackageRef, files: RemoteFile[]): Promise<void>;
   deleteVersion(ref: PackageRef): Promise<void>;
-  /** After a replace: remove rows of `fileName` other than the served one, where the token may. */
-  removeOlderDuplicates(ref: PackageRef, fileName: string, keepId?: number): Promise<'removed' | 'none' | 'forbidden'>;
+  /**
+   * Runs `attempt` under the connection's retry policy, each retry logged against `request` and
+   * the final failure a RelpackError naming it: for work that spans more than one request (a body
+   * that breaks half-way, an upload looked for before it is sent again).
+   */
+  retrying<T>(request: Pick<HttpRequest, 'method' | 'url'>, attempt: (attemptNumber: number) => Promise<T>, beforeRetry?: RetryHooks<T>['beforeRetry']): Promise<T>;
+  /** The credential's secret values, to mask in every output. */
+  secrets(): string[];
+  /** Closes the connections; the adapter is not used after. */
+  close(): Promise<void>;
 }
+
+/**
+ * Where an adapter connects, as the shells resolve it (src/options/connection.ts). Each flavour
+ * reads the settings it needs and refuses to start without them.
+ */
+export interface RegistryTarget {
+  /** The instance URL, without /api/v4 or /api/v1. */
+  url: string;
+  /** GitLab: numeric project id or `group/project` path. */
+  project?: string;
+  /** Gitea/Forgejo: the user or organisation that owns the packages. */
+  owner?: string;
+  /** What kind of credential is in use, for error hints (never its value). */
+  credential: string;
+  /** The CI job's own token, which may read but not write on some registries. */
+  jobToken: boolean;
+  /** No credential at all. */
+  anonymous: boolean;
+}
+
+/** Builds one flavour's adapter over the client that carries the credential: a line of registry/adapters.ts. */
+export type AdapterFactory = (target: RegistryTarget, http: HttpClient) => RegistryAdapter;

@@ -1,10 +1,12 @@
 /**
  * A small package file read whole into memory, bounded, with the same retries as any transfer: a
- * body that breaks half-way is fetched again rather than failing the whole command.
+ * body that breaks half-way is fetched again rather than failing the whole command. It sits in the
+ * registry layer because adapters read a version's SHA256SUMS through it (manifest-index.ts) as
+ * well as core.
  */
-import { RetryableFailure } from '../http/retry.js';
-import type { PackageRef, RegistryAdapter } from '../registry/types.js';
 import { RelpackError } from '../base/errors.js';
+import { RetryableFailure } from '../http/retry.js';
+import type { PackageRef, RegistryAdapter } from './types.js';
 
 export interface WholeFileLimit {
   /** A body longer than this is refused with `tooLarge()`, never buffered. */
@@ -15,7 +17,7 @@ export interface WholeFileLimit {
 }
 
 export async function fetchWhole(registry: RegistryAdapter, ref: PackageRef, fileName: string, limit: WholeFileLimit): Promise<{ data: Buffer; headerSha256?: string }> {
-  return registry.http.retrying({ method: 'GET', url: registry.fileUrl(ref, fileName) }, async () => {
+  return registry.retrying({ method: 'GET', url: registry.fileUrl(ref, fileName) }, async () => {
     const response = await registry.download(ref, fileName, { retry: false });
     const chunks: Buffer[] = [];
     let total = 0;
