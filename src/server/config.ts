@@ -7,41 +7,12 @@ import { parse as parseYaml } from 'yaml';
 import {
   ConfigError, expectArray, expectObject, isObject, onlyKeys, optBool, optInt, optString, type Raw,
 } from './config-values.js';
-import { parseFaultSpec, type FaultSpec } from './faults.js';
+import { parseFaultSpec } from './faults.js';
 import { flavours, reservedSections } from './flavours.js';
-import type { ObjectStorageConfig } from './object-storage.js';
-import type { GitlabConfig, GitlabConfigInput } from './gitlab/config.js';
-import type { GiteaConfig } from './gitea/config.js';
-import type { GithubConfig } from './github/config.js';
+import type { ResolvedServerConfig, ServerConfigInput } from './config-shape.js';
 
 export { ConfigError } from './config-values.js';
-
-/** The YAML file's shape (every key optional). */
-export interface ServerConfigInput {
-  storage?: { fsync?: boolean };
-  admin?: { token?: string };
-  objectStorage?: Partial<ObjectStorageConfig>;
-  faults?: FaultSpec[];
-  gitlab?: GitlabConfigInput | false;
-  /** Reserved for the Gitea/Forgejo flavour. */
-  gitea?: Record<string, unknown> | false;
-  [key: string]: unknown;
-}
-
-export interface ResolvedServerConfig {
-  storage: { fsync: boolean };
-  admin: { token: string };
-  objectStorage: ObjectStorageConfig;
-  faults: FaultSpec[];
-  /** null when disabled with `gitlab: false`. */
-  gitlab: GitlabConfig | null;
-  /** null when disabled with `gitea: false` (see docs/serve-gitea.md). */
-  gitea?: GiteaConfig | null;
-  /** GitHub repository-variables API under /api/v3; null when disabled with `github: false`. */
-  github?: GithubConfig | null;
-  /** Every flavour's resolved section by key (null = disabled). */
-  flavours: Record<string, unknown>;
-}
+export type { ResolvedServerConfig, ServerConfigInput } from './config-shape.js';
 
 const COMMON_KEYS = ['storage', 'admin', 'objectStorage', 'faults'];
 

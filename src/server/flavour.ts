@@ -5,7 +5,7 @@ import type { FaultController } from './faults.js';
 import type { JournalRecord } from './journal.js';
 import type { ObjectStorage } from './object-storage.js';
 import type { RequestContext, Router } from './router.js';
-import type { ResolvedServerConfig } from './config.js';
+import type { ResolvedServerConfig } from './config-shape.js';
 
 export interface FlavourEnv {
   /** The whole resolved config (a flavour reads its own section from it). */

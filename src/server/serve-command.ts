@@ -52,7 +52,7 @@ export async function runServe(
     }
     port = Number(values.port);
   }
-  const { startServer } = await import('./index.js');
+  const { startServer } = await import('./start.js');
   let server;
   try {
     server = await startServer({
