@@ -171,7 +171,7 @@ export class GitlabRegistry implements RegistryAdapter {
   }
 
   /** After a replace: removes the rows of `fileName` other than `keepId`, where the token may. */
-  async removeOlderDuplicates(ref: PackageRef, fileName: string, keepId?: number): Promise<'removed' | 'none' | 'forbidden'> {
+  private async removeOlderDuplicates(ref: PackageRef, fileName: string, keepId?: number): Promise<'removed' | 'none' | 'forbidden'> {
     // Without the new row's id (a server that ignored select=package_file) every row would look
     // older: leave them all, GitLab serves the newest anyway.
     if (keepId === undefined) return 'none';
