@@ -1,12 +1,13 @@
 /**
  * The README's examples run as written: each ```sh block marked `<!-- readme-test: NAME -->` is
- * executed by bash with `relpack` on PATH (the built bundle) against `relpack serve`.
+ * executed by bash with `relpack` on PATH (the packed npm package, installed) against `relpack serve`.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { serve, tempDir, writeTree } from './helpers/harness.js';
+import { ROOT, serve, tempDir, writeTree } from './helpers/harness.js';
+import { offlineNpmEnv, packRelpack } from './helpers/packed.js';
 import { bash, relpackOnPath, readmeBlocks } from './helpers/readme.js';
 
 test('README CLI examples: publish, re-publish, download and sha256sum -c', async () => {
@@ -51,4 +52,44 @@ test('README serve example: a config file, a fault that fires once, relpack retr
   const run = await bash(script, { cwd: work, env: { PATH: `${bin}:${process.env.PATH}` } });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   assert.match(run.stdout, /retrying PUT .*hello\.txt.*HTTP 503/);
+});
+
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+test('README Install › npm: the block installs the package and relpack answers its version (the packed tarball, npm offline)', async () => {
+  const script = (await readmeBlocks()).get('install-npm');
+  assert.ok(script, 'README has the install-npm example');
+  assert.match(script, new RegExp(`relpack@${pkg.version.replace(/\./g, '\\.')}\\b`), 'the block pins the current version');
+  // The only difference from a user's run: the package comes from this checkout's tarball, not
+  // the registry (the version it names is not published until the release pipeline runs).
+  const { tarball } = await packRelpack();
+  const prefix = await tempDir('relpack-prefix-');
+  const env: Record<string, string> = { ...(await offlineNpmEnv()), npm_config_prefix: prefix };
+  env.PATH = `${join(prefix, 'bin')}:${env.PATH}`;
+  const run = await bash(script.replace(`relpack@${pkg.version}`, tarball), { cwd: prefix, env });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, new RegExp(`^${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
+});
+
+test('README Install › one file: download relpack.mjs and SHA256SUMS, check, run (published as the release pipeline does)', async () => {
+  const script = (await readmeBlocks()).get('install-one-file');
+  assert.ok(script, 'README has the install-one-file example');
+  const server = await serve({
+    config: { gitlab: { projects: [{ id: 1, path: 'demo/app' }, { id: 2, path: 'relpack/relpack', visibility: 'public', members: { maintainer: 'maintainer' } }] } },
+  });
+  // The release pipeline publishes the one-file CLI with relpack itself (SHA256SUMS comes along).
+  const release = await writeTree(await tempDir(), { 'release/relpack.mjs': await readFile(join(ROOT, 'dist/relpack.mjs')) });
+  const bin = await relpackOnPath();
+  const env = { PATH: `${bin}:${process.env.PATH}`, RELPACK_URL: server.url, RELPACK_PROJECT: 'relpack/relpack', RELPACK_TOKEN: server.tokens.maintainer };
+  const published = await bash(`relpack publish release/relpack.mjs --name relpack --version ${pkg.version}`, { cwd: release, env });
+  assert.equal(published.status, 0, published.stderr);
+
+  // The user's machine: an empty folder, no token (the project is public), only curl, sha256sum and node.
+  const user = await tempDir('relpack-user-');
+  const local = script.replace('https://gitlab.com/api/v4/projects/relpack%2Frelpack', `${server.url}/api/v4/projects/relpack%2Frelpack`);
+  assert.notEqual(local, script, 'the block downloads from the project\'s package registry');
+  const run = await bash(local, { cwd: user, env: { PATH: process.env.PATH } });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, /^relpack\.mjs: OK$/m);
+  assert.match(run.stdout, new RegExp(`^${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
 });

@@ -7,41 +7,22 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { gitlabEnv, ROOT, serve, tempDir } from '../helpers/harness.js';
+import { offlineNpmEnv, packRelpack } from '../helpers/packed.js';
 import { publishAndDownload, relpackCommand, run } from './round-trip.js';
 
 const exec = promisify(execFile);
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
-/** npm with nothing from the developer's configuration, and a registry that refuses every connection. */
-async function offlineNpmEnv(): Promise<Record<string, string>> {
-  const home = await tempDir('relpack-npm-home-');
-  await writeFile(join(home, '.npmrc'), '');
-  await mkdir(join(home, 'cache'));
-  return {
-    PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
-    HOME: home,
-    npm_config_userconfig: join(home, '.npmrc'),
-    npm_config_cache: join(home, 'cache'),
-    npm_config_registry: 'http://127.0.0.1:9/',
-    npm_config_update_notifier: 'false',
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-  };
-}
-
 test('npm pack: the one-file CLI, README, LICENSE, CHANGELOG and a manifest without dependencies; installed offline, `relpack` publishes and downloads', async () => {
   const env = await offlineNpmEnv();
-  const packed = await tempDir('relpack-pack-');
-  const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', packed], { cwd: ROOT, env });
-  const [pack] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-  assert.deepEqual(pack!.files.map((f) => f.path).sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/relpack.mjs', 'package.json']);
+  const { tarball, files } = await packRelpack();
+  assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/relpack.mjs', 'package.json']);
 
-  const tarball = join(packed, pack!.filename);
   const unpacked = await tempDir('relpack-unpacked-');
   await exec('tar', ['-xzf', tarball, '-C', unpacked, 'package/package.json']);
   const packedManifest = JSON.parse(await readFile(join(unpacked, 'package/package.json'), 'utf8')) as Record<string, unknown>;

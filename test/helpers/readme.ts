@@ -1,8 +1,9 @@
-/** The README's runnable examples: blocks marked `<!-- readme-test: NAME -->`, run by bash with `relpack` on PATH. */
+/** The README's runnable examples: blocks marked `<!-- readme-test: NAME -->`, run by bash with the installed npm package's `relpack` on PATH. */
 import { spawn } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, tempDir } from './harness.js';
+import { ROOT } from './harness.js';
+import { installRelpack } from './packed.js';
 
 export async function readmeBlocks(): Promise<Map<string, string>> {
   const text = await readFile(join(ROOT, 'README.md'), 'utf8');
@@ -24,11 +25,7 @@ export function bash(script: string, options: { cwd: string; env: Record<string,
   });
 }
 
-/** A folder with a `relpack` executable that runs the bundle, as `npm install -g` would give. */
+/** The folder holding `relpack` as `npm install --global` of the packed package gives it. */
 export async function relpackOnPath(): Promise<string> {
-  const bin = await tempDir('relpack-bin-');
-  await writeFile(join(bin, 'relpack'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/relpack.mjs')}" "$@"\n`);
-  await chmod(join(bin, 'relpack'), 0o755);
-  return bin;
+  return (await installRelpack()).binDir;
 }
-
