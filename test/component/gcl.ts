@@ -66,9 +66,11 @@ export interface PipelineRun {
 
 /**
  * Runs the whole pipeline. `variables` are what GitLab would set (CI_COMMIT_TAG, CI_JOB_TOKEN, …)
- * and project CI/CD variables; CI_PROJECT_ID defaults to the server's project 1.
+ * and project CI/CD variables; CI_PROJECT_ID defaults to the server's project 1. `path` goes first
+ * on the jobs' PATH: the folder of the installed npm package's `relpack`, which is what the
+ * templates' default image holds (the shell executor ignores `image:`), for runs with defaults.
  */
-export async function runPipeline(bin: string, repo: PipelineRepo, variables: Record<string, string> = {}, args: string[] = []): Promise<PipelineRun> {
+export async function runPipeline(bin: string, repo: PipelineRepo, variables: Record<string, string> = {}, args: string[] = [], options: { path?: string } = {}): Promise<PipelineRun> {
   const all = { CI_PROJECT_ID: '1', ...variables };
   const argv = [
     '--force-shell-executor',
@@ -79,7 +81,7 @@ export async function runPipeline(bin: string, repo: PipelineRepo, variables: Re
     ...args,
   ];
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
-    const child = spawn(bin, argv, { cwd: repo.dir, env: { PATH: process.env.PATH, HOME: join(repo.dir, '.gitlab-ci-local', 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, argv, { cwd: repo.dir, env: { PATH: options.path ? `${options.path}:${process.env.PATH}` : process.env.PATH, HOME: join(repo.dir, '.gitlab-ci-local', 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.stderr.on('data', (d) => (text += d));

@@ -1,7 +1,8 @@
 /**
  * The README's component examples: the example pipeline runs as written with gitlab-ci-local
- * against `relpack serve` (the component references pointed at this checkout's templates/, the
- * `cli` input at its CLI bundle, the build script supplied), and every input the examples pass
+ * against `relpack serve` with the templates' defaults (the component references pointed at this
+ * checkout's templates/, relpack installed from the packed npm package as in the default image,
+ * the build script supplied), and every input the examples pass
  * exists in the template they include (gitlab-ci-local, unlike GitLab, accepts unknown inputs).
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
 import { ROOT, serve } from '../helpers/harness.js';
-import { gitlabCiLocal, LOCAL_CLI, pipelineRepo, runPipeline } from './gcl.js';
+import { relpackOnPath } from '../helpers/readme.js';
+import { gitlabCiLocal, pipelineRepo, runPipeline } from './gcl.js';
 
 const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## The GitLab CI/CD component'), readme.indexOf('## The local registry'));
@@ -41,7 +43,8 @@ test('README component-pipeline runs: build, publish on the tag, download throug
   const doc = YAML.parse(pipeline!) as { include: Include[] } & Record<string, unknown>;
   for (const include of doc.include) {
     include.component = include.component!.replace(/^.*\/(\w+)@[^/]+$/, '$CI_SERVER_FQDN/$CI_PROJECT_PATH/$1@$CI_COMMIT_SHA');
-    include.inputs = { ...include.inputs, cli: LOCAL_CLI };
+    // No `cli` and no `image` override: the templates' defaults, with relpack on PATH installed
+    // from the packed npm package, as the default image installs it.
   }
   const repo = await pipelineRepo(server.url, {
     '.gitlab-ci.yml': YAML.stringify(doc),
@@ -49,7 +52,7 @@ test('README component-pipeline runs: build, publish on the tag, download throug
   });
   await chmod(join(repo.dir, 'build.sh'), 0o755);
   await repo.commit();
-  const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.0.0', CI_JOB_TOKEN: server.tokens.job! });
+  const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.0.0', CI_JOB_TOKEN: server.tokens.job! }, [], { path: await relpackOnPath() });
   assert.equal(run.code, 0, run.output);
   for (const job of ['build', 'relpack-publish', 'relpack-download', 'release']) assert.match(run.output, new RegExp(`PASS +${job}\\b`), `${job} passed`);
   assert.ok(run.job('relpack-download').includes('RELPACK_DOWNLOADED=3'), run.output);
