@@ -13,7 +13,7 @@
  * GitLab's CI/CD catalog only publishes tags that are plain semantic versions.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,12 +27,15 @@ const V = '\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?';
  * `major: true` places name `v<major>` (the action's moving tag).
  */
 export const STAMPS = [
-  { files: ['component.yml', 'templates/*.yml', 'README.md'], pattern: new RegExp(`registry\\.gitlab\\.com/relpack/relpack:(${V})`, 'g'), what: 'the image tag' },
-  { files: ['README.md'], pattern: new RegExp(`(?<![/\\w-])relpack@(${V})`, 'g'), what: 'the npm version' },
-  { files: ['README.md'], pattern: new RegExp(`relpack/relpack/(?:publish|download|bump)@(${V})`, 'g'), what: 'the component version' },
+  // Any image of relpack's: the default in component.yml and the templates, and the README's
+  // `docker run` and mirroring examples.
+  { files: ['component.yml', 'templates/*.yml', 'README.md'], pattern: new RegExp(`/relpack:(${V})(?![\\w.-])`, 'g'), what: 'the image tag' },
+  { files: ['README.md'], pattern: new RegExp(`(?<![/\\w-])relpack@(${V})(?![\\w.-])`, 'g'), what: 'the npm version' },
+  { files: ['README.md'], pattern: new RegExp(`relpack/(?:publish|download|bump)@(${V})(?![\\w.-])`, 'g'), what: 'the component version' },
   { files: ['README.md'], pattern: new RegExp(`/packages/generic/relpack/(${V})(?![\\w.-])`, 'g'), what: 'the one-file CLI in the package registry' },
   { files: ['README.md'], pattern: new RegExp(`/releases/download/v(${V})/`, 'g'), what: 'the one-file CLI on GitHub' },
-  { files: ['README.md'], pattern: /relpack\/relpack@v(\d+)\b/g, what: "the action's major tag", major: true },
+  { files: ['README.md'], pattern: new RegExp(`relpack/relpack@v(${V})(?![\\w.-])`, 'g'), what: "the action's release tag" },
+  { files: ['README.md'], pattern: /relpack\/relpack@v(\d+)(?![\d.])/g, what: "the action's major tag", major: true },
 ];
 
 /** The stamped files that exist, expanded from the `templates/*.yml` form. */
@@ -128,13 +131,27 @@ export function release(root, version, { tag = true, today = new Date().toISOStr
   if (tag) git(root, '-c', 'user.name=relpack release', '-c', 'user.email=release@relpack.invalid', 'tag', '-a', version, '-m', `relpack ${version}`);
 }
 
+/**
+ * The checkout's node_modules in another tree, as hard links (a copy where the file system will
+ * not link). Not a symlink: ncc names the action's chunk after the modules' real path, so a
+ * symlinked node_modules would build a dist/ that differs from the one `npm ci` gives.
+ */
+export function linkModules(from, to) {
+  if (!existsSync(join(from, 'node_modules'))) return;
+  try {
+    execFileSync('cp', ['-al', join(from, 'node_modules'), join(to, 'node_modules')], { stdio: 'ignore' });
+  } catch {
+    execFileSync('cp', ['-a', join(from, 'node_modules'), join(to, 'node_modules')], { stdio: 'ignore' });
+  }
+}
+
 /** The release in a throwaway worktree of HEAD: returns what changed, leaves this tree alone. */
 function dryRun(version) {
   const dir = mkdtempSync(join(tmpdir(), 'relpack-release-'));
   const worktree = join(dir, 'tree');
   git(ROOT, 'worktree', 'add', '--detach', '-q', worktree, 'HEAD');
   try {
-    if (existsSync(join(ROOT, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(worktree, 'node_modules'));
+    linkModules(ROOT, worktree);
     release(worktree, version, { tag: false });
     const stat = git(worktree, 'show', '--stat', '--format=%s', 'HEAD');
     const templates = git(worktree, 'show', '--format=', 'HEAD', '--', 'component.yml', 'templates', 'README.md', 'CHANGELOG.md');

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
 import { ROOT, tempDir } from '../helpers/harness.js';
 // @ts-expect-error: a plain .mjs script, typed by its use here
-import { checkStamps } from '../../scripts/release.mjs';
+import { checkStamps, linkModules } from '../../scripts/release.mjs';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const IMAGE = `registry.gitlab.com/relpack/relpack:${pkg.version}`;
@@ -58,7 +58,7 @@ function release(cwd: string, ...args: string[]) {
 test('npm run release: dry run changes nothing; the release stamps, rebuilds, commits and tags; --verify holds the tag to it', async () => {
   const clone = join(await tempDir('relpack-release-'), 'relpack');
   execFileSync('git', ['clone', '-q', ROOT, clone]);
-  symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+  linkModules(ROOT, clone);
   const head = git(clone, 'rev-parse', 'HEAD');
 
   for (const [args, message] of [
@@ -96,6 +96,7 @@ test('npm run release: dry run changes nothing; the release stamps, rebuilds, co
   assert.ok(existsSync(join(clone, 'dist/index.js')));
   const fresh = spawnSync(process.execPath, ['scripts/build.mjs', '--check'], { cwd: clone, encoding: 'utf8' });
   assert.equal(fresh.status, 0, fresh.stderr);
+  assert.deepEqual(git(clone, 'show', '--format=', '--name-only', 'HEAD', '--', 'dist').split('\n').sort(), ['dist/index.js', 'dist/relpack.mjs'], 'only the embedded version changed in dist/: the same chunks as a fresh install builds');
 
   assert.equal(release(clone, '--verify', '9.9.9').status, 0);
   const wrongTag = release(clone, '--verify', '9.9.8');
