@@ -3,21 +3,27 @@
  * The `relpack` executable: runs the CLI with this process's argv, environment and streams.
  * `--version` answers before the rest of the bundle is loaded: scripts and CI images call it to
  * check what they have, and it should cost little more than starting Node.
+ *
+ * No V8 flag is changed at run time (v8.setFlagsFromString): Node documents that doing so after
+ * the VM has started may crash or lose data. Flags that saved memory and CPU here were measured
+ * and dropped for that reason (docs/benchmarks.md, "V8 flags set at run time").
  */
 import pkg from '../package.json' with { type: 'json' };
-import { tuneForTransfers } from './runtime.js';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  tuneForTransfers({ shortLived: args[0] !== 'serve' });
   const stderr = batchedWriter((text) => process.stderr.write(text));
   void import('./cli.js').then(async ({ main }) => {
     // `serve` resolves only once it has stopped; everything else ends here.
     process.exitCode = await main(args, {
-      stdout: (text) => process.stdout.write(text),
-      stderr,
+      // Progress still pending goes out first: with 2>&1 the result is the last thing printed.
+      stdout: (text) => {
+        stderr.flush();
+        process.stdout.write(text);
+      },
+      stderr: stderr.write,
       env: process.env,
       cwd: process.cwd(),
     });
@@ -30,7 +36,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
  * that also wake the reader each time. Nothing waits longer than the current turn, and whatever
  * is pending is written before the process exits.
  */
-function batchedWriter(write: (text: string) => void): (text: string) => void {
+function batchedWriter(write: (text: string) => void): { write: (text: string) => void; flush: () => void } {
   let pending = '';
   const flush = () => {
     const text = pending;
@@ -38,8 +44,11 @@ function batchedWriter(write: (text: string) => void): (text: string) => void {
     if (text) write(text);
   };
   process.on('exit', flush);
-  return (text) => {
-    if (!pending) setImmediate(flush);
-    pending += text;
+  return {
+    write: (text) => {
+      if (!pending) setImmediate(flush);
+      pending += text;
+    },
+    flush,
   };
 }

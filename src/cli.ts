@@ -1,25 +1,26 @@
 /**
- * The relpack command line: argv + environment -> typed options -> core -> printed result and exit
- * status (0 success, 1 the operation failed, 2 bad usage or invalid input).
+ * The relpack command line: argv + environment -> one request object -> an operation
+ * (src/operations/) -> the printed result and exit status (0 success, 1 the operation failed,
+ * 2 bad usage or invalid input). Nothing here connects, resolves or decides: it translates.
  *
  * Progress goes to stderr, the result to stdout (a summary, or JSON with --json). Everything
  * printed passes through the secret mask first.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
-import { downloadPackage } from './core/download.js';
 import { RelpackError, usageError } from './base/errors.js';
-import { formatBytes } from './base/format.js';
-import { listPackage } from './core/list.js';
 import { DEFAULT_MANIFEST } from './base/manifest.js';
-import type { Reporter, TransferResult } from './core/progress.js';
-import { publishFiles, type IfExists } from './core/publish.js';
-import { deletePackage } from './core/remove.js';
-import { maskSecrets, redactUrl } from './http/redact.js';
-import { connect, type ConnectionInput } from './options/connection.js';
-import { commitVersion, nextVersion, publishNextVersion, resolveVersion, showVersion, type VersionOptions } from './core/release.js';
-import { DEFAULT_INITIAL_VERSION, parseBumpLevel, parseVersionSource, type VersionSource } from './core/versioning.js';
-import { pipelineTag, resolveVersionStore, type ResolvedVersionStore } from './options/version-store.js';
+import { lineReporter, type Reporter } from './core/progress.js';
+import type { IfExists } from './core/publish.js';
+import { parseBumpLevel, parseVersionSource } from './core/versioning.js';
+import { maskSecrets } from './http/redact.js';
+import type { ConnectionInput } from './options/connection.js';
+import { maskEnvironmentTokens, type OperationContext } from './operations/context.js';
+import { download } from './operations/download.js';
+import { list } from './operations/list.js';
+import { publish } from './operations/publish.js';
+import { remove } from './operations/remove.js';
+import { bump, commitPublishedVersion, showCurrentVersion, showNextVersion, type VersionRequest } from './operations/version.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -71,15 +72,30 @@ export interface CliIo {
   cwd: string;
 }
 
+type Out = (text: string) => void;
+
+/** What every command gets: the masked streams and a way to build the operation's context. */
+interface Shell {
+  io: CliIo;
+  out: Out;
+  err: Out;
+  context(quiet: boolean): OperationContext;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const secrets: string[] = [];
-  const mask = (text: string) => maskSecrets(text, secrets);
-  const out = (text: string) => io.stdout(mask(text));
-  const err = (text: string) => io.stderr(mask(text));
-  for (const name of ['RELPACK_TOKEN', 'RELPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'GITEA_TOKEN', 'FORGEJO_TOKEN', 'GITHUB_TOKEN']) {
-    const value = io.env[name];
-    if (value) secrets.push(value);
-  }
+  const addSecret = (value: string | undefined) => {
+    if (value && !secrets.includes(value)) secrets.push(value);
+  };
+  maskEnvironmentTokens(io.env, addSecret);
+  const out = (text: string) => io.stdout(maskSecrets(text, secrets));
+  const err = (text: string) => io.stderr(maskSecrets(text, secrets));
+  const shell: Shell = {
+    io,
+    out,
+    err,
+    context: (quiet) => ({ env: io.env, cwd: io.cwd, reporter: cliReporter(err, quiet), addSecret, userAgent: `relpack/${pkg.version}` }),
+  };
 
   const [command, ...rest] = argv;
   try {
@@ -95,15 +111,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         out(`${pkg.version}\n`);
         return 0;
       case 'publish':
-        return await publishCommand(rest, io, out, err, secrets);
+        return await publishCommand(rest, shell);
       case 'download':
-        return await downloadCommand(rest, io, out, err, secrets);
+        return await downloadCommand(rest, shell);
       case 'list':
-        return await listCommand(rest, io, out, err, secrets);
+        return await listCommand(rest, shell);
       case 'delete':
-        return await deleteCommand(rest, io, out, err, secrets);
+        return await deleteCommand(rest, shell);
       case 'version':
-        return await versionCommand(rest, io, out, err, secrets);
+        return await versionCommand(rest, shell);
       case 'serve': {
         const { runServe } = await import('./server/index.js');
         return await runServe(rest);
@@ -124,8 +140,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return Math.max(...errors.map((e) => (e instanceof RelpackError ? e.exitCode : 1)));
   }
 }
-
-type Out = (text: string) => void;
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, command: string) {
   try {
@@ -151,36 +165,22 @@ function connectionInput(values: { url?: string; project?: string; owner?: strin
   return { url: values.url, project: values.project, owner: values.owner, registry: values.registry };
 }
 
-async function open(values: { url?: string; project?: string; owner?: string; registry?: string; quiet?: boolean }, io: CliIo, err: Out, secrets: string[]) {
-  const log = (line: string) => {
-    if (!values.quiet) err(`${line}\n`);
-  };
-  const { registry, connection } = await connect(connectionInput(values), io.env, { log, userAgent: `relpack/${pkg.version}` });
-  secrets.push(...connection.secrets, ...registry.http.secrets());
-  log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
-  return { registry, connection };
+function checksumsOption(value: unknown): string | null {
+  return value === 'none' ? null : (value as string);
 }
 
 function cliReporter(err: Out, quiet: boolean): Reporter {
   const line = (text: string) => {
     if (!quiet) err(`${text}\n`);
   };
-  return {
-    info: line,
-    warn: (message) => err(`warning: ${message}\n`),
-    start: (verb, name, size) => line(`${verb} ${name} (${formatBytes(size)})`),
-    progress: (_name, text) => line(`  ${text}`),
-    done: (result) => line(describeResult(result)),
-  };
+  return lineReporter(line, (message) => err(`warning: ${message}\n`));
 }
 
-function describeResult(result: TransferResult): string {
-  const sha = result.sha256 ? ` sha256:${result.sha256.slice(0, 12)}` : '';
-  const note = result.note ? ` (${result.note})` : '';
-  return `${result.status.padEnd(10)} ${result.name} ${formatBytes(result.size)}${sha}${note}`;
+function json(out: Out, command: string, result: object): void {
+  out(JSON.stringify({ command, ...result }, null, 2) + '\n');
 }
 
-async function publishCommand(args: string[], io: CliIo, out: Out, err: Out, secrets: string[]): Promise<number> {
+async function publishCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(
     args,
     {
@@ -196,32 +196,31 @@ async function publishCommand(args: string[], io: CliIo, out: Out, err: Out, sec
     },
     'publish',
   );
-  if (values.help) return out(USAGE), 0;
+  if (values.help) return shell.out(USAGE), 0;
   if (values.bump !== undefined || values['version-variable'] !== undefined || values['version-from'] !== undefined) {
-    return await releaseCommand(values, positionals, io, out, err, secrets);
+    return await bumpCommand(values, positionals, shell);
   }
   const ifExists = values['if-exists'] as string;
   if (!['skip', 'fail', 'replace'].includes(ifExists)) throw usageError(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
-  const checksums = values.checksums === 'none' ? null : (values.checksums as string);
-  const ref = { name: required(values.name, '--name', 'publish'), version: required(values.version, '--version', 'publish') };
-  const parallel = concurrency(values.concurrency);
-  const { registry } = await open(values, io, err, secrets);
-  try {
-    const result = await publishFiles(
-      registry,
-      { ref, inputs: positionals, cwd: io.cwd, ifExists: ifExists as IfExists, concurrency: parallel, checksums, hidden: values.hidden as boolean, includeHidden: values['include-hidden'] as boolean, dryRun: values['dry-run'] as boolean },
-      cliReporter(err, values.quiet as boolean),
-    );
-    if (values.json) out(JSON.stringify({ command: 'publish', ...result }, null, 2) + '\n');
-    else out(`${result.dryRun ? 'dry run: ' : ''}published ${ref.name} ${ref.version}: ${result.uploaded} uploaded, ${result.skipped} skipped\n${result.packageUrl}\n`);
-    return 0;
-  } finally {
-    await registry.http.close();
-  }
+  const result = await publish(shell.context(values.quiet as boolean), {
+    connection: connectionInput(values),
+    name: required(values.name, '--name', 'publish'),
+    version: values.version,
+    files: positionals,
+    ifExists: ifExists as IfExists,
+    concurrency: concurrency(values.concurrency),
+    checksums: checksumsOption(values.checksums),
+    hidden: values.hidden as boolean,
+    includeHidden: values['include-hidden'] as boolean,
+    dryRun: values['dry-run'] as boolean,
+  });
+  if (values.json) json(shell.out, 'publish', result);
+  else shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.ref.version}: ${result.uploaded} uploaded, ${result.skipped} skipped\n${result.packageUrl}\n`);
+  return 0;
 }
 
-async function downloadCommand(args: string[], io: CliIo, out: Out, err: Out, secrets: string[]): Promise<number> {
+async function downloadCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(
     args,
     {
@@ -234,62 +233,43 @@ async function downloadCommand(args: string[], io: CliIo, out: Out, err: Out, se
     },
     'download',
   );
-  if (values.help) return out(USAGE), 0;
-  const ref = { name: required(values.name, '--name', 'download'), version: required(values.version, '--version', 'download') };
-  const outDir = required(values.out, '--out', 'download');
-  const parallel = concurrency(values.concurrency);
-  const { registry } = await open(values, io, err, secrets);
-  try {
-    const resolved = await resolveVersion(registry, ref.name, ref.version);
-    if (resolved.resolved && !values.quiet) err(`--version ${resolved.spec} resolved to ${resolved.version}\n`);
-    ref.version = resolved.version;
-    const result = await downloadPackage(
-      registry,
-      { ref, files: positionals, outDir: resolvePath(io.cwd, outDir), concurrency: parallel, verify: !values['no-verify'], checksums: values.checksums as string },
-      cliReporter(err, values.quiet as boolean),
-    );
-    if (values.json) out(JSON.stringify({ command: 'download', ...result }, null, 2) + '\n');
-    else out(`downloaded ${ref.name} ${ref.version} to ${result.outDir}: ${result.downloaded} downloaded, ${result.skipped} already present${values['no-verify'] ? ' (not verified)' : ', all verified'}\n`);
-    return 0;
-  } finally {
-    await registry.http.close();
-  }
+  if (values.help) return shell.out(USAGE), 0;
+  const name = required(values.name, '--name', 'download');
+  const result = await download(shell.context(values.quiet as boolean), {
+    connection: connectionInput(values),
+    name,
+    version: required(values.version, '--version', 'download'),
+    files: positionals,
+    out: required(values.out, '--out', 'download'),
+    concurrency: concurrency(values.concurrency),
+    verify: !values['no-verify'],
+    checksums: values.checksums as string,
+  });
+  if (values.json) json(shell.out, 'download', result);
+  else shell.out(`downloaded ${name} ${result.ref.version} to ${result.outDir}: ${result.downloaded} downloaded, ${result.skipped} already present${values['no-verify'] ? ' (not verified)' : ', all verified'}\n`);
+  return 0;
 }
 
-async function listCommand(args: string[], io: CliIo, out: Out, err: Out, secrets: string[]): Promise<number> {
+async function listCommand(args: string[], shell: Shell): Promise<number> {
   const { values } = parse(args, { name: { type: 'string' }, version: { type: 'string' } }, 'list');
-  if (values.help) return out(USAGE), 0;
+  if (values.help) return shell.out(USAGE), 0;
   const name = required(values.name, '--name', 'list');
-  const { registry } = await open(values, io, err, secrets);
-  try {
-    const result = await listPackage(registry, { name, version: values.version });
-    if (values.json) out(JSON.stringify({ command: 'list', ...result }, null, 2) + '\n');
-    else if (result.versions) out(result.versions.length ? result.versions.map((v) => `${v.version}\t${v.createdAt ?? ''}`).join('\n') + '\n' : `no versions of ${name}\n`);
-    else out(result.files!.map((f) => `${f.sha256 ?? '-'}\t${f.size ?? '-'}\t${f.fileName}`).join('\n') + '\n');
-    return 0;
-  } finally {
-    await registry.http.close();
-  }
+  const result = await list(shell.context(values.quiet as boolean), { connection: connectionInput(values), name, version: values.version });
+  if (values.json) json(shell.out, 'list', result);
+  else if (result.versions) shell.out(result.versions.length ? result.versions.map((v) => `${v.version}\t${v.createdAt ?? ''}`).join('\n') + '\n' : `no versions of ${name}\n`);
+  else shell.out(result.files!.map((f) => `${f.sha256 ?? '-'}\t${f.size ?? '-'}\t${f.fileName}`).join('\n') + '\n');
+  return 0;
 }
 
-async function deleteCommand(args: string[], io: CliIo, out: Out, err: Out, secrets: string[]): Promise<number> {
+async function deleteCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(args, { name: { type: 'string' }, version: { type: 'string' }, yes: { type: 'boolean', default: false } }, 'delete');
-  if (values.help) return out(USAGE), 0;
+  if (values.help) return shell.out(USAGE), 0;
   const ref = { name: required(values.name, '--name', 'delete'), version: required(values.version, '--version', 'delete') };
-  const { registry } = await open(values, io, err, secrets);
-  try {
-    const result = await deletePackage(registry, { ref, files: positionals, yes: values.yes as boolean }, cliReporter(err, values.quiet as boolean));
-    if (values.json) out(JSON.stringify({ command: 'delete', ...result }, null, 2) + '\n');
-    else if (result.dryRun) out(`would delete ${result.wholeVersion ? `${ref.name} ${ref.version} and its` : ''} ${result.files.length} file(s); nothing was deleted: pass --yes to delete\n`);
-    else out(`deleted ${result.wholeVersion ? `${ref.name} ${ref.version} (${result.files.length} files)` : `${result.files.length} file(s) from ${ref.name} ${ref.version}`}\n`);
-    return 0;
-  } finally {
-    await registry.http.close();
-  }
-}
-
-function resolvePath(cwd: string, path: string): string {
-  return path.startsWith('/') ? path : `${cwd}/${path}`;
+  const result = await remove(shell.context(values.quiet as boolean), { connection: connectionInput(values), ...ref, files: positionals, yes: values.yes as boolean });
+  if (values.json) json(shell.out, 'delete', result);
+  else if (result.dryRun) shell.out(`would delete ${result.wholeVersion ? `${ref.name} ${ref.version} and its` : ''} ${result.files.length} file(s); nothing was deleted: pass --yes to delete\n`);
+  else shell.out(`deleted ${result.wholeVersion ? `${ref.name} ${ref.version} (${result.files.length} files)` : `${result.files.length} file(s) from ${ref.name} ${ref.version}`}\n`);
+  return 0;
 }
 
 // --- versions: `publish --bump …` and `relpack version show|next|commit` -------------------------
@@ -311,41 +291,27 @@ interface VersionValues {
   'version-store'?: string;
   'version-from'?: string;
   'initial-version'?: string;
+  url?: string;
+  project?: string;
+  owner?: string;
+  registry?: string;
   quiet?: boolean;
 }
 
-function versionOptions(values: VersionValues, io: CliIo, command: string): VersionOptions {
-  const variable = values['version-variable'];
-  const from: VersionSource = values['version-from'] !== undefined ? parseVersionSource(values['version-from']) : variable ? 'variable' : 'registry';
+function versionRequest(values: VersionValues, command: string): VersionRequest {
   return {
+    connection: connectionInput(values),
     name: required(values.name, '--name', command),
-    from,
-    variable,
-    tag: pipelineTag(io.env),
-    initialVersion: values['initial-version'] ?? DEFAULT_INITIAL_VERSION,
-    cwd: io.cwd,
+    from: values['version-from'] !== undefined ? parseVersionSource(values['version-from']) : undefined,
+    store: { variable: values['version-variable'], store: values['version-store'] },
+    initialVersion: values['initial-version'],
   };
 }
 
-/** The variable store, when a variable is named; fails (exit 2) before any write when only a job token is there. */
-function openStore(values: VersionValues, connection: Parameters<typeof resolveVersionStore>[0]['connection'], io: CliIo, err: Out, secrets: string[]): ResolvedVersionStore | undefined {
-  if (!values['version-variable']) return undefined;
-  const log = (line: string) => {
-    if (!values.quiet) err(`${line}\n`);
-  };
-  const resolved = resolveVersionStore({ store: values['version-store'], connection }, io.env, { log, userAgent: `relpack/${pkg.version}` });
-  secrets.push(...resolved.secrets);
-  log(`version variable ${values['version-variable']}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
-  return resolved;
-}
-
-async function releaseCommand(
-  values: VersionValues & { version?: string; 'if-exists'?: string; concurrency?: string; checksums?: string; hidden?: boolean; 'include-hidden'?: boolean; 'dry-run'?: boolean; json?: boolean } & Parameters<typeof open>[0],
+async function bumpCommand(
+  values: VersionValues & { version?: string; 'if-exists'?: string; concurrency?: string; checksums?: string; hidden?: boolean; 'include-hidden'?: boolean; 'dry-run'?: boolean; json?: boolean },
   positionals: string[],
-  io: CliIo,
-  out: Out,
-  err: Out,
-  secrets: string[],
+  shell: Shell,
 ): Promise<number> {
   if (values.version !== undefined) {
     throw usageError('--version cannot be combined with --bump, --version-variable or --version-from', 'the version is computed: drop --version, or drop the versioning flags to publish a fixed version');
@@ -354,40 +320,34 @@ async function releaseCommand(
     throw usageError(`--if-exists ${values['if-exists']} does not apply to a bumped version`, 'a bumped version is always new: its files are published with --if-exists fail');
   }
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
-  const options = versionOptions(values, io, 'publish');
-  const bump = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
-  const checksums = values.checksums === 'none' ? null : (values.checksums as string);
-  const parallel = concurrency(values.concurrency);
-  const { registry, connection } = await open(values, io, err, secrets);
-  let store: ResolvedVersionStore | undefined;
-  try {
-    store = openStore(values, connection, io, err, secrets);
-    const result = await publishNextVersion(
-      registry,
-      store?.store,
-      { ...options, bump, preid: values.preid, inputs: positionals, concurrency: parallel, checksums, hidden: values.hidden as boolean, includeHidden: values['include-hidden'] as boolean, dryRun: values['dry-run'] as boolean },
-      cliReporter(err, values.quiet as boolean),
-    );
-    if (values.json) out(JSON.stringify({ command: 'publish', ...result }, null, 2) + '\n');
-    else {
-      const variable = result.variable
-        ? result.variable.outcome === 'planned'
-          ? `\n${result.variable.name} would be set to ${result.version}`
-          : `\n${result.variable.name} ${result.variable.outcome}: ${result.variable.expected ?? '(new)'} -> ${result.version}`
-        : '';
-      out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.version} (previous ${result.previousVersion}): ${result.uploaded} uploaded, ${result.skipped} skipped${variable}\n${result.packageUrl}\n`);
-    }
-    return 0;
-  } finally {
-    await registry.http.close();
-    await store?.store.http.close();
+  const request = versionRequest(values, 'publish');
+  const result = await bump(shell.context(values.quiet as boolean), {
+    ...request,
+    bump: values.bump !== undefined ? parseBumpLevel(values.bump) : undefined,
+    preid: values.preid,
+    files: positionals,
+    concurrency: concurrency(values.concurrency),
+    checksums: checksumsOption(values.checksums),
+    hidden: values.hidden as boolean,
+    includeHidden: values['include-hidden'] as boolean,
+    dryRun: values['dry-run'] as boolean,
+  });
+  if (values.json) json(shell.out, 'publish', result);
+  else {
+    const variable = result.variable
+      ? result.variable.outcome === 'planned'
+        ? `\n${result.variable.name} would be set to ${result.version}`
+        : `\n${result.variable.name} ${result.variable.outcome}: ${result.variable.expected ?? '(new)'} -> ${result.version}`
+      : '';
+    shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.version} (previous ${result.previousVersion}): ${result.uploaded} uploaded, ${result.skipped} skipped${variable}\n${result.packageUrl}\n`);
   }
+  return 0;
 }
 
-async function versionCommand(args: string[], io: CliIo, out: Out, err: Out, secrets: string[]): Promise<number> {
+async function versionCommand(args: string[], shell: Shell): Promise<number> {
   const [step, ...rest] = args;
   if (step !== 'show' && step !== 'next' && step !== 'commit') {
-    if (step === '--help' || step === '-h') return out(USAGE), 0;
+    if (step === '--help' || step === '-h') return shell.out(USAGE), 0;
     throw usageError(`relpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run relpack --help');
   }
   const command = `version ${step}`;
@@ -396,55 +356,38 @@ async function versionCommand(args: string[], io: CliIo, out: Out, err: Out, sec
     { name: { type: 'string' }, version: { type: 'string' }, 'previous-version': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, ...VERSION_OPTIONS },
     command,
   );
-  if (values.help) return out(USAGE), 0;
-  const options = versionOptions(values, io, command);
+  if (values.help) return shell.out(USAGE), 0;
+  const request = versionRequest(values, command);
   if (step === 'commit') {
     if (!values['version-variable']) throw usageError('version commit needs --version-variable NAME');
-    required(values.version, '--version', command);
-    if (values['previous-version'] === undefined) {
+    const version = required(values.version, '--version', command);
+    const previous = values['previous-version'];
+    if (previous === undefined) {
       throw usageError('version commit needs --previous-version (what `relpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
     }
-  } else if (values.version !== undefined || values['previous-version'] !== undefined) {
+    const result = await commitPublishedVersion(shell.context(values.quiet as boolean), {
+      ...request,
+      version,
+      previousVersion: previous === 'none' || previous === '' ? undefined : previous,
+      dryRun: values['dry-run'] as boolean,
+    });
+    if (values.json) json(shell.out, command, result);
+    else shell.out(`${result.variable.outcome === 'planned' ? 'dry run: would set' : `${result.variable.outcome}:`} ${result.variable.name} ${result.previousVersion ?? '(new)'} -> ${result.version}\n`);
+    return 0;
+  }
+  if (values.version !== undefined || values['previous-version'] !== undefined) {
     throw usageError(`--version and --previous-version are for version commit, not ${command}`);
   }
-  const bump = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
-  if (step === 'next' && !bump && options.from !== 'tag') throw usageError('version next needs --bump LEVEL');
-  const { registry, connection } = await open(values, io, err, secrets);
-  let store: ResolvedVersionStore | undefined;
-  const reporter = cliReporter(err, values.quiet as boolean);
-  try {
-    store = openStore(values, connection, io, err, secrets);
-    if (step === 'show') {
-      const current = await showVersion(registry, store?.store, options);
-      if (values.json) out(JSON.stringify({ command, name: options.name, ...current }, null, 2) + '\n');
-      else out(`${current.version}\n`);
-      return 0;
-    }
-    if (step === 'next') {
-      const next = await nextVersion(registry, store?.store, { ...options, bump, preid: values.preid }, reporter);
-      if (values.json) out(JSON.stringify({ command, name: options.name, version: next.version, previousVersion: next.previousVersion, level: next.level, reasons: next.reasons, from: next.current.from, variable: next.current.variable }, null, 2) + '\n');
-      else out(`${next.version}\n`);
-      return 0;
-    }
-    const previous = values['previous-version'] as string;
-    const result = await commitVersion(
-      registry,
-      store!.store,
-      {
-        name: options.name,
-        variable: values['version-variable'] as string,
-        version: values.version as string,
-        expected: previous === 'none' || previous === '' ? undefined : previous,
-        initialVersion: options.initialVersion,
-        dryRun: values['dry-run'] as boolean,
-      },
-      reporter,
-    );
-    if (values.json) out(JSON.stringify({ command, ...result }, null, 2) + '\n');
-    else out(`${result.variable.outcome === 'planned' ? 'dry run: would set' : `${result.variable.outcome}:`} ${result.variable.name} ${result.previousVersion ?? '(new)'} -> ${result.version}\n`);
+  const bumpLevel = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
+  if (step === 'show') {
+    const current = await showCurrentVersion(shell.context(values.quiet as boolean), request);
+    if (values.json) json(shell.out, command, { name: request.name, ...current });
+    else shell.out(`${current.version}\n`);
     return 0;
-  } finally {
-    await registry.http.close();
-    await store?.store.http.close();
   }
+  const next = await showNextVersion(shell.context(values.quiet as boolean), { ...request, bump: bumpLevel, preid: values.preid });
+  if (values.json) {
+    json(shell.out, command, { name: request.name, version: next.version, previousVersion: next.previousVersion, level: next.level, reasons: next.reasons, from: next.current.from, variable: next.current.variable });
+  } else shell.out(`${next.version}\n`);
+  return 0;
 }

@@ -71,12 +71,12 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     }
   };
 
-  // Defaults from the workflow's environment: the repository's name, and the tag that triggered it.
+  // The repository's name by default. The version of a publish defaults to the tag that triggered
+  // the workflow, by the operation's tag rule (src/operations/publish.ts), as in every shell.
   const name = string('name') || (env.GITHUB_REPOSITORY?.split('/')[1] ?? '');
   need('name', name, 'set name: to the package name');
-  const fromTag = env.GITHUB_REF_TYPE === 'tag' ? (env.GITHUB_REF_NAME ?? '') : '';
-  const version = command === 'bump' ? '' : string('version') || fromTag;
-  need('version', version, command === 'publish' ? 'run the workflow on a tag (the tag is the version), or set version:' : 'set version:, e.g. from an earlier job\'s version output');
+  const version = command === 'bump' ? '' : string('version');
+  need('version', version, 'set version:, e.g. from an earlier job\'s version output, or a range such as ^1.4');
   const files = lines('files');
   need('files', files, 'list the files, directories or globs to publish, one per line');
 

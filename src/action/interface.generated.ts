@@ -17,7 +17,7 @@ export const ACTION_INPUTS = {
   'command': { type: 'string', default: "publish", operations: ["publish","download","list","bump"], required: [], options: ["publish","download","list","bump"] },
   'files': { type: 'array', default: "", operations: ["publish","download","bump"], required: ["publish","bump"] },
   'name': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: ["publish","download","list","bump"] },
-  'version': { type: 'string', default: "", operations: ["publish","download","list"], required: ["publish","download"] },
+  'version': { type: 'string', default: "", operations: ["publish","download","list"], required: ["download"] },
   'bump': { type: 'string', default: "patch", operations: ["bump"], required: [], options: ["major","minor","patch","premajor","preminor","prepatch","prerelease","auto"] },
   'preid': { type: 'string', default: "", operations: ["bump"], required: [] },
   'version-variable': { type: 'string', default: "RELPACK_RELEASE_VERSION", operations: ["bump"], required: [], regex: "^[A-Za-z_][A-Za-z0-9_]*$" },

@@ -1,29 +1,23 @@
 /**
- * The GitHub-style action (GitHub, Gitea and Forgejo Actions): inputs + environment -> typed
- * options (src/action/inputs.ts) -> the same connection and core as the CLI -> outputs, a job
- * summary and masks. Every token is masked before the first line is logged; failures go through
- * setFailed with the CLI's messages.
+ * The GitHub-style action (GitHub, Gitea and Forgejo Actions): inputs + environment -> one typed
+ * request (src/action/inputs.ts) -> the same operation the CLI runs (src/operations/) -> outputs,
+ * a job summary and masks. Every token is masked before the first line is logged; failures go
+ * through setFailed with the CLI's messages, in the workflow's terms.
  */
 import * as core from '@actions/core';
 import pkg from '../../package.json' with { type: 'json' };
-import { downloadPackage } from '../core/download.js';
 import { RelpackError } from '../base/errors.js';
-import { listPackage } from '../core/list.js';
-import type { Reporter } from '../core/progress.js';
-import { publishFiles } from '../core/publish.js';
-import { publishNextVersion } from '../core/release.js';
+import { lineReporter } from '../core/progress.js';
 import { parseBumpLevel } from '../core/versioning.js';
-import { maskSecrets, redactUrl } from '../http/redact.js';
-import { connect, type Connection } from '../options/connection.js';
-import { pipelineTag, resolveVersionStore } from '../options/version-store.js';
-import type { RegistryAdapter } from '../registry/types.js';
+import { maskSecrets } from '../http/redact.js';
+import { maskEnvironmentTokens, type OperationContext } from '../operations/context.js';
+import { download } from '../operations/download.js';
+import { list } from '../operations/list.js';
+import { publish } from '../operations/publish.js';
+import { bump } from '../operations/version.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
-import { inActionTerms } from './terms.js';
-import { actionReporter } from './reporter.js';
 import { writeFailureSummary, writeSummary, type FileRow, type SummaryData } from './summary.js';
-
-/** Environment variables that may hold a token, masked whether or not relpack uses them. */
-const TOKEN_VARIABLES = ['RELPACK_TOKEN', 'RELPACK_VARIABLES_TOKEN', 'CI_JOB_TOKEN', 'FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN'];
+import { inActionTerms } from './terms.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const secrets: string[] = [];
@@ -36,23 +30,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const read = envInputReader(env);
   addSecret(read('token'));
   addSecret(read('variables-token'));
-  for (const name of TOKEN_VARIABLES) addSecret(env[name]);
+  maskEnvironmentTokens(env, addSecret);
   const mask = (text: string) => maskSecrets(inActionTerms(text), secrets);
-  const log = (line: string) => core.info(mask(line));
 
   try {
     const options = readActionInputs(read, env);
-    const { registry, connection } = await connect(options.connection, env, { log, userAgent: `relpack-action/${pkg.version}` });
-    for (const secret of [...connection.secrets, ...registry.http.secrets()]) addSecret(secret);
-    log(`${connection.flavour} registry at ${redactUrl(connection.url)} (${connection.detectedBy}), ${connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`}, using ${connection.credentialLabel}`);
-    const reporter = actionReporter(mask);
-    try {
-      const data = await runCommand(registry, connection, options, env, reporter, addSecret);
-      setOutputs(data);
-      if (env.GITHUB_STEP_SUMMARY) await writeSummary(data);
-    } finally {
-      await registry.http.close();
-    }
+    const ctx: OperationContext = {
+      env,
+      cwd: env.GITHUB_WORKSPACE || process.cwd(),
+      reporter: lineReporter((text) => core.info(mask(text)), (message) => core.warning(mask(message))),
+      addSecret,
+      userAgent: `relpack-action/${pkg.version}`,
+    };
+    const data = await runCommand(ctx, options);
+    setOutputs(data);
+    if (env.GITHUB_STEP_SUMMARY) await writeSummary(data);
   } catch (error) {
     const message = mask(describeError(error));
     core.setFailed(message);
@@ -60,89 +52,62 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-async function runCommand(registry: RegistryAdapter, connection: Connection, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
-  const ref = { name: options.name, version: options.version };
-  const cwd = workspace(env);
+async function runCommand(ctx: OperationContext, options: ActionOptions): Promise<SummaryData> {
+  const { connection, name } = options;
+  const transfer = { concurrency: options.concurrency, checksums: options.checksums };
   switch (options.command) {
     case 'publish': {
-      const result = await publishFiles(
-        registry,
-        { ref, inputs: options.files, cwd, ifExists: options.ifExists, concurrency: options.concurrency, checksums: options.checksums, hidden: options.hidden, includeHidden: options.includeHidden, dryRun: options.dryRun },
-        reporter,
-      );
-      return { command: 'publish', name: ref.name, version: ref.version, packageUrl: result.packageUrl, files: result.files, uploaded: result.uploaded, skipped: result.skipped, dryRun: result.dryRun };
-    }
-    case 'download': {
-      const outDir = options.out.startsWith('/') ? options.out : `${cwd}/${options.out}`;
-      const result = await downloadPackage(
-        registry,
-        { ref, files: options.files, outDir, concurrency: options.concurrency, verify: options.verify, checksums: options.checksums ?? undefined },
-        reporter,
-      );
-      return { command: 'download', name: ref.name, version: ref.version, packageUrl: result.packageUrl, files: result.files, downloaded: result.downloaded, skipped: result.skipped, outDir: result.outDir };
-    }
-    case 'list': {
-      const result = await listPackage(registry, { name: options.name, version: options.version || undefined });
-      const files = (result.files ?? []).map((file): FileRow => ({ name: file.fileName, size: file.size ?? 0, sha256: file.sha256 ?? '', url: file.url, status: 'listed' }));
-      return { command: 'list', name: options.name, version: options.version, packageUrl: options.version ? registry.packageUrl(ref) : undefined, files, versions: result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt })) };
-    }
-    case 'bump':
-      return runBump(registry, connection, options, env, reporter, addSecret);
-  }
-}
-
-/**
- * The next version from the version variable, published and verified, then written back: the
- * same flow as `relpack publish --bump` (core/release.ts). The variable's token is
- * `variables-token`, else RELPACK_VARIABLES_TOKEN, else the registry token when the variable lives
- * on the registry's own origin.
- */
-async function runBump(registry: RegistryAdapter, connection: Connection, options: ActionOptions, env: NodeJS.ProcessEnv, reporter: Reporter, addSecret: (value: string | undefined) => void): Promise<SummaryData> {
-  // The registry token goes in as RELPACK_TOKEN, so the store uses it only on its own origin.
-  const storeEnv = { ...env, RELPACK_VARIABLES_TOKEN: options.variablesToken || env.RELPACK_VARIABLES_TOKEN || undefined, RELPACK_TOKEN: options.connection.token || env.RELPACK_TOKEN };
-  const log = (line: string) => reporter.info(line);
-  const resolved = resolveVersionStore({ connection }, storeEnv, { log, userAgent: `relpack-action/${pkg.version}` });
-  for (const secret of resolved.secrets) addSecret(secret);
-  log(`version variable ${options.versionVariable}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
-  try {
-    const result = await publishNextVersion(
-      registry,
-      resolved.store,
-      {
-        name: options.name,
-        from: 'variable',
-        variable: options.versionVariable,
-        tag: pipelineTag(env),
-        cwd: workspace(env),
-        bump: parseBumpLevel(options.bump),
-        preid: options.preid || undefined,
-        inputs: options.files,
-        concurrency: options.concurrency,
-        checksums: options.checksums,
+      const result = await publish(ctx, {
+        connection,
+        name,
+        version: options.version,
+        files: options.files,
+        ifExists: options.ifExists,
+        ...transfer,
         hidden: options.hidden,
         includeHidden: options.includeHidden,
         dryRun: options.dryRun,
-      },
-      reporter,
-    );
-    return {
-      command: 'bump',
-      name: options.name,
-      version: result.version,
-      previousVersion: result.previousVersion,
-      packageUrl: result.packageUrl,
-      files: result.files,
-      uploaded: result.uploaded,
-      skipped: result.skipped,
-      dryRun: result.dryRun,
-    };
-  } finally {
-    await resolved.store.http.close();
+      });
+      return { command: 'publish', name, version: result.ref.version, packageUrl: result.packageUrl, files: result.files, uploaded: result.uploaded, skipped: result.skipped, dryRun: result.dryRun };
+    }
+    case 'download': {
+      const result = await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify });
+      return { command: 'download', name, version: result.ref.version, packageUrl: result.packageUrl, files: result.files, downloaded: result.downloaded, skipped: result.skipped, outDir: result.outDir };
+    }
+    case 'list': {
+      const result = await list(ctx, { connection, name, version: options.version });
+      const files = (result.files ?? []).map((file): FileRow => ({ name: file.fileName, size: file.size ?? 0, sha256: file.sha256 ?? '', url: file.url, status: 'listed' }));
+      return { command: 'list', name, version: options.version, packageUrl: result.packageUrl, files, versions: result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt })) };
+    }
+    case 'bump': {
+      // The variable's token is `variables-token`, else RELPACK_VARIABLES_TOKEN, else the registry
+      // token when the variable lives on the registry's own origin.
+      const result = await bump(ctx, {
+        connection,
+        name,
+        from: 'variable',
+        store: { variable: options.versionVariable, token: options.variablesToken, registryToken: connection.token },
+        bump: parseBumpLevel(options.bump),
+        preid: options.preid || undefined,
+        files: options.files,
+        ...transfer,
+        hidden: options.hidden,
+        includeHidden: options.includeHidden,
+        dryRun: options.dryRun,
+      });
+      return {
+        command: 'bump',
+        name,
+        version: result.version,
+        previousVersion: result.previousVersion,
+        packageUrl: result.packageUrl,
+        files: result.files,
+        uploaded: result.uploaded,
+        skipped: result.skipped,
+        dryRun: result.dryRun,
+      };
+    }
   }
-}
-
-function workspace(env: NodeJS.ProcessEnv): string {
-  return env.GITHUB_WORKSPACE || process.cwd();
 }
 
 function setOutputs(data: SummaryData): void {

@@ -5,6 +5,8 @@ import { RelpackError } from '../base/errors.js';
 export interface ListResult {
   name: string;
   version?: string;
+  /** The version's package URL, when a version was listed. */
+  packageUrl?: string;
   versions?: RemoteVersion[];
   files?: (RemoteFile & { url: string })[];
 }
@@ -19,7 +21,7 @@ export async function listPackage(registry: RegistryAdapter, options: { name: st
   const ref = { name: options.name, version: options.version };
   const files = await registry.listFiles(ref);
   if (files.length === 0) throw versionNotFound(ref);
-  return { name: ref.name, version: ref.version, files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
+  return { name: ref.name, version: ref.version, packageUrl: registry.packageUrl(ref), files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
 }
 
 /** The error for a version the registry does not list (or lists with no files). */

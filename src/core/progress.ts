@@ -29,6 +29,24 @@ export interface Reporter {
   done(result: TransferResult): void;
 }
 
+/** One line per transfer, the same in every shell: `uploaded   linux/app 12.0 MiB sha256:…`. */
+export function describeResult(result: TransferResult): string {
+  const sha = result.sha256 ? ` sha256:${result.sha256.slice(0, 12)}` : '';
+  const note = result.note ? ` (${result.note})` : '';
+  return `${result.status.padEnd(10)} ${result.name} ${formatBytes(result.size)}${sha}${note}`;
+}
+
+/** A reporter that writes lines: the CLI's stderr, the action's log. */
+export function lineReporter(line: (text: string) => void, warn: (message: string) => void): Reporter {
+  return {
+    info: line,
+    warn,
+    start: (verb, name, size) => line(`${verb} ${name} (${formatBytes(size)})`),
+    progress: (_name, text) => line(`  ${text}`),
+    done: (result) => line(describeResult(result)),
+  };
+}
+
 export const silentReporter: Reporter = {
   info: () => {},
   warn: () => {},

@@ -46,6 +46,18 @@ export function requireVersion(value: string, from: string): string {
   return version;
 }
 
+/**
+ * The package version a tag stands for, one rule in every shell (the default version of a tag
+ * pipeline, and `--version-from tag`): a `v` before a semantic version is dropped (`v1.4.2` ->
+ * `1.4.2`), as npm, Go modules and goreleaser read release tags, so that the version ranges of
+ * `download` and the bumps compare it; any other tag is the version as written (`2024.11`,
+ * `nightly`). A version given explicitly is never rewritten.
+ */
+export function versionFromTag(tag: string): string {
+  const rest = /^[vV](\d.*)$/.exec(tag)?.[1];
+  return rest !== undefined && cleanVersion(rest) === rest ? rest : tag;
+}
+
 const PRE_LEVELS = new Set<ReleaseLevel>(['premajor', 'preminor', 'prepatch', 'prerelease']);
 
 /**

@@ -241,7 +241,7 @@ test('failures: exit status 1, the CLI message through ::error::, input errors n
   // No tag and no version input: the message says where the version comes from.
   const noVersion = await runAction({ ...base, token: server.tokens.maintainer! }, { env: githubRunner({ GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' }), workspace });
   assert.equal(noVersion.code, 1);
-  assert.match(errorMessage(noVersion), /^input "version" is required for command publish\n {2}hint: run the workflow on a tag/);
+  assert.match(errorMessage(noVersion), /^publish needs a version\n {2}hint: pass `version:`, or run in a tag pipeline: the tag is the version/);
 
   // Nothing was published by any of these.
   const listed = await fetch(`${server.url}/api/v4/projects/1/packages`, { headers: { 'PRIVATE-TOKEN': server.tokens.maintainer! } });

@@ -6,11 +6,11 @@ import { envInputReader, readActionInputs } from '../../src/action/inputs.js';
 const read = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
   readActionInputs(envInputReader(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))), env);
 
-test('defaults: the declared ones, the repository name and the tag; files one per line, CRLF, blanks and comments dropped', () => {
+test('defaults: the declared ones and the repository name (the version stays empty: the operation takes the tag); files one per line, CRLF, blanks and comments dropped', () => {
   const options = read({ files: 'dist/\r\n\r\n# not this one\n  !dist/**/*.map  \n' }, { GITHUB_REPOSITORY: 'acme/tool', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v1.2.0' });
   assert.equal(options.command, 'publish');
   assert.equal(options.name, 'tool');
-  assert.equal(options.version, 'v1.2.0');
+  assert.equal(options.version, '', 'the tag becomes the version in the operation, by the one rule of every shell');
   assert.deepEqual(options.files, ['dist/', '!dist/**/*.map']);
   assert.equal(options.concurrency, 8);
   assert.equal(options.checksums, 'SHA256SUMS');

@@ -1,0 +1,48 @@
+/**
+ * download: a version (or a range: `^1.4`, `latest`), resolved against what the registry holds,
+ * into a folder, every file verified (core/download.ts).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { usageError } from '../base/errors.js';
+import { downloadPackage, type DownloadResult } from '../core/download.js';
+import { resolveVersion } from '../core/release.js';
+import type { ConnectionInput } from '../options/connection.js';
+import { withRegistry } from './connect.js';
+import type { OperationContext } from './context.js';
+
+export interface DownloadRequest {
+  connection: ConnectionInput;
+  name: string;
+  /** An exact version, a semver range, `latest` or `latest-prerelease`. */
+  version: string;
+  /** File names to fetch; empty for the whole version. */
+  files: string[];
+  /** The folder, relative to the context's cwd. */
+  out: string;
+  concurrency: number;
+  verify: boolean;
+  /** The manifest to check against, or null for none. */
+  checksums: string | null;
+}
+
+export interface DownloadOperationResult extends DownloadResult {
+  /** The range asked for, when the version was resolved from one. */
+  versionSpec?: string;
+}
+
+export async function download(ctx: OperationContext, request: DownloadRequest): Promise<DownloadOperationResult> {
+  if (!request.version) throw usageError('download needs a version', 'pass --version: an exact version, a range such as ^1.4, or latest');
+  if (!request.out) throw usageError('download needs a folder to write to', 'pass --out DIR');
+  const outDir = isAbsolute(request.out) ? request.out : resolve(ctx.cwd, request.out);
+  return withRegistry(ctx, request.connection, async (registry) => {
+    const resolved = await resolveVersion(registry, request.name, request.version);
+    if (resolved.resolved) ctx.reporter.info(`--version ${resolved.spec} resolved to ${resolved.version}`);
+    const ref = { name: request.name, version: resolved.version };
+    const result = await downloadPackage(
+      registry,
+      { ref, files: request.files, outDir, concurrency: request.concurrency, verify: request.verify, checksums: request.checksums ?? undefined },
+      ctx.reporter,
+    );
+    return resolved.resolved ? { ...result, versionSpec: resolved.spec } : result;
+  });
+}

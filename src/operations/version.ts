@@ -1,0 +1,116 @@
+/**
+ * Versions kept in a CI/CD variable: `bump` (publish under the next version, then write it back,
+ * core/release.ts) and the three steps for pipelines that split it: show, next, commit.
+ */
+import { usageError } from '../base/errors.js';
+import {
+  commitVersion,
+  nextVersion,
+  publishNextVersion,
+  showVersion,
+  type CommitResult,
+  type CurrentVersion,
+  type NextVersion,
+  type ReleaseResult,
+  type VersionOptions,
+} from '../core/release.js';
+import { DEFAULT_INITIAL_VERSION, type BumpLevel, type VersionSource } from '../core/versioning.js';
+import type { ConnectionInput } from '../options/connection.js';
+import { ciTag, withRegistry, withVersionStore, type VersionStoreRequest } from './connect.js';
+import type { OperationContext } from './context.js';
+
+export interface VersionRequest {
+  connection: ConnectionInput;
+  name: string;
+  /** Where the current version comes from; default: the variable when one is named, else the registry. */
+  from?: VersionSource;
+  store: VersionStoreRequest;
+  /** The version before the first bump, when the variable does not exist. */
+  initialVersion?: string;
+}
+
+export interface BumpRequest extends VersionRequest {
+  bump?: BumpLevel;
+  preid?: string;
+  files: string[];
+  concurrency: number;
+  checksums: string | null;
+  hidden: boolean;
+  includeHidden: boolean;
+  dryRun: boolean;
+}
+
+function versionOptions(ctx: OperationContext, request: VersionRequest): VersionOptions {
+  return {
+    name: request.name,
+    from: request.from ?? (request.store.variable ? 'variable' : 'registry'),
+    variable: request.store.variable,
+    tag: ciTag(ctx),
+    initialVersion: request.initialVersion ?? DEFAULT_INITIAL_VERSION,
+    cwd: ctx.cwd,
+  };
+}
+
+/** Publishes the next version, verifies it, and only then writes the variable (compare-and-set). */
+export async function bump(ctx: OperationContext, request: BumpRequest): Promise<ReleaseResult> {
+  if (request.files.length === 0) throw usageError('publish needs at least one file, directory or glob');
+  const options = versionOptions(ctx, request);
+  return withRegistry(ctx, request.connection, (registry, connection) =>
+    withVersionStore(ctx, request.store, connection, (store) =>
+      publishNextVersion(
+        registry,
+        store,
+        {
+          ...options,
+          bump: request.bump,
+          preid: request.preid,
+          inputs: request.files,
+          concurrency: request.concurrency,
+          checksums: request.checksums,
+          hidden: request.hidden,
+          includeHidden: request.includeHidden,
+          dryRun: request.dryRun,
+        },
+        ctx.reporter,
+      ),
+    ),
+  );
+}
+
+export async function showCurrentVersion(ctx: OperationContext, request: VersionRequest): Promise<CurrentVersion> {
+  const options = versionOptions(ctx, request);
+  return withRegistry(ctx, request.connection, (registry, connection) => withVersionStore(ctx, request.store, connection, (store) => showVersion(registry, store, options)));
+}
+
+export async function showNextVersion(ctx: OperationContext, request: VersionRequest & { bump?: BumpLevel; preid?: string }): Promise<NextVersion> {
+  const options = versionOptions(ctx, request);
+  if (!request.bump && options.from !== 'tag') throw usageError('version next needs --bump LEVEL');
+  return withRegistry(ctx, request.connection, (registry, connection) =>
+    withVersionStore(ctx, request.store, connection, (store) => nextVersion(registry, store, { ...options, bump: request.bump, preid: request.preid }, ctx.reporter)),
+  );
+}
+
+export interface CommitRequest extends VersionRequest {
+  /** The version that was published. */
+  version: string;
+  /** What `version show` printed; undefined when the variable did not exist. */
+  previousVersion?: string;
+  dryRun: boolean;
+}
+
+/** Records a published version in the variable, only if it still holds `previousVersion`. */
+export async function commitPublishedVersion(ctx: OperationContext, request: CommitRequest): Promise<CommitResult> {
+  const variable = request.store.variable;
+  if (!variable) throw usageError('version commit needs --version-variable NAME');
+  const options = versionOptions(ctx, request);
+  return withRegistry(ctx, request.connection, (registry, connection) =>
+    withVersionStore(ctx, request.store, connection, (store) =>
+      commitVersion(
+        registry,
+        store!,
+        { name: request.name, variable, version: request.version, expected: request.previousVersion, initialVersion: options.initialVersion, dryRun: request.dryRun },
+        ctx.reporter,
+      ),
+    ),
+  );
+}
