@@ -20,7 +20,7 @@ async function gitlabApi<T>(server: { url: string; tokens: Record<string, string
   return { status: response.status, body: (await response.json()) as T };
 }
 
-test('tag pipeline: publish with the tag as version, download in a later job through needs and the dotenv report', { skip }, async () => {
+test('tag pipeline: publish with the tag as version (v1.2.3 as 1.2.3, the rule of every shell), download in a later job through needs and the dotenv report', { skip }, async () => {
   const server = await serve();
   const repo = await pipelineRepo(server.url, {
     'dist/linux/amd64/app': 'linux build',
@@ -50,7 +50,7 @@ check:
     - cd fetched && sha256sum -c SHA256SUMS
 `,
   });
-  const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.2.3', CI_JOB_TOKEN: server.tokens.job! });
+  const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: 'v1.2.3', CI_JOB_TOKEN: server.tokens.job! });
   assert.equal(run.code, 0, run.output);
   assert.ok(run.job('relpack-publish').includes('RELPACK_VERSION=1.2.3'), run.output);
   assert.ok(run.job('relpack-publish').includes('RELPACK_UPLOADED=4'), run.output);
