@@ -16,7 +16,7 @@ import { startNginx, type NginxServer } from './lib/nginx.js';
 import { relpackCli, startRelpackServer, type RelpackServer } from './lib/relpack.js';
 import { largeFile, nginxTarget, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
 import { fmtRate } from './lib/stats.js';
-import { goalsTable, machineInfo, renderMarkdown, sectionTable, type Goal, type Section } from './lib/report.js';
+import { goalsTable, handWrittenPart, machineInfo, renderMarkdown, sectionTable, type Goal, type Section } from './lib/report.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const GiB = 1024 ** 3;
@@ -305,6 +305,7 @@ async function main(): Promise<void> {
     sections,
     goals,
     notes,
+    handWritten: handWrittenPart(existsSync(outFile) ? readFileSync(outFile, 'utf8') : undefined),
   });
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, md);
