@@ -3,7 +3,5 @@
  * src/action/; run() never throws, a failure ends in core.setFailed (exit status 1).
  */
 import { run } from './action/run.js';
-import { tuneForTransfers } from './runtime.js';
 
-tuneForTransfers({ shortLived: true });
 void run();

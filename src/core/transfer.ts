@@ -7,7 +7,6 @@
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  */
-import { channel } from 'node:diagnostics_channel';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -16,12 +15,9 @@ import type { Readable } from 'node:stream';
 import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
 import { RelpackError } from '../base/errors.js';
-import { LARGE_TRANSFER } from './events.js';
 import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from '../base/hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
 import { fetchWhole } from '../registry/small-file.js';
-
-const largeTransfer = channel(LARGE_TRANSFER);
 
 /**
  * Files up to this size are moved whole through memory (bounded by the concurrency): read or
@@ -56,7 +52,6 @@ export async function uploadFile(
   // Small files (and the manifest) are read once into memory and hashed there: one pass over the
   // bytes all the same. Larger files stream, hashed as they are sent.
   const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? readFileSync(source.path) : undefined);
-  if (!data) largeTransfer.publish({ name: source.name, size: source.size });
   const dataSha256 = data ? sha256(data) : undefined;
   const size = data ? data.length : source.size;
   let attempt: HashingStream | undefined;
@@ -131,7 +126,6 @@ export interface DownloadedFile {
  */
 export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, reporter: Reporter): Promise<DownloadedFile> {
   if (target.size !== undefined && target.size <= SMALL_FILE_BYTES) return downloadSmallFile(registry, ref, target);
-  largeTransfer.publish({ name: target.name, size: target.size });
   const temp = partPath(target.path);
   const handle = await open(temp, 'w');
   let offset = 0;

@@ -36,7 +36,7 @@ const LAYERS: Record<string, { paths: string[]; uses: (string | NarrowUse)[] }> 
   // The CLI alone reaches the server, for `relpack serve`.
   cli: { paths: ['src/cli.ts', 'src/cli/'], uses: ['base', 'http', 'registry', 'core', 'options', 'operations', 'server'] },
   action: { paths: ['src/action/'], uses: ['base', 'http', 'registry', 'core', 'options', 'operations'] },
-  entry: { paths: ['src/bin.ts', 'src/action.ts', 'src/runtime.ts'], uses: ['base', 'http', 'registry', 'core', 'server', 'options', 'operations', 'cli', 'action'] },
+  entry: { paths: ['src/bin.ts', 'src/action.ts'], uses: ['base', 'http', 'registry', 'core', 'server', 'options', 'operations', 'cli', 'action'] },
 };
 
 const ROOT = resolve(import.meta.dirname, '../..');
