@@ -10,7 +10,7 @@ import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, type Dispatcher } from './undici.js';
 import { RelpackError } from '../base/errors.js';
-import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryHooks, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryHooks, type RetryPolicy, type Sleep } from './retry.js';
 import { redactUrl } from './redact.js';
 
 export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -51,6 +51,8 @@ export interface HttpClientOptions {
   credentialOrigin?: string;
   userAgent?: string;
   retry?: RetryPolicy;
+  /** Waits between retries (backoff, Retry-After); default a real timer. Tests pass their own. */
+  sleep?: Sleep;
   log?: (line: string) => void;
   /** Environment to read proxy and CA settings from. */
   env?: NodeJS.ProcessEnv;
@@ -69,6 +71,7 @@ export class HttpClient {
   private credentialOrigin?: string;
   private readonly userAgent: string;
   readonly retryPolicy: RetryPolicy;
+  private readonly sleep?: Sleep;
   private readonly log: (line: string) => void;
 
   constructor(options: HttpClientOptions = {}) {
@@ -88,6 +91,7 @@ export class HttpClient {
     this.credentialOrigin = options.credentialOrigin;
     this.userAgent = options.userAgent ?? 'relpack';
     this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.sleep = options.sleep;
     this.log = options.log ?? (() => {});
   }
 
@@ -131,7 +135,7 @@ export class HttpClient {
    */
   async retrying<T>(req: Pick<HttpRequest, 'method' | 'url'>, attempt: (attemptNumber: number) => Promise<T>, beforeRetry?: RetryHooks<T>['beforeRetry']): Promise<T> {
     try {
-      return await withRetries(this.retryPolicy, attempt, { onRetry: (info) => this.logRetry(req, info), beforeRetry });
+      return await withRetries(this.retryPolicy, attempt, { onRetry: (info) => this.logRetry(req, info), beforeRetry }, this.sleep);
     } catch (error) {
       throw this.networkError(req, error);
     }

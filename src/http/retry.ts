@@ -4,7 +4,12 @@
  * upload must ask the registry whether the failed attempt stored the file before it tries again
  * (GitLab appends a duplicate row on every PUT, `app/services/packages/generic/create_package_file_service.rb`).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout } from 'node:timers/promises';
+
+/** Waits `ms` milliseconds. A parameter of the retry loop so that tests need not wait (see withRetries). */
+export type Sleep = (ms: number) => Promise<unknown>;
+
+const realSleep: Sleep = (ms) => setTimeout(ms);
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -85,10 +90,12 @@ export interface RetryHooks<T> {
   beforeRetry?: () => Promise<T | undefined>;
 }
 
+/** `sleep` waits between attempts; a test passes one that records the wait and returns at once. */
 export async function withRetries<T>(
   policy: RetryPolicy,
   attempt: (attemptNumber: number) => Promise<T>,
   hooks: RetryHooks<T> = {},
+  sleep: Sleep = realSleep,
 ): Promise<T> {
   for (let n = 1; ; n++) {
     try {

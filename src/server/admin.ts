@@ -3,7 +3,8 @@
 //   GET    /-/relpack/faults          → {"faults":[…],"fired":[…]}
 //   POST   /-/relpack/faults          body: one fault spec or a list → 201 {"ids":[…]}
 //   DELETE /-/relpack/faults          → 204 (clears faults; `?fired=1` also clears the log)
-//   DELETE /-/relpack/faults/:id      → 204 / 404
+//   DELETE /-/relpack/faults/:id      → 204 / 404 (requests it holds continue)
+//   POST   /-/relpack/faults/:id/release → 200 {"released":n} (the requests a `hold` fault keeps waiting continue)
 // Guarded by the admin token (`X-Relpack-Admin-Token` or `Authorization: Bearer`), never by
 // registry tokens, and exempt from fault injection.
 import { timingSafeEqual } from 'node:crypto';
@@ -63,6 +64,15 @@ export function registerAdminRoutes(router: Router, faults: FaultController, adm
     handler: async (ctx) => {
       if (!(await guard(ctx))) return;
       return faults.remove(decodeURIComponent(ctx.params.fault!)) ? sendEmpty(ctx, 204) : sendJson(ctx, 404, { message: '404 Fault Not Found' });
+    },
+  });
+  router.add({
+    id: 'admin.faults', method: 'POST', pattern: '/-/relpack/faults/:fault/release', noFaults: true,
+    handler: async (ctx) => {
+      if (!(await guard(ctx))) return;
+      const id = decodeURIComponent(ctx.params.fault!);
+      if (!faults.list().some((f) => f.id === id)) return sendJson(ctx, 404, { message: '404 Fault Not Found' });
+      return sendJson(ctx, 200, { released: faults.release(id) });
     },
   });
 }

@@ -2,12 +2,18 @@
 // HTTP (`/-/relpack/faults`). A fault matches by route id + method + optional path substring, and
 // fires on the nth matching request(s) it has seen since it was added. Every firing is logged in
 // `fired()` at the moment it takes effect, so tests can assert it really happened.
+//
+// A `hold` fault is the barrier that orders a race without timers: the request waits until the
+// test calls `release(id)`, and `reached(id)` tells the test when it is waiting. "Relpack lists the
+// version, another writer stores the file, then relpack's listing continues" becomes three steps in
+// that order, whatever the machine's load.
 import { ConfigError, expectObject, isObject, onlyKeys, optInt, optString, type Raw } from './config-values.js';
 
 export const FAULT_KINDS = [
   'status', // answer `status` (any code) instead of running the handler
   'rate-limit', // 429 + Retry-After (+ RateLimit-* headers), like GitLab's throttle (`lib/gitlab/rack_attack.rb`)
   'delay', // wait `ms` before handling
+  'hold', // wait until release(id) (or the fault's removal), then handle normally
   'reset-request', // TCP reset after `afterBytes` of the request body were received
   'slow-request', // read the request body at `bytesPerSecond`
   'reset-response', // TCP reset after `afterBytes` of the response body were sent
@@ -65,6 +71,12 @@ export interface FiredFault {
   detail?: string;
 }
 
+interface Waiter {
+  id: string;
+  n: number;
+  resolve: (fired: FiredFault) => void;
+}
+
 interface LiveFault {
   spec: Required<Pick<FaultSpec, 'id' | 'route' | 'kind'>> & FaultSpec & { kind: FaultKind };
   seen: number;
@@ -81,6 +93,9 @@ let nextId = 1;
 export class FaultController {
   #faults: LiveFault[] = [];
   #fired: FiredFault[] = [];
+  /** Fault id -> the resumers of the requests its `hold` keeps waiting. */
+  #held = new Map<string, (() => void)[]>();
+  #waiters: Waiter[] = [];
 
   /** Adds one or more faults; returns their ids. Throws ConfigError on a bad spec. */
   add(spec: FaultSpec | FaultSpec[]): string[] {
@@ -93,15 +108,54 @@ export class FaultController {
     return parsed.map((p) => p.id);
   }
 
+  /** Removes a fault; requests it holds continue. */
   remove(id: string): boolean {
     const before = this.#faults.length;
     this.#faults = this.#faults.filter((f) => f.spec.id !== id);
+    this.release(id);
     return this.#faults.length !== before;
   }
 
-  /** Removes every fault (the fired log is kept; see clearFired). */
+  /** Removes every fault (the fired log is kept; see clearFired); held requests continue. */
   clear(): void {
     this.#faults = [];
+    this.releaseAll();
+  }
+
+  /**
+   * Lets the requests that the `hold` fault `id` keeps waiting continue; returns how many. The fault
+   * stays: a request it selects later waits for the next release.
+   */
+  release(id: string): number {
+    const held = this.#held.get(id) ?? [];
+    this.#held.delete(id);
+    for (const resume of held) resume();
+    return held.length;
+  }
+
+  releaseAll(): number {
+    let n = 0;
+    for (const id of [...this.#held.keys()]) n += this.release(id);
+    return n;
+  }
+
+  /**
+   * Resolves with the `n`th firing (1-based, default the first) of fault `id`: at once when it has
+   * fired already, else when it does. For a `hold` fault, the request is waiting by then.
+   */
+  reached(id: string, n = 1): Promise<FiredFault> {
+    const fired = this.fired(id);
+    if (fired.length >= n) return Promise.resolve(fired[n - 1]!);
+    return new Promise((resolve) => this.#waiters.push({ id, n, resolve }));
+  }
+
+  /** Called by the dispatcher for a selected `hold` fault: resolves on release. */
+  hold(sel: SelectedFault): Promise<void> {
+    return new Promise((resolve) => {
+      const held = this.#held.get(sel.spec.id) ?? [];
+      held.push(resolve);
+      this.#held.set(sel.spec.id, held);
+    });
   }
 
   clearFired(): void {
@@ -139,7 +193,7 @@ export class FaultController {
   }
 
   record(sel: SelectedFault, route: string, method: string, path: string, detail?: string): void {
-    this.#fired.push({
+    const fired: FiredFault = {
       id: sel.spec.id,
       kind: sel.spec.kind,
       route,
@@ -148,7 +202,11 @@ export class FaultController {
       n: sel.n,
       at: new Date().toISOString(),
       ...(detail ? { detail } : {}),
-    });
+    };
+    this.#fired.push(fired);
+    const count = this.#fired.filter((f) => f.id === fired.id).length;
+    for (const w of this.#waiters.filter((w) => w.id === fired.id && w.n === count)) w.resolve({ ...fired });
+    this.#waiters = this.#waiters.filter((w) => !(w.id === fired.id && w.n <= count));
   }
 }
 

@@ -1,9 +1,9 @@
 // One node:http server per origin (the API, and the object-storage origin when enabled).
-// Dispatch: match route → select faults (status/429/delay answered here) → handler. Keep-alive is
+// Dispatch: match route → select faults (status/429/delay/hold answered here) → handler. Keep-alive is
 // on with a long idle timeout so clients reuse connections, and nothing on this path does sync I/O.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServerClock } from './clock.js';
 import type { FaultController } from './faults.js';
 import { drainBody } from './request-body.js';
 import { sendJson, writeBody } from './reply.js';
@@ -12,6 +12,7 @@ import { splitUrl, type RequestContext, type Router } from './router.js';
 export interface HttpAppOptions {
   router: Router;
   faults: FaultController;
+  clock: ServerClock;
   /** Answers unmatched paths (flavour-specific 404 body). */
   notFound: (ctx: RequestContext) => Promise<void>;
   /** Answers a known path with the wrong method. */
@@ -113,7 +114,7 @@ async function dispatch(opts: HttpAppOptions, req: IncomingMessage, res: ServerR
     ctx.rest = m.rest;
     if (!m.route.noFaults) {
       ctx.faults = opts.faults.select(ctx.routeId, method, rawPath);
-      if (await applyEarlyFaults(ctx)) return;
+      if (await applyEarlyFaults(ctx, opts.clock)) return;
     }
     await m.route.handler(ctx);
   } catch (err) {
@@ -123,13 +124,18 @@ async function dispatch(opts: HttpAppOptions, req: IncomingMessage, res: ServerR
   }
 }
 
-/** status, rate-limit and delay faults. Returns true when the request was answered. */
-async function applyEarlyFaults(ctx: RequestContext): Promise<boolean> {
+/** status, rate-limit, delay and hold faults. Returns true when the request was answered. */
+async function applyEarlyFaults(ctx: RequestContext, clock: ServerClock): Promise<boolean> {
   const record = (f: RequestContext['faults'][number], d?: string) => ctx.controller.record(f, ctx.routeId, ctx.method, ctx.rawPath, d);
   for (const f of ctx.faults) {
     if (f.spec.kind === 'delay') {
       record(f, `${f.spec.ms} ms`);
-      await sleep(f.spec.ms!);
+      await clock.sleep(f.spec.ms!);
+    } else if (f.spec.kind === 'hold') {
+      // Held before the firing is recorded, so that whoever awaits reached() can release it at once.
+      const released = ctx.controller.hold(f);
+      record(f, 'held until released');
+      await released;
     }
   }
   const status = ctx.faults.find((f) => f.spec.kind === 'status');
@@ -153,7 +159,7 @@ async function applyEarlyFaults(ctx: RequestContext): Promise<boolean> {
       'ratelimit-limit': '1000',
       'ratelimit-observed': '1001',
       'ratelimit-remaining': '0',
-      'ratelimit-reset': String(Math.floor(Date.now() / 1000) + after),
+      'ratelimit-reset': String(Math.floor(clock.now() / 1000) + after),
       ...limit.spec.headers,
     });
     return true;

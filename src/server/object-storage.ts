@@ -6,6 +6,7 @@
 // bad or expired signatures.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BlobStore } from './blobs.js';
+import type { ServerClock } from './clock.js';
 import type { FaultController } from './faults.js';
 import { startHttpApp, type HttpApp } from './http-app.js';
 import { writeBody } from './reply.js';
@@ -44,11 +45,13 @@ export class ObjectStorage {
   readonly #cfg: ObjectStorageConfig;
   readonly #secret: Buffer;
   readonly #blobs: BlobStore;
+  readonly #clock: ServerClock;
 
-  constructor(cfg: ObjectStorageConfig, blobs: BlobStore) {
+  constructor(cfg: ObjectStorageConfig, blobs: BlobStore, clock: ServerClock) {
     this.#cfg = cfg;
     this.#secret = cfg.secret ? Buffer.from(cfg.secret) : randomBytes(32);
     this.#blobs = blobs;
+    this.#clock = clock;
   }
 
   get url(): string {
@@ -63,6 +66,7 @@ export class ObjectStorage {
       {
         router,
         faults,
+        clock: this.#clock,
         log: (l) => log(`[storage] ${l}`),
         notFound: (ctx) => s3Error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.'),
         methodNotAllowed: (ctx) => s3Error(ctx, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.'),
@@ -79,7 +83,7 @@ export class ObjectStorage {
 
   /** A URL on the storage origin that serves `blobKey` until it expires. */
   presign(blobKey: string, opts: PresignOptions): string {
-    const now = new Date();
+    const now = new Date(this.#clock.now());
     const q = new URLSearchParams();
     if (opts.contentDisposition) q.set('response-content-disposition', opts.contentDisposition);
     q.set('response-content-type', opts.contentType ?? 'application/octet-stream');
@@ -128,7 +132,7 @@ export class ObjectStorage {
     }
     const issued = parseAmzDate(q.get('X-Amz-Date') ?? '');
     const expires = Number(q.get('X-Amz-Expires'));
-    if (issued === null || !Number.isFinite(expires) || Date.now() > issued + expires * 1000) {
+    if (issued === null || !Number.isFinite(expires) || this.#clock.now() > issued + expires * 1000) {
       return s3Error(ctx, 403, 'AccessDenied', 'Request has expired');
     }
     const key = ctx.params.key!;
@@ -138,7 +142,7 @@ export class ObjectStorage {
     await sendBlob(
       ctx,
       this.#blobs,
-      { key, size: Number(q.get('X-Relpack-Size')), lastModified: new Date(Number(q.get('X-Relpack-Modified')) || Date.now()) },
+      { key, size: Number(q.get('X-Relpack-Size')), lastModified: new Date(Number(q.get('X-Relpack-Modified')) || this.#clock.now()) },
       headers,
       { notFound: () => s3Error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.') },
     );

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { registerAdminRoutes } from './admin.js';
 import { BlobStore } from './blobs.js';
+import { systemClock, type ServerClock } from './clock.js';
 import { loadConfig, type ResolvedServerConfig, type ServerConfigInput } from './config.js';
 import { FaultController } from './faults.js';
 import type { FlavourInstance } from './flavour.js';
@@ -18,6 +19,7 @@ import { sendJson } from './reply.js';
 import { Router } from './router.js';
 
 export type { ResolvedServerConfig, ServerConfigInput } from './config.js';
+export type { ServerClock } from './clock.js';
 export { ConfigError } from './config.js';
 export { FaultController, type FaultSpec, type FiredFault, type FaultKind } from './faults.js';
 
@@ -34,6 +36,8 @@ export interface ServeOptions {
   dataDir?: string;
   /** Request log and notices; default silent. */
   log?: (line: string) => void;
+  /** What the server decides by time (URL expiry, delay faults); tests step their own. Default: the system clock. */
+  clock?: ServerClock;
 }
 
 export interface RunningServer {
@@ -63,6 +67,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : await mkdtemp(join(tmpdir(), 'relpack-serve-'));
   await mkdir(dataDir, { recursive: true });
   const host = opts.host ?? '127.0.0.1';
+  const clock = opts.clock ?? systemClock;
 
   const faults = new FaultController();
   if (config.faults.length) faults.add(config.faults);
@@ -72,7 +77,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const records = await Journal.read(journalPath);
   // Set once the start-up compaction below is done; nothing appends before the server listens.
   let journal: Journal | null = null;
-  const objectStorage = config.objectStorage.enabled ? new ObjectStorage(config.objectStorage, blobs) : null;
+  const objectStorage = config.objectStorage.enabled ? new ObjectStorage(config.objectStorage, blobs, clock) : null;
 
   const router = new Router();
   registerAdminRoutes(router, faults, config.admin.token);
@@ -115,6 +120,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     api = await startHttpApp({
       router,
       faults,
+      clock,
       log,
       notFound: async (ctx) => {
         for (const i of instances.values()) if (i.notFound && (await i.notFound(ctx))) return;
@@ -145,6 +151,8 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     banner: () => [...instances.values()].flatMap((i) => i.banner(api.url)),
     close: () =>
       (closed ??= (async () => {
+        // A request a hold fault still holds would keep its connection open until the grace period ends.
+        faults.releaseAll();
         await Promise.all([api.close(), objectStorage?.close()]);
         for (const i of instances.values()) await i.close?.();
         await liveJournal.close();

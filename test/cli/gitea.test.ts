@@ -35,11 +35,13 @@ test('gitea: an existing file of another case is the same file (docs/gitea-behav
 test('gitea: a 409 from a concurrent publisher is reported, not retried into a loop', async () => {
   const server = await serve();
   const work = await writeTree(await tempDir(), { 'a.bin': 'mine' });
-  // Another publisher stores a.bin after relpack listed the version and before it uploads.
-  server.faults.add({ route: 'gitea.upload', kind: 'delay', ms: 300, times: [1] });
+  // Another publisher stores a.bin after relpack listed the version and before its upload is handled:
+  // relpack's upload is held at the server until the other one is stored.
+  const [hold] = server.faults.add({ route: 'gitea.upload', kind: 'hold', times: [1] });
   const racing = cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--checksums', 'none'], { env: gitea.writer(server), cwd: work });
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await server.faults.reached(hold);
   assert.equal(await gitea.rawPut(server, 'app', '1.0.0', 'a.bin', 'theirs'), 201);
+  server.faults.release(hold);
   const run = await racing;
   assert.equal(run.code, 1);
   assert.match(run.stderr, /a\.bin already exists in this version[\s\S]*raced/);

@@ -86,22 +86,66 @@ test('fault status with afterBody: the upload is read, then answered 500, and no
 });
 
 test('fault rate-limit: 429 with Retry-After, then through', async (t) => {
-  const s = await serve(t);
+  const now = Date.UTC(2026, 0, 15, 12, 0, 0, 500);
+  const s = await serve(t, undefined, { clock: { now: () => now, sleep: async () => {} } });
   s.faults.add({ id: 'throttle', route: 'gitlab.upload', kind: 'rate-limit', retryAfter: 7, count: 1 });
   const r = await put(s, generic('f.bin'), 'x');
   assert.equal(r.status, 429);
   assert.equal(r.headers['retry-after'], '7');
   assert.equal(r.headers['ratelimit-remaining'], '0');
+  // RateLimit-Reset is a Unix time in seconds: the server's clock (whole seconds) plus Retry-After.
+  assert.equal(r.headers['ratelimit-reset'], String(Date.UTC(2026, 0, 15, 12, 0, 7) / 1000));
   assert.equal((await put(s, generic('f.bin'), 'x')).status, 201);
   assert.equal(s.faults.fired('throttle').length, 1);
 });
 
-test('fault delay: the response waits', async (t) => {
-  const s = await serve(t);
-  s.faults.add({ route: 'gitlab.packages.list', kind: 'delay', ms: 300, count: 1 });
-  const started = Date.now();
+test('fault delay: the response waits for the server clock', async (t) => {
+  // The server's clock records what it was asked to wait and lets the request go when the test says.
+  const waits: number[] = [];
+  let elapse = () => {};
+  const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => (waits.push(ms), (elapse = resolve))) };
+  const s = await serve(t, undefined, { clock });
+  const [id] = s.faults.add({ route: 'gitlab.packages.list', kind: 'delay', ms: 300, count: 1 });
+  let answered = false;
+  const reply = get(s, `${API()}/packages`).finally(() => (answered = true));
+  assert.deepEqual((await s.faults.reached(id)).detail, '300 ms');
+  assert.deepEqual(waits, [300]);
+  assert.equal(answered, false, 'no answer before the wait is over');
+  elapse();
+  assert.equal((await reply).status, 200);
   assert.equal((await get(s, `${API()}/packages`)).status, 200);
-  assert.ok(Date.now() - started >= 290);
+  assert.deepEqual(waits, [300], 'count: 1 delays one request only');
+});
+
+test('fault hold: the request waits until released, while others go through; reached() says when it waits', async (t) => {
+  const s = await serve(t);
+  await put(s, generic('f.bin'), 'first');
+  const [id] = s.faults.add({ route: 'gitlab.download', kind: 'hold', times: [1] });
+  const held = get(s, generic('f.bin'));
+  const fired = await s.faults.reached(id);
+  assert.deepEqual([fired.kind, fired.n, fired.route, fired.detail], ['hold', 1, 'gitlab.download', 'held until released']);
+  // The held request is answered after what happens meanwhile: it reads the file stored after it arrived.
+  assert.equal((await get(s, generic('f.bin'))).text, 'first', 'the second download is not held');
+  assert.equal((await put(s, generic('f.bin'), 'second')).status, 201);
+  assert.equal(s.faults.release(id), 1);
+  assert.equal((await held).text, 'second');
+  assert.equal(s.faults.release(id), 0, 'nothing is held any more');
+  assert.deepEqual(s.faults.fired(id).map((f) => f.n), [1]);
+
+  // Over HTTP, for a server in another process: release what waits, and removing a fault releases too.
+  const admin = { 'X-Relpack-Admin-Token': s.tokens.admin!, 'content-type': 'application/json' };
+  assert.equal((await send(s.url, 'POST', '/-/relpack/faults', { headers: admin, body: JSON.stringify({ id: 'gate', route: 'gitlab.download', kind: 'hold' }) })).status, 201);
+  const waiting = [get(s, generic('f.bin')), get(s, generic('f.bin'))];
+  await s.faults.reached('gate', 2);
+  assert.equal((await send(s.url, 'POST', '/-/relpack/faults/gate/release')).status, 401, 'only with the admin token');
+  const released = await send(s.url, 'POST', '/-/relpack/faults/gate/release', { headers: admin });
+  assert.deepEqual([released.status, released.json()], [200, { released: 2 }]);
+  assert.deepEqual((await Promise.all(waiting)).map((r) => r.text), ['second', 'second']);
+  const third = get(s, generic('f.bin'));
+  await s.faults.reached('gate', 3);
+  assert.equal((await send(s.url, 'DELETE', '/-/relpack/faults/gate', { headers: admin })).status, 204);
+  assert.equal((await third).status, 200);
+  assert.equal((await send(s.url, 'POST', '/-/relpack/faults/gate/release', { headers: admin })).status, 404);
 });
 
 test('fault reset-request: connection reset while the upload body arrives; nothing stored, no temp file', async (t) => {

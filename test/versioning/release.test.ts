@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { gitlab } from '../helpers/flavours.js';
 import { cli, gitlabEnv, serve, tempDir, writeTree } from '../helpers/harness.js';
 
@@ -117,11 +116,15 @@ test('race, same bump: two pipelines read 1.0.0 at once; exactly one publishes a
   const a = await writeTree(await tempDir(), { 'tool.bin': 'build A' });
   const b = await writeTree(await tempDir(), { 'tool.bin': 'build B' });
   // Each run reads the variable twice before its first upload (read, then a re-read just before
-  // publishing). Holding the 4th read for a second lets one run finish first, whichever it is,
-  // while the other has already read 1.0.0.
-  server.faults.add({ route: 'gitlab.variables.get', kind: 'delay', ms: 1000, times: [4] });
+  // publishing). Holding the 4th read until the other run has finished lets one run finish first,
+  // whichever it is, while the other has already read 1.0.0.
+  const [hold] = server.faults.add({ route: 'gitlab.variables.get', kind: 'hold', times: [4] });
   const args = ['publish', 'tool.bin', '--name', 'tool', '--bump', 'patch', '--version-variable', 'PKG_VERSION'];
-  const runs = await Promise.all([cli(args, { env, cwd: a }), cli(args, { env, cwd: b })]);
+  const running = [cli(args, { env, cwd: a }), cli(args, { env, cwd: b })];
+  await server.faults.reached(hold);
+  await Promise.race(running);
+  server.faults.release(hold);
+  const runs = await Promise.all(running);
   assert.deepEqual(runs.map((r) => r.code).sort(), [0, 1], runs.map((r) => r.stderr).join('\n---\n'));
   const winner = runs[0].code === 0 ? 'A' : 'B';
   const loser = runs.find((r) => r.code === 1)!;
@@ -140,13 +143,18 @@ test('race, at the write: a pipeline that published 1.1.0 finds PKG_VERSION move
   const env = gitlabEnv(server, server.tokens.maintainer);
   const a = await writeTree(await tempDir(), { 'tool.bin': 'patch build' });
   const b = await writeTree(await tempDir(), { 'tool.bin': 'minor build' });
-  // The minor run's upload is slow: the patch run publishes, verifies and writes meanwhile.
-  server.faults.add({ route: 'gitlab.upload', kind: 'delay', ms: 1000, path: '/1.1.0/tool.bin' });
+  // The minor run's upload is held: the patch run publishes, verifies and writes meanwhile.
+  const [hold] = server.faults.add({ route: 'gitlab.upload', kind: 'hold', path: '/1.1.0/tool.bin' });
   const base = ['publish', 'tool.bin', '--name', 'tool', '--version-variable', 'PKG_VERSION'];
-  const [patch, minor] = await Promise.all([cli([...base, '--bump', 'patch'], { env, cwd: a }), cli([...base, '--bump', 'minor'], { env, cwd: b })]);
+  const patchRun = cli([...base, '--bump', 'patch'], { env, cwd: a });
+  const minorRun = cli([...base, '--bump', 'minor'], { env, cwd: b });
+  await server.faults.reached(hold);
+  const patch = await patchRun;
+  server.faults.release(hold);
+  const minor = await minorRun;
   assert.equal(patch.code, 0, patch.stderr);
   assert.equal(minor.code, 1, minor.stderr);
-  assert.ok(server.faults.fired().some((f) => f.path.includes('/1.1.0/tool.bin')), 'the slow upload happened');
+  assert.deepEqual(server.faults.fired(hold).map((f) => f.path.endsWith('/1.1.0/tool.bin')), [true], 'the minor upload was held once');
   assert.match(minor.stderr, /verified: the registry holds the 2 file\(s\) of tool 1\.1\.0/);
   assert.match(minor.stderr, /another pipeline bumped PKG_VERSION first: it held 1\.0\.0 when this run read it and now holds 1\.0\.1; PKG_VERSION was not changed/);
   assert.match(minor.stderr, /tool 1\.1\.0 was published and verified but is not recorded/);
@@ -174,15 +182,19 @@ test('a failed verification leaves the variable as it was: a file replaced after
   await variables.gitlab.set(server, 'PKG_VERSION', '2.3.4');
   const work = await writeTree(await tempDir(), { 'tool.bin': 'the real build' });
   // Hold relpack's verification listing while another writer replaces tool.bin in 2.3.5.
-  const hold = server.faults.add({ route: 'gitlab.package_files.list', kind: 'delay', ms: 800, times: [1] });
+  const [hold] = server.faults.add({ route: 'gitlab.package_files.list', kind: 'hold', times: [1] });
   const running = cli(['publish', 'tool.bin', '--name', 'tool', '--bump', 'patch', '--version-variable', 'PKG_VERSION'], {
     env: gitlabEnv(server, server.tokens.maintainer),
     cwd: work,
   });
-  while (!server.faults.fired().some((f) => f.route === 'gitlab.package_files.list')) await sleep(10);
+  await server.faults.reached(hold);
+  // The listing held is the verification: relpack's own upload of tool.bin is already stored.
+  const stored = server.lines.filter((line) => /^PUT \/api\/v4\/projects\/1\/packages\/generic\/tool\/2\.3\.5\/tool\.bin 20[01] /.test(line));
+  assert.equal(stored.length, 1, server.lines.join('\n'));
   assert.equal(await gitlab.rawPut(server, 'tool', '2.3.5', 'tool.bin', 'tampered'), 201);
+  server.faults.release(hold);
   const run = await running;
-  assert.ok(hold);
+  assert.deepEqual(server.faults.fired(hold).map((f) => f.n), [1], 'only the verification listing was held');
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, new RegExp(`tool\\.bin: the registry lists sha256 ${sha('tampered')}, but sha256 ${sha('the real build')} was published`));
   assert.match(run.stderr, /the version variable was not written/);
