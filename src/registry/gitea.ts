@@ -82,7 +82,11 @@ export class GiteaRegistry implements RegistryAdapter {
 
   /** Gitea matches names case-insensitively (lower_name columns, docs/gitea-behaviour.md case 17). */
   sameFileName(a: string, b: string): boolean {
-    return a.toLowerCase() === b.toLowerCase();
+    return this.normalizeFileName(a) === this.normalizeFileName(b);
+  }
+
+  normalizeFileName(fileName: string): string {
+    return fileName.toLowerCase();
   }
 
   fileUrl(ref: PackageRef, fileName: string): string {
@@ -168,6 +172,11 @@ export class GiteaRegistry implements RegistryAdapter {
       if (response.status !== 204) throw await this.failure('DELETE', url, response, { fileName: file.fileName });
       await response.drain();
     }
+  }
+
+  /** Gitea refuses a second file of the same name (409, docs/gitea-behaviour.md case 2): there are never copies to remove. */
+  async removeDuplicates(): Promise<'none'> {
+    return 'none';
   }
 
   async deleteVersion(ref: PackageRef): Promise<void> {

@@ -82,6 +82,11 @@ export class GitlabRegistry implements RegistryAdapter {
     return a === b;
   }
 
+  /** GitLab compares file names exactly (case-sensitively). */
+  normalizeFileName(fileName: string): string {
+    return fileName;
+  }
+
   fileUrl(ref: PackageRef, fileName: string): string {
     return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/${gitlabFilePath(fileName)}`;
   }
@@ -168,6 +173,11 @@ export class GitlabRegistry implements RegistryAdapter {
       throw new RelpackError('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
     }
     for (const pkg of packages) await this.deleteOrFail(`${this.projectApi}/packages/${pkg.id}`);
+  }
+
+  /** Every PUT adds a row (docs/gitlab-behaviour.md, case 5): a concurrent publish of the same file leaves two. */
+  removeDuplicates(ref: PackageRef, fileName: string, keepId: number): Promise<'removed' | 'none' | 'forbidden'> {
+    return this.removeOlderDuplicates(ref, fileName, keepId);
   }
 
   /** After a replace: removes the rows of `fileName` other than `keepId`, where the token may. */

@@ -75,6 +75,12 @@ export interface RegistryAdapter {
   validateFileName(fileName: string): void;
   /** Compares file names the way the registry does (Gitea: case-insensitively). */
   sameFileName(a: string, b: string): boolean;
+  /**
+   * The key under which the registry holds a file name: sameFileName(a, b) is exactly
+   * normalizeFileName(a) === normalizeFileName(b). Core keys its maps by it, so that matching n local
+   * files against n listed ones is linear.
+   */
+  normalizeFileName(fileName: string): string;
   /** The registry's URL for one file (what a browser or curl would fetch). */
   fileUrl(ref: PackageRef, fileName: string): string;
   /** A human-facing URL for the package version. */
@@ -102,6 +108,12 @@ export interface RegistryAdapter {
   download(ref: PackageRef, fileName: string, request?: DownloadRequest): Promise<HttpResponse>;
   /** Removes the given files, every stored row of each (a GitLab duplicate would otherwise come back). */
   deleteFiles(ref: PackageRef, files: RemoteFile[]): Promise<void>;
+  /**
+   * Removes the stored rows of `fileName` other than the row `keepId`: the copies a concurrent
+   * publish added where every upload adds a row. 'forbidden' when the token may not delete them,
+   * 'none' when there were none (a registry that keeps one file per name never has any).
+   */
+  removeDuplicates(ref: PackageRef, fileName: string, keepId: number): Promise<'removed' | 'none' | 'forbidden'>;
   deleteVersion(ref: PackageRef): Promise<void>;
   /**
    * Runs `attempt` under the connection's retry policy, each retry logged against `request` and
