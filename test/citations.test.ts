@@ -16,8 +16,8 @@ const NOTE_NAMES = [['gitlab', '-api', '.md'], ['gitea', '-api', '.md'], ['peers
 const NOTE_DIR = ['shared', 'reference'].join('/');
 const MACHINE_ROOTS = ['wo' + 'rk', 'ho' + 'me'];
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const NOTE = new RegExp(`(${[...NOTE_NAMES, NOTE_DIR].map(escape).join('|')})`, 'i');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const NOTE = new RegExp(`(${[...NOTE_NAMES, NOTE_DIR].map(escapeRegExp).join('|')})`, 'i');
 /** An absolute path under one of those roots: the leading `/` not preceded by a path or word character. */
 const ABSOLUTE = new RegExp(`(^|[^A-Za-z0-9_.~/-])/(${MACHINE_ROOTS.join('|')})/`);
 

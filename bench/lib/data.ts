@@ -50,6 +50,6 @@ export function warmCache(path: string): Promise<void> {
   });
 }
 
-export function warmDir(dir: string): Promise<void[]> {
-  return Promise.all(readdirSync(dir).map((f) => warmCache(join(dir, f))));
+export async function warmDir(dir: string): Promise<void> {
+  await Promise.all(readdirSync(dir).map((f) => warmCache(join(dir, f))));
 }

@@ -68,7 +68,7 @@ function parseTokenFromOutput(out: string): string | undefined {
   }
   const lines = out.split('\n');
   const writeLine = lines.find((l) => /token/i.test(l) && /write|maint|owner|admin|rw|publish/i.test(l)) ?? lines.find((l) => /token/i.test(l));
-  const m = writeLine?.match(/token[^:=\n]*[:=]\s*["']?([A-Za-z0-9._~+\-/]{6,})/i) ?? writeLine?.match(/([A-Za-z0-9_\-]{16,})\s*$/);
+  const m = writeLine?.match(/token[^:=\n]*[:=]\s*["']?([A-Za-z0-9._~+\-/]{6,})/i) ?? writeLine?.match(/([A-Za-z0-9_-]{16,})\s*$/);
   return m?.[1];
 }
 

@@ -97,11 +97,11 @@ export function analyzeCommits(messages: string[]): CommitAnalysis {
   const reasons: string[] = [];
   for (const message of messages) {
     const subject = message.trim().split(/\r?\n/, 1)[0] ?? '';
-    const header = HEADER.exec(subject);
+    const header = HEADER.exec(subject)?.groups;
     let found: CommitAnalysis['level'];
-    if ((header && header.groups!.bang) || BREAKING_FOOTER.test(message)) found = 'major';
-    else if (header?.groups!.type.toLowerCase() === 'feat') found = 'minor';
-    else if (header?.groups!.type.toLowerCase() === 'fix') found = 'patch';
+    if (header?.bang || BREAKING_FOOTER.test(message)) found = 'major';
+    else if (header?.type.toLowerCase() === 'feat') found = 'minor';
+    else if (header?.type.toLowerCase() === 'fix') found = 'patch';
     if (!found) continue;
     reasons.push(`${found}: ${subject}`);
     if (!level || RANK[found] > RANK[level]) level = found;

@@ -40,6 +40,7 @@ export function validateGiteaName(name: string): void {
 export function validateGiteaRef(ref: PackageRef): void {
   validateGiteaName(ref.name);
   const { version } = ref;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule refuses
   if (version === '' || version === '.' || version === '..' || version.trim() !== version || /[/\\\u0000-\u001f]/.test(version) || version.length > MAX_LENGTH) {
     throw inputError(
       `invalid package version ${JSON.stringify(version)}`,

@@ -36,6 +36,7 @@ export function validateGitlabFileName(fileName: string): void {
   const segments = fileName.split('/');
   const base = segments.pop() ?? '';
   for (const segment of segments) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule refuses
     if (segment === '' || segment === '.' || segment === '..' || /[\u0000-\u001f\u007f\\]/.test(segment)) {
       throw inputError(
         `invalid directory ${JSON.stringify(segment)} in file name ${JSON.stringify(fileName)}`,

@@ -62,7 +62,7 @@ export class BlobStore {
     const iterator = body[Symbol.asyncIterator]();
     // Read up to SMALL_BLOB into memory first; most bodies end there.
     let size = 0;
-    let batch: Buffer[] = [];
+    const batch: Buffer[] = [];
     for (;;) {
       const next = await iterator.next();
       if (next.done) {

@@ -3,6 +3,7 @@
 // in-flight requests a moment to finish, and returns 0. Bad usage returns 2.
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-values.js';
+import type { RunningServer } from './start.js';
 
 export const SERVE_USAGE = `Usage: relpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--quiet]
 
@@ -53,7 +54,7 @@ export async function runServe(
     port = Number(values.port);
   }
   const { startServer } = await import('./start.js');
-  let server;
+  let server: RunningServer;
   try {
     server = await startServer({
       ...(values.config ? { configFile: values.config } : {}),

@@ -67,6 +67,7 @@ test('README action-github-gitlab: its relpack step runs as written (secrets and
       String(value)
         .replace('https://gitlab.example.com', server.url)
         .replace('my-group/my-tool', 'demo/app')
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression in the README's workflow, replaced as text
         .replace('${{ secrets.GITLAB_PACKAGES_TOKEN }}', server.tokens.maintainer!),
     ]),
   );

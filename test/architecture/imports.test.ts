@@ -126,7 +126,7 @@ function layerViolations(graph: Graph): string[] {
       if (!target || target === source) continue;
       const use = LAYERS[source].uses.find((u) => (typeof u === 'string' ? u : u.layer) === target);
       if (typeof use === 'string') continue;
-      if (use && use.only.test(edge.to)) continue;
+      if (use?.only.test(edge.to)) continue;
       const allowed = LAYERS[source].uses.map((u) => (typeof u === 'string' ? u : `${u.layer} (only ${u.why})`)).join(', ') || 'nothing';
       const what = use ? `uses more of ${target} than ${source} may` : sitsOn(target, source) ? 'goes up' : 'goes sideways';
       problems.push(`${file}:${edge.line} imports ${edge.to}: ${source} -> ${target} ${what} (${source} may import ${allowed})`);

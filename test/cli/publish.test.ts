@@ -219,5 +219,5 @@ test('the bundle prints every progress line and the error that ends a run, thoug
   }
   const failed = await cliProcess(['publish', '.', '--name', 'app', '--version', '1.0.0', '--if-exists', 'fail'], { env, cwd: work });
   assert.equal(failed.code, 1);
-  assert.match(failed.stderr, /relpack: error: 40 file\(s\) already exist in this version and --if-exists is fail:\n(  f\d+\.bin\n){40}  hint: /);
+  assert.match(failed.stderr, /relpack: error: 40 file\(s\) already exist in this version and --if-exists is fail:\n( {2}f\d+\.bin\n){40} {2}hint: /);
 });

@@ -103,7 +103,15 @@ test('fault delay: the response waits for the server clock', async (t) => {
   // The server's clock records what it was asked to wait and lets the request go when the test says.
   const waits: number[] = [];
   let elapse = () => {};
-  const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => (waits.push(ms), (elapse = resolve))) };
+  const clock = {
+    now: () => Date.now(),
+    sleep: (ms: number) => {
+      waits.push(ms);
+      return new Promise<void>((resolve) => {
+        elapse = resolve;
+      });
+    },
+  };
   const s = await serve(t, undefined, { clock });
   const [id] = s.faults.add({ route: 'gitlab.packages.list', kind: 'delay', ms: 300, count: 1 });
   let answered = false;

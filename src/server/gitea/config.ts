@@ -161,7 +161,7 @@ export function resolveGiteaConfig(raw: unknown): GiteaConfig {
   unique(owners.map((o) => o.name.toLowerCase()), 'gitea.users/orgs', 'name');
   unique(owners.map((o) => String(o.id)), 'gitea.users/orgs', 'id');
   unique(repos.map((x) => x.fullName.toLowerCase()), 'gitea.repos', 'name');
-  repos.forEach((x, i) => (x.id = i + 1));
+  for (const [i, x] of repos.entries()) x.id = i + 1;
 
   const tokensRaw: Raw = r.tokens === undefined ? defaultTokens(users, repos) : expectObject(r.tokens, 'gitea.tokens');
   const tokens: GiteaToken[] = Object.entries(tokensRaw).map(([name, t]) => {

@@ -1,6 +1,7 @@
 // Generic package upload, download, HEAD and delete (Gitea `routers/api/packages/generic/generic.go`,
 // `routers/api/packages/api.go`; docs/gitea-behaviour.md, cases 1–11 and 17, cited below).
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { StagedBlob } from '../blobs.js';
 import { BodyAbortedError, bodyChunks, dropAfterCommit } from '../request-body.js';
 import { sendEmpty } from '../reply.js';
 import type { RequestContext, Router } from '../router.js';
@@ -128,7 +129,7 @@ async function upload(g: GiteaContext, ctx: RequestContext): Promise<void> {
     }
   }
   const limit = admin ? -1 : g.cfg.limitSizeGeneric;
-  let staged;
+  let staged: StagedBlob;
   try {
     staged = await g.env.blobs.stage(body, { hashes: ['md5', 'sha1', 'sha256', 'sha512'], ...(limit > 0 ? { maxBytes: limit } : {}) });
   } catch (e) {

@@ -12,7 +12,7 @@ export interface ListOptions {
 export function listOptions(q: URLSearchParams): ListOptions {
   const page = toInt(q.get('page'));
   const limit = toInt(q.get('limit'));
-  return { page: page < 1 ? 1 : page, limit: limit <= 0 ? 30 : Math.min(limit, 50) };
+  return { page: Math.max(page, 1), limit: limit <= 0 ? 30 : Math.min(limit, 50) };
 }
 
 function toInt(v: string | null): number {

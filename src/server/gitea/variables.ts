@@ -76,7 +76,7 @@ async function access(g: GiteaContext, ctx: RequestContext, level: Level, write:
   if (level === 'org') {
     const name = decodeSegment(ctx.params.org);
     const owner = name === null ? undefined : g.auth.owner(name);
-    if (!owner || owner.kind !== 'org') {
+    if (owner?.kind !== 'org') {
       await apiNotFound(ctx);
       return null;
     }

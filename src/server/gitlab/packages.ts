@@ -2,6 +2,7 @@
 // `lib/api/project_packages.rb`, `lib/api/package_files.rb`; docs/gitlab-behaviour.md has the
 // summary and the numbered cases cited below).
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { StagedBlob } from '../blobs.js';
 import { BodyAbortedError, bodyChunks, dropAfterCommit } from '../request-body.js';
 import { sendEmpty, sendJson } from '../reply.js';
 import type { RequestContext, Router } from '../router.js';
@@ -105,7 +106,7 @@ async function upload(g: GitlabContext, ctx: RequestContext): Promise<void> {
   // The body is read whole before size and duplicates are checked: Workhorse stores it first and
   // Rails decides afterwards (`max_file_size_exceeded?` in `lib/api/generic_packages.rb`,
   // `app/services/packages/generic/create_package_file_service.rb`).
-  let staged;
+  let staged: StagedBlob;
   try {
     staged = await g.env.blobs.stage(bodyChunks(ctx), { hashes: ['sha256'], maxBytes: project.maxFileSize });
   } catch (e) {
