@@ -2,8 +2,11 @@
 // Generates relpack's interface files from component.yml, the one declaration of its inputs and
 // outputs:
 //   action.yml                          the action's inputs, outputs and runs
-//   templates/<t>.yml                   the `spec:` header above `---` (the job below is hand-written)
+//   templates/<t>.yml                   the `spec:` header above `---`, and in the hand-written job
+//                                       below it the script's input variables and CLI flags
+//                                       (between `# generated:…` comment markers)
 //   src/action/interface.generated.ts   the typed input table the action parses inputs with
+//   src/cli/commands.generated.ts       the CLI's option tables, per-command help, dotenv report
 //   README.md                           the tables between `<!-- generated:KEY -->` markers
 // `--check` writes nothing and fails, naming the files, when any of them differs from what
 // component.yml generates (a test runs it).
@@ -28,7 +31,7 @@ export function loadInterface(text) {
   for (const t of templates) if (!operations.includes(t)) fail('templates', `${t} is not an operation`);
   const inputs = Object.entries(doc.inputs ?? {}).map(([name, raw]) => {
     const where = `inputs.${name}`;
-    const known = ['type', 'description', 'default', 'defaults', 'required', 'options', 'regex', 'operations', 'surfaces'];
+    const known = ['type', 'description', 'default', 'defaults', 'required', 'options', 'regex', 'operations', 'surfaces', 'cli', 'job'];
     for (const key of Object.keys(raw)) if (!known.includes(key)) fail(where, `unknown key ${key} (known: ${known.join(', ')})`);
     const input = {
       name,
@@ -41,6 +44,8 @@ export function loadInterface(text) {
       regex: raw.regex,
       operations: raw.operations,
       surfaces: raw.surfaces ?? SURFACES,
+      job: raw.job === true,
+      cli: raw.cli === undefined ? undefined : Array.isArray(raw.cli) ? { commands: raw.cli } : raw.cli,
     };
     if (!TYPES.includes(input.type)) fail(where, `type must be one of ${TYPES.join(', ')}`);
     if (typeof input.description !== 'string' || !input.description) fail(where, 'needs a description');
@@ -56,8 +61,26 @@ export function loadInterface(text) {
       if (value === undefined) continue;
       checkValue(input, value, `${where} (default for ${surface})`, fail);
     }
+    if (input.cli) {
+      for (const key of Object.keys(input.cli)) if (!['commands', 'flag', 'description', 'default'].includes(key)) fail(`${where}.cli`, `unknown key ${key}`);
+      if (input.type === 'array') fail(`${where}.cli`, 'an array is not a flag');
+    }
     return input;
   });
+  const commands = Object.entries(doc.commands ?? {}).map(([name, raw]) => ({ name, usage: raw.usage ?? '', summary: raw.summary }));
+  const commandNames = commands.map((c) => c.name);
+  for (const c of commands) if (typeof c.summary !== 'string') fail(`commands.${c.name}`, 'needs a summary');
+  const cliFlags = Object.entries(doc['cli-flags'] ?? {}).map(([name, raw]) => {
+    const where = `cli-flags.${name}`;
+    const flag = { name, type: raw.type ?? 'string', short: raw.short, description: raw.description, commands: raw.commands === 'all' ? commandNames : raw.commands };
+    if (!['string', 'boolean'].includes(flag.type)) fail(where, 'type must be string or boolean');
+    if (typeof flag.description !== 'string') fail(where, 'needs a description');
+    if (!Array.isArray(flag.commands) || flag.commands.some((c) => !commandNames.includes(c))) fail(where, `commands must be all or a list of ${commandNames.join(', ')}`);
+    return flag;
+  });
+  for (const input of inputs) {
+    if (input.cli && (!Array.isArray(input.cli.commands) || input.cli.commands.some((c) => !commandNames.includes(c)))) fail(`inputs.${input.name}.cli`, `commands must be a list of ${commandNames.join(', ')}`);
+  }
   const outputs = Object.entries(doc.outputs ?? {}).map(([name, raw]) => {
     const where = `outputs.${name}`;
     const output = { name, description: raw.description, operations: raw.operations, dotenv: raw.dotenv, artifact: raw.artifact === true };
@@ -67,7 +90,34 @@ export function loadInterface(text) {
     if (output.dotenv && !/^[A-Z_][A-Z0-9_]*$/.test(output.dotenv)) fail(where, 'dotenv must be a variable name');
     return output;
   });
-  return { operations, templates, inputs, outputs };
+  return { operations, templates, inputs, outputs, commands, cliFlags };
+}
+
+/** The CLI command an operation's template runs: a bump is `publish --bump`. */
+const TEMPLATE_COMMAND = { publish: 'publish', download: 'download', bump: 'publish' };
+
+/** Every flag of one CLI command: from the inputs that declare one, then the CLI's own. */
+export function commandFlags(spec, command) {
+  const fromInputs = spec.inputs
+    .filter((i) => i.cli?.commands.includes(command))
+    .map((i) => ({
+      name: i.cli.flag ?? i.name,
+      input: i.name,
+      type: i.type === 'boolean' ? 'boolean' : 'string',
+      negates: i.cli.flag !== undefined && i.type === 'boolean',
+      description: i.cli.description ?? cliDescription(i.description),
+      default: i.cli.default ? i.default : i.type === 'boolean' ? false : undefined,
+      valueName: i.type === 'number' ? 'N' : i.options ? i.options.filter((o) => o !== '').join('|') : i.name.toUpperCase().replace(/-/g, '_'),
+    }));
+  const own = spec.cliFlags
+    .filter((f) => f.commands.includes(command))
+    .map((f) => ({ name: f.name, type: f.type, short: f.short, description: f.description, default: f.type === 'boolean' ? false : undefined, valueName: f.name.toUpperCase().replace(/-/g, '_') }));
+  return [...fromInputs, ...own];
+}
+
+/** An input's description without the sentences meant for the action or the component only. */
+function cliDescription(text) {
+  return text.replace(/\s*(Action|Component): [^.]*(\.[^ .][^.]*)*\./g, '').trim();
 }
 
 function surfaceNames(input, templates) {
@@ -196,6 +246,102 @@ export type OutputName = keyof typeof ACTION_OUTPUTS;
 `;
 }
 
+export function renderCommandsTs(spec) {
+  const entries = spec.commands.map((command) => {
+    const flags = commandFlags(spec, command.name);
+    const options = flags.map((f) => {
+      const fields = [`type: '${f.type}'`, ...(f.short ? [`short: '${f.short}'`] : []), ...(f.default !== undefined ? [`default: ${JSON.stringify(f.default)}`] : [])];
+      return `      '${f.name}': { ${fields.join(', ')} },`;
+    });
+    return `  '${command.name}': {
+    usage: ${JSON.stringify(`relpack ${command.name.replace('-', ' ')} ${command.usage}`)},
+    summary: ${JSON.stringify(command.summary)},
+    options: {
+${options.join('\n')}
+    },
+    help: ${JSON.stringify(renderHelp(command, flags))},
+  },`;
+  });
+  const dotenv = spec.templates.map((t) => {
+    const pairs = spec.outputs.filter((o) => o.dotenv && o.operations.includes(t)).map((o) => `${o.dotenv}: '${o.name}'`);
+    return `  ${t}: { ${pairs.join(', ')} },`;
+  });
+  return `// Generated from component.yml by scripts/generate-interface.mjs: do not edit.
+// The CLI's commands: each one's parseArgs options (flags from the inputs that declare one, then
+// the CLI's own), its --help text, and the dotenv report (variable -> output) of each operation.
+export const COMMANDS = {
+${entries.join('\n')}
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export const DOTENV = {
+${dotenv.join('\n')}
+} as const;
+`;
+}
+
+const WIDTH = 100;
+
+function wrap(text, indent) {
+  const words = text.replace(/`/g, '').split(/\s+/);
+  const lines = [];
+  let line = '';
+  for (const word of words) {
+    if (line && indent + line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+function renderHelp(command, flags) {
+  const words = command.name.replace('-', ' ');
+  const left = (f) => `--${f.name}${f.short ? `, -${f.short}` : ''}${f.type === 'string' ? ` ${f.valueName}` : ''}`;
+  const column = Math.min(30, Math.max(...flags.map((f) => left(f).length)) + 4);
+  const rows = flags.map((f) => {
+    const head = `  ${left(f)}`;
+    const pad = head.length + 2 <= column ? ' '.repeat(column - head.length) : `\n${' '.repeat(column)}`;
+    const suffix = f.default !== undefined && f.default !== false ? ` (default ${f.default})` : '';
+    return `${head}${pad}${wrap(f.description + suffix, column)}`;
+  });
+  return `Usage: relpack ${words} ${command.usage}\n\n${wrap(command.summary, 0)}\n\nOptions:\n${rows.join('\n')}\n`;
+}
+
+/**
+ * The generated parts of a template's job: the `variables:` that carry its string inputs to the
+ * script (GitLab expands $VARIABLES in them and the shell never parses an input as code), and the
+ * lines that turn its inputs into the CLI's flags, between `# generated:NAME` markers.
+ */
+export function renderTemplateBlocks(spec, template) {
+  const command = TEMPLATE_COMMAND[template];
+  const inputs = templateInputs(spec, template);
+  const variable = (name) => `RELPACK_INPUT_${name.toUpperCase().replace(/-/g, '_')}`;
+  const viaVariable = inputs.filter((i) => i.type === 'string' && !i.job);
+  const variables = viaVariable.map((i) => `    ${variable(i.name)}: $[[ inputs.${i.name} ]]`);
+  const flags = [];
+  for (const i of inputs.filter((i) => i.cli?.commands.includes(command))) {
+    const flag = `--${i.cli.flag ?? i.name}`;
+    if (i.type === 'boolean') flags.push(`      if [ $[[ inputs.${i.name} ]] = ${i.cli.flag ? 'false' : 'true'} ]; then set -- "$@" ${flag}; fi`);
+    else if (i.type === 'number') flags.push(`      set -- "$@" ${flag} $[[ inputs.${i.name} ]]`);
+    else flags.push(`      if [ -n "$${variable(i.name)}" ]; then set -- "$@" ${flag} "$${variable(i.name)}"; fi`);
+  }
+  return { variables: variables.join('\n'), flags: flags.join('\n') };
+}
+
+function applyTemplateBlocks(text, path, blocks) {
+  let out = text;
+  for (const [key, body] of Object.entries(blocks)) {
+    // The opening marker and the comment lines right after it stay; what is up to the closing one is replaced.
+    const pattern = new RegExp(`(\\n *# generated:${key}[^\\n]*\\n(?: *#(?! /generated)[^\\n]*\\n)*)[\\s\\S]*?( *# /generated:${key})`);
+    if (!pattern.test(out)) throw new Error(`${path}: lacks the markers # generated:${key} … # /generated:${key}`);
+    out = out.replace(pattern, (_m, open, close) => `${open}${body ? `${body}\n` : ''}${close}`);
+  }
+  return out;
+}
+
 const cell = (text) => String(text).replace(/\|/g, '\\|');
 const code = (value) => (value === '' ? '`""`' : Array.isArray(value) ? (value.length ? `\`${JSON.stringify(value)}\`` : '`[]`') : `\`${value}\``);
 
@@ -265,9 +411,10 @@ export function generate(rootDir = root) {
   files.set('action.yml', renderActionYml(spec));
   for (const template of spec.templates) {
     const path = `templates/${template}.yml`;
-    files.set(path, replaceSpec(read(path), template, renderTemplateSpec(spec, template)));
+    files.set(path, applyTemplateBlocks(replaceSpec(read(path), template, renderTemplateSpec(spec, template)), path, renderTemplateBlocks(spec, template)));
   }
   files.set('src/action/interface.generated.ts', renderInterfaceTs(spec));
+  files.set('src/cli/commands.generated.ts', renderCommandsTs(spec));
   const readme = read('README.md') ?? '';
   const { text, missing } = applyReadmeTables(readme, renderReadmeTables(spec));
   files.set('README.md', text);

@@ -6,16 +6,19 @@
  * Progress goes to stderr, the result to stdout (a summary, or JSON with --json). Everything
  * printed passes through the secret mask first.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 import { RelpackError, usageError } from './base/errors.js';
-import { DEFAULT_MANIFEST } from './base/manifest.js';
 import { lineReporter, type Reporter } from './core/progress.js';
 import type { IfExists } from './core/publish.js';
 import { parseBumpLevel, parseVersionSource } from './core/versioning.js';
 import { maskSecrets } from './http/redact.js';
 import type { ConnectionInput } from './options/connection.js';
+import { COMMANDS, DOTENV, type CommandName } from './cli/commands.generated.js';
 import { maskEnvironmentTokens, type OperationContext } from './operations/context.js';
+import { formatDotenv, summarizeBump, summarizeDownload, summarizePublish, type RunSummary } from './operations/outputs.js';
 import { download } from './operations/download.js';
 import { list } from './operations/list.js';
 import { publish } from './operations/publish.js';
@@ -24,36 +27,15 @@ import { bump, commitPublishedVersion, showCurrentVersion, showNextVersion, type
 
 export const DEFAULT_CONCURRENCY = 8;
 
-const CONNECTION_OPTIONS = {
-  url: { type: 'string' },
-  project: { type: 'string' },
-  owner: { type: 'string' },
-  registry: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  quiet: { type: 'boolean', short: 'q', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
-
+/** The overview `relpack --help` prints; each command's own help comes from component.yml. */
 const USAGE = `relpack ${pkg.version}: publish, verify and fetch release binaries in GitLab and Gitea/Forgejo generic package registries
 
-Usage:
-  relpack publish <file|dir|glob>... --name NAME --version VERSION
-          [--if-exists skip|fail|replace] [--concurrency N] [--checksums SHA256SUMS|none]
-          [--include-hidden] [--hidden] [--dry-run] [--json]
-  relpack download [FILE...] --name NAME --version VERSION --out DIR
-          [--concurrency N] [--no-verify] [--json]
-  relpack list --name NAME [--version VERSION] [--json]
-  relpack delete --name NAME --version VERSION [FILE...] [--yes] [--json]
-  relpack publish <file|dir|glob>... --name NAME --bump LEVEL [--preid ID]
-          [--version-variable VAR] [--version-from variable|tag|registry]
-          [--version-store gitlab|gitea|github] [--initial-version 0.0.0]
-          [--include-hidden] [--dry-run] [--json]
-  relpack version show|next|commit --name NAME [--version-variable VAR] [--version-from …]
-          [--bump LEVEL] [--preid ID] [--version VERSION --previous-version VERSION|none]
-  (LEVEL: major, minor, patch, premajor, preminor, prepatch, prerelease, auto;
-   download --version also takes ^1.4, ~1.4.2, latest, latest-prerelease;
-   variables token: RELPACK_VARIABLES_TOKEN, else RELPACK_TOKEN)
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage}\n      ${c.summary}`)
+  .join('\n')}
   relpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
+      A local registry with GitLab's and Gitea's API shapes, to try relpack and test against.
 
 Connection (flag, else environment, else CI default):
   --url URL          RELPACK_URL, else CI_SERVER_URL (GitLab) / GITHUB_SERVER_URL (Gitea)
@@ -62,6 +44,7 @@ Connection (flag, else environment, else CI default):
   --registry gitlab|gitea   RELPACK_REGISTRY, else detected
   token              RELPACK_TOKEN (RELPACK_TOKEN_TYPE=private|deploy|basic), else CI_JOB_TOKEN
 
+Run relpack <command> --help for a command's options.
 Exit status: 0 success, 1 the operation failed, 2 bad usage or invalid input.
 `;
 
@@ -141,11 +124,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, command: string) {
+type Options<C extends CommandName> = (typeof COMMANDS)[C]['options'];
+
+/** A command's parsed flags, typed from its table: booleans for boolean flags, strings for the rest. */
+type Flags<C extends CommandName> = { -readonly [K in keyof Options<C>]?: Options<C>[K] extends { type: 'boolean' } ? boolean : string };
+
+/** argv after the command -> its flags (component.yml's table for it) and positionals. */
+function parse<C extends CommandName>(args: string[], command: C): { values: Flags<C>; positionals: string[] } {
   try {
-    return parseArgs({ args, options: { ...CONNECTION_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: COMMANDS[command].options, allowPositionals: true, strict: true }) as unknown as { values: Flags<C>; positionals: string[] };
   } catch (error) {
-    throw usageError(`${command}: ${(error as Error).message}`, `run relpack --help for the options of ${command}`);
+    const name = command.replace('-', ' ');
+    throw usageError(`${name}: ${(error as Error).message}`, `run relpack ${name} --help for its options`);
   }
 }
 
@@ -181,22 +171,8 @@ function json(out: Out, command: string, result: object): void {
 }
 
 async function publishCommand(args: string[], shell: Shell): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    {
-      name: { type: 'string' },
-      version: { type: 'string' },
-      'if-exists': { type: 'string', default: 'skip' },
-      concurrency: { type: 'string' },
-      checksums: { type: 'string', default: DEFAULT_MANIFEST },
-      hidden: { type: 'boolean', default: false },
-      'include-hidden': { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      ...VERSION_OPTIONS,
-    },
-    'publish',
-  );
-  if (values.help) return shell.out(USAGE), 0;
+  const { values, positionals } = parse(args, 'publish');
+  if (values.help) return shell.out(COMMANDS.publish.help), 0;
   if (values.bump !== undefined || values['version-variable'] !== undefined || values['version-from'] !== undefined) {
     return await bumpCommand(values, positionals, shell);
   }
@@ -215,25 +191,15 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
     includeHidden: values['include-hidden'] as boolean,
     dryRun: values['dry-run'] as boolean,
   });
+  await writeDotenv(values.dotenv, shell.io.cwd, summarizePublish(result));
   if (values.json) json(shell.out, 'publish', result);
   else shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.ref.version}: ${result.uploaded} uploaded, ${result.skipped} skipped\n${result.packageUrl}\n`);
   return 0;
 }
 
 async function downloadCommand(args: string[], shell: Shell): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    {
-      name: { type: 'string' },
-      version: { type: 'string' },
-      out: { type: 'string' },
-      concurrency: { type: 'string' },
-      'no-verify': { type: 'boolean', default: false },
-      checksums: { type: 'string', default: DEFAULT_MANIFEST },
-    },
-    'download',
-  );
-  if (values.help) return shell.out(USAGE), 0;
+  const { values, positionals } = parse(args, 'download');
+  if (values.help) return shell.out(COMMANDS.download.help), 0;
   const name = required(values.name, '--name', 'download');
   const result = await download(shell.context(values.quiet as boolean), {
     connection: connectionInput(values),
@@ -245,14 +211,15 @@ async function downloadCommand(args: string[], shell: Shell): Promise<number> {
     verify: !values['no-verify'],
     checksums: values.checksums as string,
   });
+  await writeDotenv(values.dotenv, shell.io.cwd, summarizeDownload(result));
   if (values.json) json(shell.out, 'download', result);
   else shell.out(`downloaded ${name} ${result.ref.version} to ${result.outDir}: ${result.downloaded} downloaded, ${result.skipped} already present${values['no-verify'] ? ' (not verified)' : ', all verified'}\n`);
   return 0;
 }
 
 async function listCommand(args: string[], shell: Shell): Promise<number> {
-  const { values } = parse(args, { name: { type: 'string' }, version: { type: 'string' } }, 'list');
-  if (values.help) return shell.out(USAGE), 0;
+  const { values } = parse(args, 'list');
+  if (values.help) return shell.out(COMMANDS.list.help), 0;
   const name = required(values.name, '--name', 'list');
   const result = await list(shell.context(values.quiet as boolean), { connection: connectionInput(values), name, version: values.version });
   if (values.json) json(shell.out, 'list', result);
@@ -262,8 +229,8 @@ async function listCommand(args: string[], shell: Shell): Promise<number> {
 }
 
 async function deleteCommand(args: string[], shell: Shell): Promise<number> {
-  const { values, positionals } = parse(args, { name: { type: 'string' }, version: { type: 'string' }, yes: { type: 'boolean', default: false } }, 'delete');
-  if (values.help) return shell.out(USAGE), 0;
+  const { values, positionals } = parse(args, 'delete');
+  if (values.help) return shell.out(COMMANDS.delete.help), 0;
   const ref = { name: required(values.name, '--name', 'delete'), version: required(values.version, '--version', 'delete') };
   const result = await remove(shell.context(values.quiet as boolean), { connection: connectionInput(values), ...ref, files: positionals, yes: values.yes as boolean });
   if (values.json) json(shell.out, 'delete', result);
@@ -273,15 +240,6 @@ async function deleteCommand(args: string[], shell: Shell): Promise<number> {
 }
 
 // --- versions: `publish --bump …` and `relpack version show|next|commit` -------------------------
-
-const VERSION_OPTIONS = {
-  bump: { type: 'string' },
-  preid: { type: 'string' },
-  'version-variable': { type: 'string' },
-  'version-store': { type: 'string' },
-  'version-from': { type: 'string' },
-  'initial-version': { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
 
 interface VersionValues {
   name?: string;
@@ -308,11 +266,7 @@ function versionRequest(values: VersionValues, command: string): VersionRequest 
   };
 }
 
-async function bumpCommand(
-  values: VersionValues & { version?: string; 'if-exists'?: string; concurrency?: string; checksums?: string; hidden?: boolean; 'include-hidden'?: boolean; 'dry-run'?: boolean; json?: boolean },
-  positionals: string[],
-  shell: Shell,
-): Promise<number> {
+async function bumpCommand(values: Flags<'publish'>, positionals: string[], shell: Shell): Promise<number> {
   if (values.version !== undefined) {
     throw usageError('--version cannot be combined with --bump, --version-variable or --version-from', 'the version is computed: drop --version, or drop the versioning flags to publish a fixed version');
   }
@@ -332,6 +286,7 @@ async function bumpCommand(
     includeHidden: values['include-hidden'] as boolean,
     dryRun: values['dry-run'] as boolean,
   });
+  await writeDotenv(values.dotenv, shell.io.cwd, summarizeBump(result));
   if (values.json) json(shell.out, 'publish', result);
   else {
     const variable = result.variable
@@ -346,48 +301,68 @@ async function bumpCommand(
 
 async function versionCommand(args: string[], shell: Shell): Promise<number> {
   const [step, ...rest] = args;
-  if (step !== 'show' && step !== 'next' && step !== 'commit') {
-    if (step === '--help' || step === '-h') return shell.out(USAGE), 0;
-    throw usageError(`relpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run relpack --help');
+  switch (step) {
+    case 'show':
+      return versionShow(rest, shell);
+    case 'next':
+      return versionNext(rest, shell);
+    case 'commit':
+      return versionCommit(rest, shell);
+    case '--help':
+    case '-h':
+      return shell.out([COMMANDS['version-show'].help, COMMANDS['version-next'].help, COMMANDS['version-commit'].help].join('\n')), 0;
+    default:
+      throw usageError(`relpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run relpack version --help');
   }
-  const command = `version ${step}`;
-  const { values } = parse(
-    rest,
-    { name: { type: 'string' }, version: { type: 'string' }, 'previous-version': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, ...VERSION_OPTIONS },
-    command,
-  );
-  if (values.help) return shell.out(USAGE), 0;
-  const request = versionRequest(values, command);
-  if (step === 'commit') {
-    if (!values['version-variable']) throw usageError('version commit needs --version-variable NAME');
-    const version = required(values.version, '--version', command);
-    const previous = values['previous-version'];
-    if (previous === undefined) {
-      throw usageError('version commit needs --previous-version (what `relpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
-    }
-    const result = await commitPublishedVersion(shell.context(values.quiet as boolean), {
-      ...request,
-      version,
-      previousVersion: previous === 'none' || previous === '' ? undefined : previous,
-      dryRun: values['dry-run'] as boolean,
-    });
-    if (values.json) json(shell.out, command, result);
-    else shell.out(`${result.variable.outcome === 'planned' ? 'dry run: would set' : `${result.variable.outcome}:`} ${result.variable.name} ${result.previousVersion ?? '(new)'} -> ${result.version}\n`);
-    return 0;
-  }
-  if (values.version !== undefined || values['previous-version'] !== undefined) {
-    throw usageError(`--version and --previous-version are for version commit, not ${command}`);
-  }
+}
+
+async function versionShow(args: string[], shell: Shell): Promise<number> {
+  const { values } = parse(args, 'version-show');
+  if (values.help) return shell.out(COMMANDS['version-show'].help), 0;
+  const request = versionRequest(values, 'version show');
+  const current = await showCurrentVersion(shell.context(values.quiet as boolean), request);
+  if (values.json) json(shell.out, 'version show', { name: request.name, ...current });
+  else shell.out(`${current.version}\n`);
+  return 0;
+}
+
+async function versionNext(args: string[], shell: Shell): Promise<number> {
+  const { values } = parse(args, 'version-next');
+  if (values.help) return shell.out(COMMANDS['version-next'].help), 0;
+  const request = versionRequest(values, 'version next');
   const bumpLevel = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
-  if (step === 'show') {
-    const current = await showCurrentVersion(shell.context(values.quiet as boolean), request);
-    if (values.json) json(shell.out, command, { name: request.name, ...current });
-    else shell.out(`${current.version}\n`);
-    return 0;
-  }
   const next = await showNextVersion(shell.context(values.quiet as boolean), { ...request, bump: bumpLevel, preid: values.preid });
   if (values.json) {
-    json(shell.out, command, { name: request.name, version: next.version, previousVersion: next.previousVersion, level: next.level, reasons: next.reasons, from: next.current.from, variable: next.current.variable });
+    json(shell.out, 'version next', { name: request.name, version: next.version, previousVersion: next.previousVersion, level: next.level, reasons: next.reasons, from: next.current.from, variable: next.current.variable });
   } else shell.out(`${next.version}\n`);
   return 0;
+}
+
+async function versionCommit(args: string[], shell: Shell): Promise<number> {
+  const command = 'version commit';
+  const { values } = parse(args, 'version-commit');
+  if (values.help) return shell.out(COMMANDS['version-commit'].help), 0;
+  const request = versionRequest(values, command);
+  if (!values['version-variable']) throw usageError('version commit needs --version-variable NAME');
+  const version = required(values.version, '--version', command);
+  const previous = values['previous-version'];
+  if (previous === undefined) {
+    throw usageError('version commit needs --previous-version (what `relpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
+  }
+  const result = await commitPublishedVersion(shell.context(values.quiet as boolean), {
+    ...request,
+    version,
+    previousVersion: previous === 'none' || previous === '' ? undefined : previous,
+    dryRun: values['dry-run'] as boolean,
+  });
+  if (values.json) json(shell.out, command, result);
+  else shell.out(`${result.variable.outcome === 'planned' ? 'dry run: would set' : `${result.variable.outcome}:`} ${result.variable.name} ${result.previousVersion ?? '(new)'} -> ${result.version}\n`);
+  return 0;
+}
+
+/** `--dotenv FILE`: the run's outputs as the component's dotenv report (component.yml's `dotenv:` names). */
+async function writeDotenv(file: string | undefined, cwd: string, summary: RunSummary): Promise<void> {
+  if (!file) return;
+  const names = DOTENV[summary.command as keyof typeof DOTENV];
+  await writeFile(resolve(cwd, file), formatDotenv(summary, names));
 }

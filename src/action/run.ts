@@ -14,9 +14,10 @@ import { maskEnvironmentTokens, type OperationContext } from '../operations/cont
 import { download } from '../operations/download.js';
 import { list } from '../operations/list.js';
 import { publish } from '../operations/publish.js';
+import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePublish, type RunSummary } from '../operations/outputs.js';
 import { bump } from '../operations/version.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
-import { writeFailureSummary, writeSummary, type FileRow, type SummaryData } from './summary.js';
+import { writeFailureSummary, writeSummary } from './summary.js';
 import { inActionTerms } from './terms.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -52,74 +53,51 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-async function runCommand(ctx: OperationContext, options: ActionOptions): Promise<SummaryData> {
+async function runCommand(ctx: OperationContext, options: ActionOptions): Promise<RunSummary> {
   const { connection, name } = options;
   const transfer = { concurrency: options.concurrency, checksums: options.checksums };
   switch (options.command) {
-    case 'publish': {
-      const result = await publish(ctx, {
-        connection,
-        name,
-        version: options.version,
-        files: options.files,
-        ifExists: options.ifExists,
-        ...transfer,
-        hidden: options.hidden,
-        includeHidden: options.includeHidden,
-        dryRun: options.dryRun,
-      });
-      return { command: 'publish', name, version: result.ref.version, packageUrl: result.packageUrl, files: result.files, uploaded: result.uploaded, skipped: result.skipped, dryRun: result.dryRun };
-    }
-    case 'download': {
-      const result = await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify });
-      return { command: 'download', name, version: result.ref.version, packageUrl: result.packageUrl, files: result.files, downloaded: result.downloaded, skipped: result.skipped, outDir: result.outDir };
-    }
-    case 'list': {
-      const result = await list(ctx, { connection, name, version: options.version });
-      const files = (result.files ?? []).map((file): FileRow => ({ name: file.fileName, size: file.size ?? 0, sha256: file.sha256 ?? '', url: file.url, status: 'listed' }));
-      return { command: 'list', name, version: options.version, packageUrl: result.packageUrl, files, versions: result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt })) };
-    }
-    case 'bump': {
+    case 'publish':
+      return summarizePublish(
+        await publish(ctx, {
+          connection,
+          name,
+          version: options.version,
+          files: options.files,
+          ifExists: options.ifExists,
+          ...transfer,
+          hidden: options.hidden,
+          includeHidden: options.includeHidden,
+          dryRun: options.dryRun,
+        }),
+      );
+    case 'download':
+      return summarizeDownload(await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify }));
+    case 'list':
+      return summarizeList(await list(ctx, { connection, name, version: options.version }));
+    case 'bump':
       // The variable's token is `variables-token`, else RELPACK_VARIABLES_TOKEN, else the registry
       // token when the variable lives on the registry's own origin.
-      const result = await bump(ctx, {
-        connection,
-        name,
-        from: 'variable',
-        store: { variable: options.versionVariable, token: options.variablesToken, registryToken: connection.token },
-        bump: parseBumpLevel(options.bump),
-        preid: options.preid || undefined,
-        files: options.files,
-        ...transfer,
-        hidden: options.hidden,
-        includeHidden: options.includeHidden,
-        dryRun: options.dryRun,
-      });
-      return {
-        command: 'bump',
-        name,
-        version: result.version,
-        previousVersion: result.previousVersion,
-        packageUrl: result.packageUrl,
-        files: result.files,
-        uploaded: result.uploaded,
-        skipped: result.skipped,
-        dryRun: result.dryRun,
-      };
-    }
+      return summarizeBump(
+        await bump(ctx, {
+          connection,
+          name,
+          from: 'variable',
+          store: { variable: options.versionVariable, token: options.variablesToken, registryToken: connection.token },
+          bump: parseBumpLevel(options.bump),
+          preid: options.preid || undefined,
+          files: options.files,
+          ...transfer,
+          hidden: options.hidden,
+          includeHidden: options.includeHidden,
+          dryRun: options.dryRun,
+        }),
+      );
   }
 }
 
-function setOutputs(data: SummaryData): void {
-  core.setOutput('name', data.name);
-  if (data.version) core.setOutput('version', data.version);
-  if (data.command === 'bump') core.setOutput('previous-version', data.previousVersion ?? '');
-  if (data.packageUrl) core.setOutput('package-url', data.packageUrl);
-  core.setOutput('files', JSON.stringify(data.files.map((f) => ({ name: f.name, path: f.path ?? null, size: f.size, sha256: f.sha256, url: f.url, status: f.status }))));
-  if (data.versions) core.setOutput('versions', JSON.stringify(data.versions));
-  if (data.uploaded !== undefined) core.setOutput('uploaded', String(data.uploaded));
-  if (data.skipped !== undefined) core.setOutput('skipped', String(data.skipped));
-  if (data.downloaded !== undefined) core.setOutput('downloaded', String(data.downloaded));
+function setOutputs(summary: RunSummary): void {
+  for (const [name, value] of Object.entries(outputValues(summary))) core.setOutput(name, value);
 }
 
 /** The CLI's message (code, request, hints); each error of a parallel batch on its own. */

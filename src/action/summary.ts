@@ -1,32 +1,9 @@
 /** The job summary: the version line, then a table of the files with size, short SHA-256, status and link. */
 import * as core from '@actions/core';
 import { formatBytes } from '../base/format.js';
-import type { Operation } from './interface.generated.js';
+import type { RunSummary as SummaryData } from '../operations/outputs.js';
 
-export interface FileRow {
-  name: string;
-  path?: string;
-  size: number;
-  sha256: string;
-  url: string;
-  status: string;
-}
-
-/** What a command produced: the outputs and the summary are both made from this. */
-export interface SummaryData {
-  command: Operation;
-  name: string;
-  version: string;
-  previousVersion?: string;
-  packageUrl?: string;
-  files: FileRow[];
-  versions?: { version: string; createdAt?: string }[];
-  uploaded?: number;
-  skipped?: number;
-  downloaded?: number;
-  outDir?: string;
-  dryRun?: boolean;
-}
+export type { FileRow, RunSummary as SummaryData } from '../operations/outputs.js';
 
 export function versionLine(data: SummaryData): string {
   const pkg = data.packageUrl ? `<a href="${escape(data.packageUrl)}">${escape(data.name)} ${escape(data.version)}</a>` : `${escape(data.name)} ${escape(data.version)}`;

@@ -1,0 +1,86 @@
+/**
+ * One shape for what an operation produced, whichever shell ran it: the action's outputs and job
+ * summary, and the CLI's dotenv report (the component's), are all made from it, so an output
+ * means the same thing everywhere. Output names are component.yml's `outputs`.
+ */
+import type { DownloadResult } from '../core/download.js';
+import type { ListResult } from '../core/list.js';
+import type { PublishResult } from '../core/publish.js';
+import type { ReleaseResult } from '../core/release.js';
+
+export type OperationName = 'publish' | 'download' | 'list' | 'bump';
+
+export interface FileRow {
+  name: string;
+  path?: string;
+  size: number;
+  sha256: string;
+  url: string;
+  status: string;
+}
+
+export interface RunSummary {
+  command: OperationName;
+  name: string;
+  version: string;
+  previousVersion?: string;
+  packageUrl?: string;
+  files: FileRow[];
+  versions?: { version: string; createdAt?: string }[];
+  uploaded?: number;
+  skipped?: number;
+  downloaded?: number;
+  outDir?: string;
+  dryRun?: boolean;
+}
+
+export function summarizePublish(result: PublishResult): RunSummary {
+  const { ref, packageUrl, files, uploaded, skipped, dryRun } = result;
+  return { command: 'publish', name: ref.name, version: ref.version, packageUrl, files, uploaded, skipped, dryRun };
+}
+
+export function summarizeBump(result: ReleaseResult): RunSummary {
+  const { ref, version, previousVersion, packageUrl, files, uploaded, skipped, dryRun } = result;
+  return { command: 'bump', name: ref.name, version, previousVersion, packageUrl, files, uploaded, skipped, dryRun };
+}
+
+export function summarizeDownload(result: DownloadResult): RunSummary {
+  const { ref, packageUrl, files, downloaded, skipped, outDir } = result;
+  return { command: 'download', name: ref.name, version: ref.version, packageUrl, files, downloaded, skipped, outDir };
+}
+
+export function summarizeList(result: ListResult): RunSummary {
+  const files = (result.files ?? []).map((file): FileRow => ({ name: file.fileName, size: file.size ?? 0, sha256: file.sha256 ?? '', url: file.url, status: 'listed' }));
+  const versions = result.versions?.map((v) => ({ version: v.version, createdAt: v.createdAt }));
+  return { command: 'list', name: result.name, version: result.version ?? '', packageUrl: result.packageUrl, files, versions };
+}
+
+/** Each output that the run sets, as the text an action output or a dotenv variable holds. */
+export function outputValues(summary: RunSummary): Record<string, string> {
+  const values: Record<string, string> = { name: summary.name };
+  if (summary.version) values.version = summary.version;
+  if (summary.command === 'bump') values['previous-version'] = summary.previousVersion ?? '';
+  if (summary.packageUrl) values['package-url'] = summary.packageUrl;
+  values.files = JSON.stringify(summary.files.map((f) => ({ name: f.name, path: f.path ?? null, size: f.size, sha256: f.sha256, url: f.url, status: f.status })));
+  if (summary.versions) values.versions = JSON.stringify(summary.versions);
+  if (summary.uploaded !== undefined) values.uploaded = String(summary.uploaded);
+  if (summary.skipped !== undefined) values.skipped = String(summary.skipped);
+  if (summary.downloaded !== undefined) values.downloaded = String(summary.downloaded);
+  return values;
+}
+
+/**
+ * A dotenv report: `NAME=value` a line, for the variables `names` maps to outputs. Values are one
+ * line by construction (versions, URLs, counts); a newline in one would end the variable early in
+ * GitLab's parser, so it is refused rather than written.
+ */
+export function formatDotenv(summary: RunSummary, names: Readonly<Record<string, string>>): string {
+  const values = outputValues(summary);
+  return Object.entries(names)
+    .map(([variable, output]) => {
+      const value = values[output] ?? '';
+      if (/[\r\n]/.test(value)) throw new Error(`${output} holds a line break and cannot go into a dotenv report`);
+      return `${variable}=${value}\n`;
+    })
+    .join('');
+}
