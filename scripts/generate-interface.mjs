@@ -355,6 +355,16 @@ export function renderReadmeTables(spec) {
       return `| \`${i.name}\` | ${value === undefined ? '**required**' : code(value)} | ${i.operations.length === spec.operations.length ? 'all' : i.operations.join(', ')} | ${cell(actionDescription(i).replace(/ Used by: [^.]*\./, ''))} |`;
     }),
   ].join('\n');
+  tables['cli-commands'] = [
+    '| command | what it does | flags |',
+    '| --- | --- | --- |',
+    ...spec.commands.map((c) => {
+      const flags = commandFlags(spec, c.name).filter((f) => !['help', 'quiet', 'json'].includes(f.name));
+      return `| \`relpack ${c.name.replace('-', ' ')} ${cell(c.usage)}\` | ${cell(c.summary)} | ${flags.map((f) => `\`--${f.name}\``).join(' ')} |`;
+    }),
+    '',
+    'Every command also takes `--json` (the result, or the errors, as JSON on stdout), `--quiet` (`-q`) and `--help` (`-h`).',
+  ].join('\n');
   tables['action-outputs'] = [
     '| output | set by | description |',
     '| --- | --- | --- |',
