@@ -166,13 +166,19 @@ function cliReporter(err: Out, quiet: boolean): Reporter {
   return lineReporter(line, (message) => err(`warning: ${message}\n`));
 }
 
+/** Prints help text; the command then ends with status 0. */
+function printed(shell: Shell, text: string): number {
+  shell.out(text);
+  return 0;
+}
+
 function json(out: Out, command: string, result: object): void {
   out(JSON.stringify({ command, ...result }, null, 2) + '\n');
 }
 
 async function publishCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(args, 'publish');
-  if (values.help) return shell.out(COMMANDS.publish.help), 0;
+  if (values.help) return printed(shell, COMMANDS.publish.help);
   if (values.bump !== undefined || values['version-variable'] !== undefined || values['version-from'] !== undefined) {
     return await bumpCommand(values, positionals, shell);
   }
@@ -199,7 +205,7 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
 
 async function downloadCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(args, 'download');
-  if (values.help) return shell.out(COMMANDS.download.help), 0;
+  if (values.help) return printed(shell, COMMANDS.download.help);
   const name = required(values.name, '--name', 'download');
   const result = await download(shell.context(values.quiet as boolean), {
     connection: connectionInput(values),
@@ -219,7 +225,7 @@ async function downloadCommand(args: string[], shell: Shell): Promise<number> {
 
 async function listCommand(args: string[], shell: Shell): Promise<number> {
   const { values } = parse(args, 'list');
-  if (values.help) return shell.out(COMMANDS.list.help), 0;
+  if (values.help) return printed(shell, COMMANDS.list.help);
   const name = required(values.name, '--name', 'list');
   const result = await list(shell.context(values.quiet as boolean), { connection: connectionInput(values), name, version: values.version });
   if (values.json) json(shell.out, 'list', result);
@@ -230,7 +236,7 @@ async function listCommand(args: string[], shell: Shell): Promise<number> {
 
 async function deleteCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(args, 'delete');
-  if (values.help) return shell.out(COMMANDS.delete.help), 0;
+  if (values.help) return printed(shell, COMMANDS.delete.help);
   const ref = { name: required(values.name, '--name', 'delete'), version: required(values.version, '--version', 'delete') };
   const result = await remove(shell.context(values.quiet as boolean), { connection: connectionInput(values), ...ref, files: positionals, yes: values.yes as boolean });
   if (values.json) json(shell.out, 'delete', result);
@@ -310,7 +316,7 @@ async function versionCommand(args: string[], shell: Shell): Promise<number> {
       return versionCommit(rest, shell);
     case '--help':
     case '-h':
-      return shell.out([COMMANDS['version-show'].help, COMMANDS['version-next'].help, COMMANDS['version-commit'].help].join('\n')), 0;
+      return printed(shell, [COMMANDS['version-show'].help, COMMANDS['version-next'].help, COMMANDS['version-commit'].help].join('\n'));
     default:
       throw usageError(`relpack version needs show, next or commit, not ${JSON.stringify(step ?? '')}`, 'run relpack version --help');
   }
@@ -318,7 +324,7 @@ async function versionCommand(args: string[], shell: Shell): Promise<number> {
 
 async function versionShow(args: string[], shell: Shell): Promise<number> {
   const { values } = parse(args, 'version-show');
-  if (values.help) return shell.out(COMMANDS['version-show'].help), 0;
+  if (values.help) return printed(shell, COMMANDS['version-show'].help);
   const request = versionRequest(values, 'version show');
   const current = await showCurrentVersion(shell.context(values.quiet as boolean), request);
   if (values.json) json(shell.out, 'version show', { name: request.name, ...current });
@@ -328,7 +334,7 @@ async function versionShow(args: string[], shell: Shell): Promise<number> {
 
 async function versionNext(args: string[], shell: Shell): Promise<number> {
   const { values } = parse(args, 'version-next');
-  if (values.help) return shell.out(COMMANDS['version-next'].help), 0;
+  if (values.help) return printed(shell, COMMANDS['version-next'].help);
   const request = versionRequest(values, 'version next');
   const bumpLevel = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
   const next = await showNextVersion(shell.context(values.quiet as boolean), { ...request, bump: bumpLevel, preid: values.preid });
@@ -341,7 +347,7 @@ async function versionNext(args: string[], shell: Shell): Promise<number> {
 async function versionCommit(args: string[], shell: Shell): Promise<number> {
   const command = 'version commit';
   const { values } = parse(args, 'version-commit');
-  if (values.help) return shell.out(COMMANDS['version-commit'].help), 0;
+  if (values.help) return printed(shell, COMMANDS['version-commit'].help);
   const request = versionRequest(values, command);
   if (!values['version-variable']) throw usageError('version commit needs --version-variable NAME');
   const version = required(values.version, '--version', command);

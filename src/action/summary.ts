@@ -6,16 +6,16 @@ import type { RunSummary as SummaryData } from '../operations/outputs.js';
 export type { FileRow, RunSummary as SummaryData } from '../operations/outputs.js';
 
 export function versionLine(data: SummaryData): string {
-  const pkg = data.packageUrl ? `<a href="${escape(data.packageUrl)}">${escape(data.name)} ${escape(data.version)}</a>` : `${escape(data.name)} ${escape(data.version)}`;
+  const pkg = data.packageUrl ? `<a href="${escapeHtml(data.packageUrl)}">${escapeHtml(data.name)} ${escapeHtml(data.version)}</a>` : `${escapeHtml(data.name)} ${escapeHtml(data.version)}`;
   switch (data.command) {
     case 'publish':
       return `${data.dryRun ? 'Dry run: would publish' : 'Published'} ${pkg}: ${data.uploaded ?? 0} uploaded, ${data.skipped ?? 0} skipped.`;
     case 'bump':
-      return `${data.dryRun ? 'Dry run: would bump' : 'Bumped'} ${escape(data.name)} from ${escape(data.previousVersion || 'nothing')} to ${pkg}: ${data.uploaded ?? 0} uploaded, ${data.skipped ?? 0} skipped.`;
+      return `${data.dryRun ? 'Dry run: would bump' : 'Bumped'} ${escapeHtml(data.name)} from ${escapeHtml(data.previousVersion || 'nothing')} to ${pkg}: ${data.uploaded ?? 0} uploaded, ${data.skipped ?? 0} skipped.`;
     case 'download':
-      return `Downloaded ${pkg} to <code>${escape(data.outDir ?? '')}</code>: ${data.downloaded ?? 0} downloaded, ${data.skipped ?? 0} already present.`;
+      return `Downloaded ${pkg} to <code>${escapeHtml(data.outDir ?? '')}</code>: ${data.downloaded ?? 0} downloaded, ${data.skipped ?? 0} already present.`;
     case 'list':
-      return data.versions ? `${escape(data.name)}: ${data.versions.length} version(s).` : `Files of ${pkg}.`;
+      return data.versions ? `${escapeHtml(data.name)}: ${data.versions.length} version(s).` : `Files of ${pkg}.`;
   }
 }
 
@@ -24,13 +24,13 @@ export async function writeSummary(data: SummaryData): Promise<void> {
   if (data.versions) {
     summary.addTable([
       [{ data: 'version', header: true }, { data: 'created', header: true }],
-      ...data.versions.map((v) => [escape(v.version), escape(v.createdAt ?? '')]),
+      ...data.versions.map((v) => [escapeHtml(v.version), escapeHtml(v.createdAt ?? '')]),
     ]);
   } else if (data.files.length) {
     summary.addTable([
       [{ data: 'file', header: true }, { data: 'size', header: true }, { data: 'SHA-256', header: true }, { data: 'status', header: true }],
       ...data.files.map((f) => [
-        f.url ? `<a href="${escape(f.url)}">${escape(f.name)}</a>` : escape(f.name),
+        f.url ? `<a href="${escapeHtml(f.url)}">${escapeHtml(f.name)}</a>` : escapeHtml(f.name),
         formatBytes(f.size),
         f.sha256 ? `<code>${f.sha256.slice(0, 12)}</code>` : '',
         f.status,
@@ -45,6 +45,6 @@ export async function writeFailureSummary(message: string): Promise<void> {
   await core.summary.addHeading('relpack failed', 3).addCodeBlock(message).write();
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
