@@ -242,6 +242,15 @@ export async function publishNextVersion(
         cause: error,
       });
     }
+    // The publish's own final check found other bytes under this run's names (core/publish.ts), or
+    // a file changed while it was sent: nothing is recorded, and the message says so.
+    if (variable && error instanceof RelpackError && error.code === 'CONFLICT') {
+      throw new RelpackError('CONFLICT', error.message, {
+        hint: [error.hint, `the version variable was not written (${variable.name} still holds ${variable.value ?? 'nothing'})`].filter(Boolean).join('\n'),
+        request: error.request,
+        cause: error,
+      });
+    }
     throw error;
   }
   const result = (outcome?: VariableOutcome): ReleaseResult => ({
@@ -338,7 +347,10 @@ export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef
       hint: `publish it first; list what exists with: relpack list --name ${ref.name}`,
     });
   }
-  const find = (name: string) => listed.find((file) => registry.sameFileName(file.fileName, name));
+  // Matched by the registry's key for a name, through maps: linear in the files (a release can hold thousands).
+  const key = (name: string) => registry.normalizeFileName(name);
+  const byKey = new Map(listed.map((file) => [key(file.fileName), file]));
+  const find = (name: string) => byKey.get(key(name));
   if (sent) {
     for (const file of sent) {
       const stored = find(file.name);
@@ -348,7 +360,8 @@ export async function verifyPublished(registry: RegistryAdapter, ref: PackageRef
         });
       }
     }
-    const extra = listed.filter((file) => !sent.some((s) => registry.sameFileName(s.name, file.fileName)));
+    const sentKeys = new Set(sent.map((file) => key(file.name)));
+    const extra = listed.filter((file) => !sentKeys.has(key(file.fileName)));
     if (extra.length > 0) {
       throw new RelpackError('CONFLICT', `${ref.name} ${ref.version} holds file(s) this run did not publish: ${extra.map((f) => f.fileName).join(', ')}`, {
         hint: 'another run published into the same version at the same time; the version variable was not written',

@@ -6,16 +6,20 @@
  *   `app/services/packages/generic/create_package_file_service.rb`);
  * - a download is written to a temporary file next to its target, resumed with Range after a broken
  *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
+ * - a local file is sent as it was planned (core/local-files.ts): never more than its planned size
+ *   is read, and a file that changes before its last byte is sent stops the publish at once
+ *   ("changed while being published"), before the registry stores the mix of old and new bytes; it
+ *   is not a network failure, so it is not retried.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { type Stats, closeSync, constants, createReadStream, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import type { Readable, TransformCallback } from 'node:stream';
 import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
 import { RelpackError } from '../base/errors.js';
-import { CHUNK_SIZE, openHashed, sha256, type HashingStream } from '../base/hashing.js';
+import { CHUNK_SIZE, HashingStream, UPLOAD_CHUNK_SIZE, sha256 } from '../base/hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
 import { fetchWhole } from '../registry/small-file.js';
 
@@ -33,6 +37,10 @@ export interface UploadSource {
   /** A file on disk, or bytes already in memory (the manifest). */
   path?: string;
   data?: Buffer;
+  /** The file's modification time when planned: the upload stops if it has moved. */
+  mtimeMs?: number;
+  /** The file's SHA-256, where the plan computed one: the bytes sent must have it. */
+  sha256?: string;
 }
 
 export interface VerifiedUpload extends UploadResult {
@@ -51,23 +59,29 @@ export async function uploadFile(
   const track = progressTracker(options.reporter, source.name, source.size);
   // Small files (and the manifest) are read once into memory and hashed there: one pass over the
   // bytes all the same. Larger files stream, hashed as they are sent.
-  const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? readFileSync(source.path) : undefined);
+  const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? readPlanned(source) : undefined);
   const dataSha256 = data ? sha256(data) : undefined;
   const size = data ? data.length : source.size;
-  let attempt: HashingStream | undefined;
+  let attempt: PlannedFileStream | undefined;
   const body = (): Readable | Buffer => {
     if (data) return data;
-    attempt = openHashed(source.path!, track);
+    attempt = new PlannedFileStream(source, track);
     return attempt;
   };
   const digest = async () => dataSha256 ?? (await attempt?.settled());
   const { knownIds } = options;
+  const key = registry.normalizeFileName(source.name);
 
   const result = await registry.retrying<UploadResult & { localSha256?: string }>(
     { method: 'PUT', url: registry.fileUrl(ref, source.name) },
     async () => {
-      const stored = await registry.upload(ref, source.name, body, size, { hidden: options.hidden });
-      return { ...stored, localSha256: await digest() };
+      try {
+        const stored = await registry.upload(ref, source.name, body, size, { hidden: options.hidden });
+        return { ...stored, localSha256: await digest() };
+      } catch (error) {
+        // However the HTTP client reports the aborted body, a changed file is not worth a retry.
+        throw attempt?.changed ?? error;
+      }
     },
     // The body may have reached the registry before the connection broke ("stored, then the
     // connection dropped"): look for a new row with the bytes we sent before sending them again.
@@ -82,7 +96,7 @@ export async function uploadFile(
         });
       }
       const rows = await registry.listRows(ref);
-      const stored = rows.find((row) => registry.sameFileName(row.fileName, source.name) && row.sha256 === sent && !knownIds.has(row.id ?? -1));
+      const stored = rows.find((row) => registry.normalizeFileName(row.fileName) === key && row.sha256 === sent && !knownIds.has(row.id ?? -1));
       if (!stored) return undefined;
       options.reporter.info(`${source.name}: the failed attempt had stored the file; not uploading it again`);
       return { sha256: stored.sha256, size: stored.size, id: stored.id, packageId: stored.packageId, localSha256: sent };
@@ -91,6 +105,7 @@ export async function uploadFile(
 
   const localSha256 = result.localSha256 ?? (await digest());
   if (!localSha256) throw new RelpackError('NETWORK', `${source.name}: the upload ended before the whole file was read`);
+  if (source.sha256 && source.sha256 !== localSha256) throw changedError(source, `its SHA-256 was ${source.sha256} when planned, the bytes sent have ${localSha256}`);
   if (result.sha256 && result.sha256.toLowerCase() !== localSha256) {
     throw new RelpackError('CHECKSUM_MISMATCH', `${source.name}: the registry stored different bytes than were sent`, {
       hint: `sent sha256 ${localSha256}, the registry recorded ${result.sha256}; a proxy or the storage altered the upload. Delete the file and publish again.`,
@@ -101,7 +116,94 @@ export async function uploadFile(
 
 export async function rowIds(registry: RegistryAdapter, ref: PackageRef, name: string): Promise<Set<number>> {
   const rows = await registry.listRows(ref);
-  return new Set(rows.filter((row) => registry.sameFileName(row.fileName, name)).map((row) => row.id ?? -1));
+  const key = registry.normalizeFileName(name);
+  return new Set(rows.filter((row) => registry.normalizeFileName(row.fileName) === key).map((row) => row.id ?? -1));
+}
+
+/** Why a local file is not as planned any more, or undefined when its size and modification time still hold. */
+function difference(source: UploadSource, info: Stats): string | undefined {
+  if (!info.isFile()) return 'it is no longer a regular file';
+  if (info.size !== source.size) return `it had ${source.size} bytes when planned and has ${info.size} now`;
+  if (source.mtimeMs !== undefined && info.mtimeMs !== source.mtimeMs) return 'it was modified after the publish was planned';
+  return undefined;
+}
+
+function changedError(source: UploadSource, why: string): RelpackError {
+  return new RelpackError('CONFLICT', `${source.path ?? source.name} changed while being published: ${why}`, {
+    hint: `relpack publishes each file as it was when the publish was planned, and ${source.name} was not published. Publish once whatever writes it has finished; files already published are skipped when the same publish runs again.`,
+  });
+}
+
+/**
+ * A small file, read whole: exactly its planned size, from a descriptor that is checked against the
+ * plan before and after (opened without blocking, in case a FIFO took its place).
+ */
+function readPlanned(source: UploadSource): Buffer {
+  const fd = openSync(source.path!, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const before = difference(source, fstatSync(fd));
+    if (before) throw changedError(source, before);
+    const data = Buffer.allocUnsafe(source.size);
+    let at = 0;
+    while (at < data.length) {
+      const read = readSync(fd, data, at, data.length - at, at);
+      if (read === 0) throw changedError(source, `it ended after ${at} of its ${source.size} bytes`);
+      at += read;
+    }
+    const after = difference(source, fstatSync(fd));
+    if (after) throw changedError(source, after);
+    return data;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A large file's bytes as sent: at most its planned size is read, hashed on the way, and the file
+ * is checked against the plan when opened and again before its last chunk goes out. A change fails
+ * the stream there, so the registry gets a short body and stores nothing.
+ */
+class PlannedFileStream extends HashingStream {
+  /** Set when the file was found changed; the upload reports this instead of the aborted request. */
+  changed?: RelpackError;
+  private readonly inode: number;
+
+  constructor(
+    private readonly source: UploadSource,
+    onBytes: (total: number) => void,
+  ) {
+    super(onBytes);
+    const info = statSync(source.path!);
+    const before = difference(source, info);
+    if (before) throw changedError(source, before);
+    this.inode = info.ino;
+    const file = createReadStream(source.path!, { start: 0, end: source.size - 1, highWaterMark: UPLOAD_CHUNK_SIZE });
+    file.on('error', (error) => this.destroy(error));
+    this.on('close', () => file.destroy());
+    file.pipe(this);
+  }
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.bytes + chunk.length >= this.source.size) {
+      const info = statSync(this.source.path!, { throwIfNoEntry: false });
+      const why = !info ? 'it was removed' : info.ino !== this.inode ? 'another file took its place' : difference(this.source, info);
+      if (why) {
+        callback(this.fail(why));
+        return;
+      }
+    }
+    super._transform(chunk, encoding, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.bytes < this.source.size) callback(this.fail(`it ended after ${this.bytes} of its ${this.source.size} bytes`));
+    else super._flush(callback);
+  }
+
+  private fail(why: string): RelpackError {
+    this.changed = changedError(this.source, why);
+    return this.changed;
+  }
 }
 
 export interface DownloadTarget {

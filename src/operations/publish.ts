@@ -18,6 +18,11 @@ export interface PublishRequest {
   checksums: string | null;
   hidden: boolean;
   includeHidden: boolean;
+  /**
+   * Follow symbolic links that lead out of a published directory (or a glob's base) and publish
+   * what they point to; without it such a link stops the publish (core/local-files.ts).
+   */
+  followSymlinks?: boolean;
   dryRun: boolean;
 }
 
@@ -36,6 +41,7 @@ export async function publish(ctx: OperationContext, request: PublishRequest): P
         checksums: request.checksums,
         hidden: request.hidden,
         includeHidden: request.includeHidden,
+        followSymlinks: request.followSymlinks,
         dryRun: request.dryRun,
       },
       ctx.reporter,

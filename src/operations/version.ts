@@ -37,6 +37,8 @@ export interface BumpRequest extends VersionRequest {
   checksums: string | null;
   hidden: boolean;
   includeHidden: boolean;
+  /** As PublishRequest.followSymlinks. */
+  followSymlinks?: boolean;
   dryRun: boolean;
 }
 
@@ -69,6 +71,7 @@ export async function bump(ctx: OperationContext, request: BumpRequest): Promise
           checksums: request.checksums,
           hidden: request.hidden,
           includeHidden: request.includeHidden,
+          followSymlinks: request.followSymlinks,
           dryRun: request.dryRun,
         },
         ctx.reporter,
