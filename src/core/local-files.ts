@@ -20,10 +20,10 @@
  *   would publish a file from elsewhere on the machine, so it stops the publish unless
  *   `followSymlinks` asks for it. A link back to a directory it sits in is not followed (a cycle
  *   would walk for ever or publish the same files again under longer names), and is listed.
- * - every directory is read and every file opened once: an unreadable one stops the publish,
+ * - every directory is read and every file access-checked: an unreadable one stops the publish,
  *   instead of being skipped (a directory) or failing after other files were uploaded (a file).
  */
-import { constants, type Dirent, type Stats, closeSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, type Dirent, type Stats, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type FileSystemAdapter, glob, isDynamicPattern } from 'tinyglobby';
@@ -391,14 +391,14 @@ function errorCode(error: unknown): string {
 }
 
 /**
- * The file at `path` if it is a regular file that opens for reading, else what it is instead
- * (undefined: a problem was recorded). Opened without blocking and closed at once: only the
- * permission is in question here (a FIFO never gets this far).
+ * The file at `path` if it is a regular file this process may read, else what it is instead
+ * (undefined: a problem was recorded). access(2) answers for the real user, who is the one running
+ * relpack (it is not installed setuid), in one system call where open and close take two.
  */
 function checkFile(path: string, name: string, info: Stats, problems: Problems): LocalFile | SkipReason | undefined {
   if (!info.isFile()) return specialKind(info);
   try {
-    closeSync(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
+    accessSync(path, constants.R_OK);
   } catch (error) {
     problems.add({ kind: 'unreadable', path, directory: false, code: errorCode(error) });
     return undefined;

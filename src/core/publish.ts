@@ -9,12 +9,12 @@
  */
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { RelpackError, inputError } from '../base/errors.js';
-import { hashFile, sha256 } from '../base/hashing.js';
+import { sha256 } from '../base/hashing.js';
 import { expandInputs, type LeftOut, type LocalFile } from './local-files.js';
 import { formatManifest } from '../base/manifest.js';
 import { mapPool } from './pool.js';
 import type { Reporter, TransferResult } from './progress.js';
-import { rowIds, uploadFile, type UploadSource, type VerifiedUpload } from './transfer.js';
+import { hashPlanned, rowIds, uploadFile, type UploadSource, type VerifiedUpload } from './transfer.js';
 
 export type IfExists = 'skip' | 'fail' | 'replace';
 
@@ -201,7 +201,7 @@ async function planUploads(locals: LocalFile[], remoteByKey: Map<string, RemoteF
     const existing = remoteByKey.get(key(local.name));
     if (!existing) return { local, action: 'upload' };
     if (ifExists === 'fail') return { local, existing, action: 'upload' };
-    const sha256 = await hashFile(local.path);
+    const sha256 = await hashPlanned({ name: local.name, path: local.path, size: local.size, mtimeMs: local.mtimeMs });
     if (existing.sha256 === sha256) return { local, existing, sha256, action: 'skip' };
     return { local, existing, sha256, action: ifExists === 'replace' ? 'replace' : 'upload' };
   });
@@ -258,7 +258,7 @@ async function sendFile(
     return { ...(await upload()), knownIds };
   } catch (error) {
     if (!(error instanceof RelpackError && (error.code === 'EXISTS' || error.code === 'DUPLICATE'))) throw error;
-    const ours = source.data ? sha256(source.data) : await hashFile(source.path!);
+    const ours = source.data ? sha256(source.data) : await hashPlanned(source);
     const key = registry.normalizeFileName(source.name);
     const stored = (await registry.listFiles(ref)).find((file) => registry.normalizeFileName(file.fileName) === key);
     if (stored?.sha256?.toLowerCase() !== ours) {

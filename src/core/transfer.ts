@@ -135,14 +135,26 @@ function changedError(source: UploadSource, why: string): RelpackError {
 }
 
 /**
- * A small file, read whole: exactly its planned size, from a descriptor that is checked against the
- * plan before and after (opened without blocking, in case a FIFO took its place).
+ * The SHA-256 of a local file as planned, read the way an upload reads it (bounded by the planned
+ * size, checked against the plan): small files in one read, larger ones streamed.
+ */
+export async function hashPlanned(source: UploadSource): Promise<string> {
+  if (source.size <= SMALL_FILE_BYTES) return sha256(readPlanned(source));
+  const stream = new PlannedFileStream(source, () => {});
+  stream.resume();
+  const digest = await stream.settled();
+  if (!digest) throw stream.changed ?? changedError(source, 'it could not be read to the end');
+  return digest;
+}
+
+/**
+ * A small file, read whole: exactly its planned size (so that a device that took its place is not
+ * read without end), opened without blocking (in case a FIFO did), and checked against the plan
+ * once the bytes are in: any change since the plan shows in the size or the modification time then.
  */
 function readPlanned(source: UploadSource): Buffer {
   const fd = openSync(source.path!, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const before = difference(source, fstatSync(fd));
-    if (before) throw changedError(source, before);
     const data = Buffer.allocUnsafe(source.size);
     let at = 0;
     while (at < data.length) {
