@@ -14,28 +14,32 @@ import { haveCommand, installCleanupHandlers, killAll, loadAvg, run, splitComman
 import { availableParallelism } from 'node:os';
 import { startNginx, type NginxServer } from './lib/nginx.js';
 import { relpackCli, startRelpackServer, type RelpackServer } from './lib/relpack.js';
-import { largeFile, nginxTarget, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
+import { largeFile, nginxTarget, rerun, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
 import { fmtRate } from './lib/stats.js';
 import { goalsTable, handWrittenPart, machineInfo, renderMarkdown, sectionTable, type Goal, type Section } from './lib/report.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-const SCENARIOS = ['large', 'huge', 'small', 'startup'] as const;
+const SCENARIOS = ['large', 'huge', 'small', 'rerun', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const ALIASES: Record<string, Scenario> = {
   large: 'large', '1g': 'large', '1gib': 'large', big: 'large',
   huge: 'huge', '4g': 'huge', '4gib': 'huge',
   small: 'small', files: 'small', many: 'small', '500': 'small',
+  rerun: 'rerun', 're-run': 'rerun', noop: 'rerun', '10k': 'rerun',
   startup: 'startup', 'start-up': 'startup', version: 'startup',
 };
 
 const HELP = `Usage: node --import tsx bench/run.ts [options]   (npm run bench -- [options])
 
-Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 × 10 KiB), startup
+Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 × 10 KiB),
+  rerun (a 10,000-file publish, then the same publish again: nothing to upload), startup
   --only <list>       comma-separated scenarios to run, e.g. --only small,startup
-  --quick             smoke run: 64 MiB / 256 MiB / 50 files, 1 run, 5 start-up runs
-  --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick)
+  --quick             smoke run: 64 MiB / 256 MiB / 50 files / 1,000 files, 1 run, 5 start-up runs
+  --rerun-files N     files in the rerun scenario (default 10000; 1000 with --quick)
+  --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick;
+                      rerun at most 3: each run uploads every file)
   --warmup N          uncounted warm-up runs per transfer scenario (default 1; 0 with --quick)
   --quiet-wait S      before each measured command, wait up to S seconds for other processes to leave
                       the CPUs idle (default 30; 5 with --quick; 0 = don't wait)
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       fresh: { type: 'boolean', default: false },
       'quiet-wait': { type: 'string' },
+      'rerun-files': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -120,6 +125,8 @@ async function main(): Promise<void> {
   const quietMs = quietWait * 1000;
   const runsHuge = intArg(values['runs-huge'], 'runs-huge', runs);
   const startupRuns = quick ? 5 : Math.max(20, values.runs ? runs : 20);
+  const rerunFiles = values['rerun-files'] === undefined ? (quick ? 1000 : 10_000) : Number(values['rerun-files']);
+  if (!Number.isInteger(rerunFiles) || rerunFiles < 1 || rerunFiles > 1_000_000) fail('--rerun-files must be a whole number from 1 to 1000000');
   let only: Set<Scenario> = new Set(SCENARIOS);
   if (values.only) {
     only = new Set();
@@ -133,23 +140,25 @@ async function main(): Promise<void> {
   if (!['auto', 'cli', 'module'].includes(serverMode)) fail('--server must be auto, cli or module');
   const outFile = resolve(repoRoot, values.out ?? (quick ? 'bench/.work/benchmarks-quick.md' : 'docs/benchmarks.md'));
 
-  // Prerequisites.
+  // Prerequisites: the baselines (nginx, curl, openssl, bash loops) only for the scenarios that
+  // compare against them; /usr/bin/time always (peak RSS and CPU of each command).
+  const baselines = only.has('large') || only.has('huge') || only.has('small');
   const missing: string[] = [];
   const pkgs = new Set<string>();
-  for (const [cmd, pkg] of [
-    ['nginx', 'nginx'],
-    ['curl', 'curl'],
-    ['openssl', 'openssl'],
-    ['/usr/bin/time', 'time'],
-    ['bash', 'bash'],
+  for (const [cmd, pkg, needed] of [
+    ['nginx', 'nginx', baselines],
+    ['curl', 'curl', baselines],
+    ['openssl', 'openssl', baselines],
+    ['/usr/bin/time', 'time', true],
+    ['bash', 'bash', baselines],
   ] as const) {
-    if (!haveCommand(cmd)) {
+    if (needed && !haveCommand(cmd)) {
       missing.push(cmd);
       pkgs.add(pkg);
     }
   }
   if (missing.length) {
-    const list = ['nginx', 'time', ...[...pkgs].filter((p) => p !== 'nginx' && p !== 'time')];
+    const list = [...pkgs];
     fail(`Missing prerequisites: ${missing.join(', ')}\nInstall them with:\n  apt-get install -y ${list.join(' ')}\n(run apt-get update first on a fresh machine; hyperfine is optional)`);
   }
 
@@ -218,11 +227,13 @@ async function main(): Promise<void> {
   }
   if (ctx.gpMissing) log(`! relpack client unavailable: ${ctx.gpMissing}`);
 
-  const needServers = only.has('large') || only.has('huge') || only.has('small');
+  const needServers = baselines || only.has('rerun');
   if (needServers) {
-    nginx = await startNginx(join(repoRoot, 'bench/nginx.conf.template'), workDir);
-    ctx.nginx = nginxTarget(nginx);
-    log(`nginx listening on ${nginx.url} (pid ${nginx.daemon.pid})`);
+    if (baselines) {
+      nginx = await startNginx(join(repoRoot, 'bench/nginx.conf.template'), workDir);
+      ctx.nginx = nginxTarget(nginx);
+      log(`nginx listening on ${nginx.url} (pid ${nginx.daemon.pid})`);
+    }
     try {
       serve = await startRelpackServer({ relpack: gpArgvAbs, relpackAvailable: !!ctx.gp, repoRoot, workDir, tokenOverride: values.token, fsync: values.fsync!, mode: serverMode, log });
       ctx.serve = serveTarget(serve);
@@ -265,6 +276,7 @@ async function main(): Promise<void> {
     if (runsHuge < runs) notes.push(`The ${quick ? '256 MiB' : '4 GiB'} scenario used ${runsHuge} run(s) instead of ${runs} to save time.`);
   }
   if (only.has('small')) await guard('small', () => smallFiles(ctx, quick ? 50 : 500, 10 * 1024, runs));
+  if (only.has('rerun')) await guard('rerun', () => rerun(ctx, rerunFiles, 1024, Math.min(runs, 3)));
   if (only.has('startup')) await guard('startup', () => startup(ctx, gpArgv, startupRuns));
 
   await serve?.stop().catch(() => undefined);

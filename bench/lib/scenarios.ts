@@ -1,4 +1,4 @@
-// The benchmark scenarios: large-file transfer, many small files, CLI start-up.
+// The benchmark scenarios: large-file transfer, many small files, a large publish re-run, CLI start-up.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -465,6 +465,63 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
   };
   const pn = per('curl-up-nginx');
   if (pn !== undefined) section.notes.push(`The curl loop costs ${fmtMs(pn)} per file against nginx (mostly process start-up and a new connection per file).`);
+  return { section, goals };
+}
+
+/* ------------------------------------------------------------------ re-run of a large publish */
+
+/**
+ * A publish of `count` small files into a new version, then the same publish again, which finds
+ * every file published with the same SHA-256 and uploads nothing. The re-run still lists the
+ * version and hashes every local file; it must not compare every local name with every listed one
+ * (issue 13, point 18: with that, a 10,001-file re-run took longer than the first upload).
+ */
+export async function rerun(ctx: Ctx, count: number, size: number, runs: number): Promise<{ section: Section; goals: Goal[] }> {
+  const id = 'rerun';
+  const label = `${count} files, re-run`;
+  const section: Section = {
+    id,
+    title: `${count} × ${fmtBytes(size)} files: a publish and its no-op re-run`,
+    description:
+      `\`relpack publish <dir>\` of ${count} files of ${fmtBytes(size)} random bytes into a new version (${count + 1} uploads with SHA256SUMS), ` +
+      `then the same command again, which skips every file (each hashed and found published with the same SHA-256). ${runs} run(s), each into a new version.`,
+    rows: [],
+    notes: [],
+  };
+  const goal = 'no-op re-run ≤ 20 % of the first upload';
+  if (!ctx.gp || !ctx.serve) {
+    section.notes.push(`Not measured: ${ctx.gp ? 'relpack serve is not available' : `relpack client unavailable (${ctx.gpMissing ?? 'unknown'})`}.`);
+    return { section, goals: [{ section: label, goal, measured: 'not measured', status: 'n/a' }] };
+  }
+  const t = ctx.serve;
+  const gp = ctx.gp;
+  const src = ensureSmallFiles(ctx.dataDir, count, size);
+  // Read sequentially: thousands of streams at once would only contend.
+  const warm = async () => {
+    for (const name of readdirSync(src)) readFileSync(join(src, name));
+  };
+  const timeoutMs = 300_000 + count * 100;
+  const first = newRow('relpack publish <dir> (first upload)', t.name, count * size);
+  const again = newRow('relpack publish <dir> again (no-op re-run)', t.name, count * size);
+  const pkg = 'bench-relpack-rerun';
+  for (let i = 0; i < runs; i++) {
+    ctx.log(`[${id}] run ${i + 1}/${runs}`);
+    const version = `${ctx.stamp}-${id}-${i}`;
+    let last: RunResult | undefined;
+    const publish = async () => (last = await gp.publish([src], pkg, version, t.url, t.token, timeoutMs));
+    if ((await measure(ctx, first, t, timeoutMs, publish, warm)) || (await repairPublish(ctx, first, publish))) {
+      if (await measure(ctx, again, t, timeoutMs, publish, warm)) {
+        const summary = /(\d+) uploaded, (\d+) skipped/.exec(last?.stdout ?? '');
+        if (summary?.[1] !== '0' || summary[2] !== String(count + 1)) rejectLast(ctx, again, `the re-run did not skip every file: ${summary?.[0] ?? (last?.stdout.trim() || 'no summary')}`);
+      }
+    }
+    await t.deleteVersion(pkg, version).catch(() => undefined);
+  }
+  section.rows.push(first, again);
+  const up = median(first);
+  const noop = median(again);
+  const goals = [withFailures(ratioGoal(label, goal, noop, up, 0.2, (r) => `${fmtMs(noop)} vs ${fmtMs(up)} = ${(r * 100).toFixed(0)} %`), again)];
+  section.notes.push(...rowNotes(section));
   return { section, goals };
 }
 
