@@ -10,7 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
-import { RelpackError, usageError } from './base/errors.js';
+import { relpackErrors, usageError } from './base/errors.js';
+import { escapeUnprintable } from './base/format.js';
 import { lineReporter, type Reporter } from './core/progress.js';
 import type { IfExists } from './core/publish.js';
 import { parseBumpLevel, parseVersionSource } from './core/versioning.js';
@@ -111,16 +112,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         throw usageError(`unknown command ${JSON.stringify(command)}`, 'run relpack --help for the commands');
     }
   } catch (error) {
-    const errors = Array.isArray((error as { errors?: unknown[] }).errors) ? (error as { errors: unknown[] }).errors : [error];
-    for (const e of errors) err(`relpack: error: ${e instanceof RelpackError ? e.describe() : ((e as Error).stack ?? String(e))}\n`);
-    // With --json, a failure is machine-readable too: scripts read stdout, people read stderr.
-    if (rest.includes('--json')) {
-      const described = errors.map((e) =>
-        e instanceof RelpackError ? { code: e.code, message: e.message, hint: e.hint, request: e.request } : { code: 'INTERNAL', message: (e as Error).message ?? String(e) },
-      );
-      out(JSON.stringify({ command, ok: false, errors: described }, null, 2) + '\n');
-    }
-    return Math.max(...errors.map((e) => (e instanceof RelpackError ? e.exitCode : 1)));
+    // Every failure as a sentence with its code (base/errors.ts relpackErrors): never a stack trace.
+    const errors = relpackErrors(error);
+    for (const e of errors) err(`relpack: error: ${e.describe()}\n`);
+    // With --json, a failure is machine-readable too: scripts read stdout, people read stderr. The
+    // escape is JSON's own: the text stays JSON, and shows no control character a server sent.
+    if (rest.includes('--json')) out(`${escapeUnprintable(JSON.stringify({ command, ok: false, errors: errors.map((e) => e.toJSON()) }, null, 2))}\n`);
+    return Math.max(...errors.map((e) => e.exitCode));
   }
 }
 

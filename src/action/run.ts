@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core';
 import pkg from '../../package.json' with { type: 'json' };
-import { RelpackError } from '../base/errors.js';
+import { relpackErrors } from '../base/errors.js';
 import { lineReporter } from '../core/progress.js';
 import { parseBumpLevel } from '../core/versioning.js';
 import { maskSecrets } from '../http/redact.js';
@@ -100,10 +100,9 @@ function setOutputs(summary: RunSummary): void {
   for (const [name, value] of Object.entries(outputValues(summary))) core.setOutput(name, value);
 }
 
-/** The CLI's message (code, request, hints); each error of a parallel batch on its own. */
+/** The CLI's message (code, request, hints); each error of a parallel batch on its own; never a stack trace. */
 function describeError(error: unknown): string {
-  if (error instanceof RelpackError) return error.describe();
-  const pool = error as { errors?: unknown[] };
-  if (Array.isArray(pool.errors)) return pool.errors.map((e) => (e instanceof RelpackError ? e.describe() : (e as Error).message)).join('\n');
-  return (error as Error).stack ?? String(error);
+  return relpackErrors(error)
+    .map((e) => e.describe())
+    .join('\n');
 }
