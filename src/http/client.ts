@@ -10,6 +10,9 @@ import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, type Dispatcher } from './undici.js';
 import { RelpackError } from '../base/errors.js';
+import { describeLocalFailure } from '../base/local-errors.js';
+import { MAX_ERROR_TEXT_BYTES, MAX_JSON_BYTES, readJson, readText } from './body.js';
+import { Deadline, formatSeconds, secondsFromEnv } from './deadline.js';
 import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, RetryableFailure, parseRetryAfter, withRetries, type RetryHooks, type RetryPolicy, type Sleep } from './retry.js';
 import { redactUrl } from './redact.js';
 
@@ -37,8 +40,13 @@ export interface HttpResponse {
   /** True when a redirect took the request to another origin. */
   crossOrigin: boolean;
   body: Dispatcher.ResponseData['body'];
-  text(): Promise<string>;
-  json<T = unknown>(): Promise<T>;
+  /** The start of the body as text, at most `maxBytes` (64 KiB): for error answers. */
+  text(maxBytes?: number): Promise<string>;
+  /**
+   * The body as JSON, at most `maxBytes` (32 MiB). Too large or not JSON: a PROTOCOL RelpackError.
+   * The type is the caller's expectation, not a check: registry answers go through registry/answers.ts.
+   */
+  json<T = unknown>(maxBytes?: number): Promise<T>;
   /** Reads and discards the rest of the body so the connection can be reused. */
   drain(): Promise<void>;
   header(name: string): string | undefined;
@@ -58,7 +66,22 @@ export interface HttpClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Connections per origin; parallel transfers beyond this wait for a free connection. */
   connections?: number;
+  /**
+   * How long a server may stay silent: before the headers of its answer, and between two pieces of
+   * its body (undici's `headersTimeout` and `bodyTimeout`). A silence that long fails the attempt
+   * as a network error, which is retried. Default: RELPACK_IDLE_TIMEOUT seconds, else 300 s
+   * (undici's own default).
+   */
+  idleTimeoutMs?: number;
+  /**
+   * The command's deadline: every request, body and retry wait ends when it aborts, with its
+   * reason. Default: a deadline of RELPACK_TIMEOUT seconds from now, when that is set.
+   */
+  signal?: AbortSignal;
 }
+
+/** undici's default for both headersTimeout and bodyTimeout (undici `docs/docs/api/Client.md`). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 /** Headers that carry credentials in any registry relpack speaks to; stripped across origins. */
 export const CREDENTIAL_HEADERS = ['authorization', 'private-token', 'job-token', 'deploy-token', 'cookie'];
@@ -73,11 +96,29 @@ export class HttpClient {
   readonly retryPolicy: RetryPolicy;
   private readonly sleep?: Sleep;
   private readonly log: (line: string) => void;
+  /** Where the idle timeout came from and how long it is, for messages. */
+  private readonly idle: { ms: number; setting: string };
+  private readonly signal?: AbortSignal;
+  /** A deadline this client started itself (from RELPACK_TIMEOUT), stopped by close(). */
+  private readonly ownDeadline?: Deadline;
 
   constructor(options: HttpClientOptions = {}) {
     const env = options.env ?? process.env;
     const ca = customCa(env);
     const tls = ca ? { ca } : undefined;
+    const idleSeconds = options.idleTimeoutMs === undefined ? secondsFromEnv(env, 'RELPACK_IDLE_TIMEOUT') : undefined;
+    this.idle =
+      options.idleTimeoutMs !== undefined
+        ? { ms: options.idleTimeoutMs, setting: 'the idle timeout' }
+        : { ms: idleSeconds !== undefined ? Math.round(idleSeconds * 1000) : DEFAULT_IDLE_TIMEOUT_MS, setting: 'RELPACK_IDLE_TIMEOUT' };
+    if (options.signal) this.signal = options.signal;
+    else {
+      const seconds = secondsFromEnv(env, 'RELPACK_TIMEOUT');
+      if (seconds !== undefined) {
+        this.ownDeadline = new Deadline(seconds, 'RELPACK_TIMEOUT');
+        this.signal = this.ownDeadline.signal;
+      }
+    }
     this.dispatcher = new EnvHttpProxyAgent({
       httpProxy: env.HTTP_PROXY ?? env.http_proxy,
       httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
@@ -85,6 +126,8 @@ export class HttpClient {
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       connections: options.connections ?? null,
+      headersTimeout: this.idle.ms,
+      bodyTimeout: this.idle.ms,
       ...(tls ? { connect: tls, requestTls: tls } : {}),
     });
     this.credentials = Object.fromEntries(Object.entries(options.credentials ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -108,7 +151,10 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    this.ownDeadline?.dispose();
+    // After the deadline, requests may still hang on a silent server: close() would wait for them.
+    if (this.signal?.aborted) await this.dispatcher.destroy(this.signal.reason);
+    else await this.dispatcher.close();
   }
 
   /**
@@ -135,7 +181,7 @@ export class HttpClient {
    */
   async retrying<T>(req: Pick<HttpRequest, 'method' | 'url'>, attempt: (attemptNumber: number) => Promise<T>, beforeRetry?: RetryHooks<T>['beforeRetry']): Promise<T> {
     try {
-      return await withRetries(this.retryPolicy, attempt, { onRetry: (info) => this.logRetry(req, info), beforeRetry }, this.sleep);
+      return await withRetries(this.retryPolicy, attempt, { onRetry: (info) => this.logRetry(req, info), beforeRetry }, { sleep: this.sleep, signal: this.signal });
     } catch (error) {
       throw this.networkError(req, error);
     }
@@ -148,24 +194,45 @@ export class HttpClient {
   }
 
   networkError(req: Pick<HttpRequest, 'method' | 'url'>, error: unknown): unknown {
+    // Whatever broke after the deadline broke because of it.
+    if (this.signal?.aborted) return this.signal.reason;
     if (error instanceof RetryableFailure) {
       const status = error.status;
-      return new RelpackError(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${describeCause(error)})`}`, {
+      const idle = idleTimeoutCode(error);
+      return new RelpackError(status ? 'HTTP' : 'NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}${status ? '' : ` (${idle ? this.describeIdle(idle) : describeCause(error)})`}`, {
         request: { method: req.method, url: redactUrl(req.url), status },
         hint:
           status === 429
             ? 'the registry is rate-limiting this client; retry later, or lower --concurrency'
-            : `gave up after the retries allowed (RELPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later`,
+            : `gave up after the retries allowed (RELPACK_RETRIES=${this.retryPolicy.attempts}); the registry or the network is failing, try again later${idle ? this.idleHint() : ''}`,
         cause: error,
       });
     }
     if (error instanceof RelpackError || !(error instanceof Error)) return error;
-    if ((error as { code?: string }).code === 'ENOENT' || (error as { code?: string }).code === 'EACCES') return error;
+    // A file relpack reads or writes inside the attempt (a download's part file): the disk, not the network.
+    if (describeLocalFailure(error)) return error;
+    const idle = idleTimeoutCode(error);
+    if (idle) {
+      return new RelpackError('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${this.describeIdle(idle)}, ${this.retryPolicy.attempts === 1 ? 'and retries are off' : `${this.retryPolicy.attempts} times`}`, {
+        request: { method: req.method, url: redactUrl(req.url) },
+        hint: `the registry, or a proxy in between, holds the connection open without answering${this.idleHint()}`,
+        cause: error,
+      });
+    }
     return new RelpackError('NETWORK', `${req.method} ${redactUrl(req.url)} failed: ${error.message}`, {
       request: { method: req.method, url: redactUrl(req.url) },
       hint: 'check that the URL is right and the server is reachable (proxy: HTTPS_PROXY/NO_PROXY; custom CA: NODE_EXTRA_CA_CERTS or CI_SERVER_TLS_CA_FILE)',
       cause: error,
     });
+  }
+
+  private describeIdle(code: string): string {
+    const limit = `${formatSeconds(this.idle.ms / 1000)} (${this.idle.setting})`;
+    return code === 'UND_ERR_HEADERS_TIMEOUT' ? `the server sent no answer within ${limit}` : `the server sent nothing more for ${limit}`;
+  }
+
+  private idleHint(): string {
+    return this.idle.setting === 'RELPACK_IDLE_TIMEOUT' ? '; if it is only slow, raise RELPACK_IDLE_TIMEOUT (seconds)' : '';
   }
 
   /** One attempt, following redirects; no retries. */
@@ -187,23 +254,31 @@ export class HttpClient {
         method,
         headers,
         body: payload,
+        signal: this.signal,
       });
-      const location = response.headers.location;
+      const rawLocation = response.headers.location;
+      const location = (Array.isArray(rawLocation) ? rawLocation[0] : rawLocation)?.trim();
       // Only reads follow redirects (object storage answers a download with 302/303). A write that
       // is redirected is returned as it is and fails as unexpected: replaying a PUT or DELETE as a
-      // GET, as browsers do for POST, would report a write that never happened.
+      // GET, as browsers do for POST, would report a write that never happened. A redirect without
+      // a Location is returned too, and its caller says so (registry/messages.ts).
       const followable = method === 'GET' || method === 'HEAD';
       if (followable && response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
-        await response.body.dump();
-        if (hop >= maxRedirects) {
-          throw new RelpackError('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, {
-            request: { method: req.method, url: redactUrl(url), status: response.statusCode },
+        await response.body.dump().catch(() => {});
+        const failed = { method: req.method, url: redactUrl(url), status: response.statusCode };
+        if (hop >= maxRedirects) throw new RelpackError('HTTP', `too many redirects for ${req.method} ${redactUrl(req.url)}`, { request: failed, fromRegistry: true });
+        const next = URL.canParse(location, url) ? new URL(location, url) : undefined;
+        if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+          throw new RelpackError('HTTP', `${req.method} ${redactUrl(req.url)} was redirected (HTTP ${response.statusCode}) to ${JSON.stringify(redactUrl(location).slice(0, 200))}, which is not an http or https URL`, {
+            request: failed,
+            hint: 'the registry (or a proxy in front of it) sent a Location relpack cannot follow; check --url, and the object-storage settings of the instance',
+            fromRegistry: true,
           });
         }
-        url = new URL(String(location), url);
+        url = next;
         continue;
       }
-      return wrapResponse(response, url, url.origin !== this.credentialOrigin);
+      return wrapResponse(response, method, url, url.origin !== this.credentialOrigin);
     }
   }
 }
@@ -223,7 +298,7 @@ export async function throwIfRetryable(response: HttpResponse): Promise<HttpResp
   throw retryableStatus(response);
 }
 
-function wrapResponse(response: Dispatcher.ResponseData, url: URL, crossOrigin: boolean): HttpResponse {
+function wrapResponse(response: Dispatcher.ResponseData, method: Method, url: URL, crossOrigin: boolean): HttpResponse {
   const headers = response.headers as Record<string, string | string[] | undefined>;
   return {
     status: response.statusCode,
@@ -231,8 +306,8 @@ function wrapResponse(response: Dispatcher.ResponseData, url: URL, crossOrigin: 
     url,
     crossOrigin,
     body: response.body,
-    text: () => response.body.text(),
-    json: <T>() => response.body.json() as Promise<T>,
+    text: (maxBytes = MAX_ERROR_TEXT_BYTES) => readText(response.body, maxBytes),
+    json: async <T>(maxBytes = MAX_JSON_BYTES) => (await readJson(response.body, { method, url }, maxBytes)) as T,
     drain: async () => {
       try {
         await response.body.dump();
@@ -266,6 +341,15 @@ function customCa(env: NodeJS.ProcessEnv): string[] | undefined {
       hint: 'CI_SERVER_TLS_CA_FILE must name a readable PEM file',
     });
   }
+}
+
+/** undici's code when a server stayed silent too long (headersTimeout, bodyTimeout), if that is what `error` is. */
+function idleTimeoutCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return code;
+  }
+  return undefined;
 }
 
 function describeCause(error: Error): string {

@@ -6,10 +6,13 @@
  */
 import { setTimeout } from 'node:timers/promises';
 
-/** Waits `ms` milliseconds. A parameter of the retry loop so that tests need not wait (see withRetries). */
-export type Sleep = (ms: number) => Promise<unknown>;
+/**
+ * Waits `ms` milliseconds, or until `signal` aborts (the command's deadline). A parameter of the
+ * retry loop so that tests need not wait (see withRetries).
+ */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<unknown>;
 
-const realSleep: Sleep = (ms) => setTimeout(ms);
+const realSleep: Sleep = (ms, signal) => setTimeout(ms, undefined, { signal });
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -66,12 +69,27 @@ export function isTransientNetworkError(error: unknown): boolean {
   return false;
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** The three forms of an HTTP-date a recipient must accept (RFC 9110 §5.6.7): IMF-fixdate, RFC 850, asctime. */
+const HTTP_DATE = new RegExp(`^(?:${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT|${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`);
+
+/**
+ * Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else (`-5`,
+ * `2, 3`, a repeated header, garbage) is undefined, and the caller waits its normal backoff.
+ * Date.parse alone reads `-5` as 1 May 2001 and `2, 3` as 3 February 2001, both in the past, which
+ * would skip the backoff entirely.
+ */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
+  if (Array.isArray(value) && value.length !== 1) return undefined;
+  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!raw) return undefined;
-  if (/^\s*\d+\s*$/.test(raw)) return Number(raw) * 1000;
-  const date = Date.parse(raw);
+  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
+  if (!HTTP_DATE.test(raw)) return undefined;
+  // asctime carries no zone, and HTTP-dates are GMT; Date.parse would read it as local time.
+  const date = Date.parse(raw.endsWith('GMT') ? raw : `${raw} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
@@ -90,23 +108,36 @@ export interface RetryHooks<T> {
   beforeRetry?: () => Promise<T | undefined>;
 }
 
-/** `sleep` waits between attempts; a test passes one that records the wait and returns at once. */
-export async function withRetries<T>(
-  policy: RetryPolicy,
-  attempt: (attemptNumber: number) => Promise<T>,
-  hooks: RetryHooks<T> = {},
-  sleep: Sleep = realSleep,
-): Promise<T> {
+/**
+ * How withRetries waits: `sleep` between attempts (a test passes one that records the wait and
+ * returns at once), and `signal`, the command's deadline, which ends the loop with its reason.
+ */
+export interface RetryTiming {
+  sleep?: Sleep;
+  signal?: AbortSignal;
+}
+
+export async function withRetries<T>(policy: RetryPolicy, attempt: (attemptNumber: number) => Promise<T>, hooks: RetryHooks<T> = {}, timing: RetryTiming = {}): Promise<T> {
+  const { sleep = realSleep, signal } = timing;
   for (let n = 1; ; n++) {
+    signal?.throwIfAborted();
     try {
       return await attempt(n);
     } catch (error) {
+      // Past the deadline, whatever broke broke because of it: the deadline is the answer.
+      signal?.throwIfAborted();
       if (!isTransientNetworkError(error) || n >= policy.attempts) throw error;
       const retryAfter = error instanceof RetryableFailure ? error.retryAfterMs : undefined;
       if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) throw error;
       const delayMs = retryAfter ?? backoffDelay(policy, n);
       hooks.onRetry?.({ attempt: n, delayMs, reason: describeFailure(error) });
-      await sleep(delayMs);
+      try {
+        await sleep(delayMs, signal);
+      } catch (aborted) {
+        signal?.throwIfAborted();
+        throw aborted;
+      }
+      signal?.throwIfAborted();
       if (hooks.beforeRetry) {
         const settled = await hooks.beforeRetry();
         if (settled !== undefined) return settled;
