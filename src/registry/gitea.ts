@@ -8,14 +8,15 @@ import type { Readable } from 'node:stream';
 import { RelpackError, usageError } from '../base/errors.js';
 import { formatBytes } from '../base/format.js';
 import { DEFAULT_MANIFEST } from '../base/manifest.js';
-import type { HttpClient, HttpRequest, HttpResponse, Method } from '../http/client.js';
+import { throwIfRetryable, type HttpClient, type HttpRequest, type HttpResponse, type Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
-import type { RetryHooks } from '../http/retry.js';
+import { RetryableFailure, type RetryHooks } from '../http/retry.js';
 import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaName, validateGiteaRef } from './gitea-names.js';
 import { filesFromManifest } from './manifest-index.js';
 import { getFile, putFile } from './file-requests.js';
-import { serverMessage, unexpectedAnswer } from './messages.js';
+import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
+import { readRows, type Answer, type Shape } from './answers.js';
 import type { AdapterFactory, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
 
 export interface GiteaTarget {
@@ -30,20 +31,11 @@ export interface GiteaTarget {
   anonymous: boolean;
 }
 
-interface PackageJson {
-  id: number;
-  name: string;
-  version: string;
-  type?: string;
-  created_at?: string;
-}
+/** A version in the v1 package listings (Gitea `modules/structs/package.go`, Package), the fields relpack reads. */
+const PACKAGE = { id: 'id', name: 'string', version: 'string', type: 'text?', created_at: 'text?' } as const satisfies Shape;
 
-interface FileJson {
-  id: number;
-  name: string;
-  size: number;
-  sha256?: string;
-}
+/** A file of `GET /api/v1/packages/:owner/generic/:name/:version/files` (Gitea `modules/structs/package.go`, PackageFile). */
+const PACKAGE_FILE = { id: 'id', name: 'string', size: 'size', sha256: 'sha256?' } as const satisfies Shape;
 
 const JOB_TOKEN_HINT =
   'Gitea and Forgejo let the Actions job token (GITEA_TOKEN, FORGEJO_TOKEN, GITHUB_TOKEN) read packages but never publish them. ' +
@@ -102,29 +94,38 @@ export class GiteaRegistry implements RegistryAdapter {
     // owner-wide listing, where `q` is a substring match that must be filtered again.
     const direct = `${this.api()}/generic/${encodeURIComponent(name)}?limit=50`;
     const fail = (url: string) => (response: HttpResponse) => this.failure('GET', url, response, {});
-    let versions = await fetchAllPages<PackageJson>(this.http, direct, fail(direct), [404]);
+    const rows = (body: unknown, answer: Answer) => readRows(answer, body, PACKAGE);
+    let versions = await fetchAllPages(this.http, { url: direct, fail: fail(direct), emptyOn: [404], rows });
     if (versions.length === 0) {
       const search = `${this.api()}?type=generic&q=${encodeURIComponent(name)}&limit=50`;
-      versions = (await fetchAllPages<PackageJson>(this.http, search, fail(search))).filter((p) => p.name.toLowerCase() === name.toLowerCase());
+      versions = (await fetchAllPages(this.http, { url: search, fail: fail(search), rows })).filter((p) => p.name.toLowerCase() === name.toLowerCase());
     }
     return versions.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at })).reverse();
   }
 
   async listFiles(ref: PackageRef): Promise<RemoteFile[]> {
     const url = `${this.api()}/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/files`;
-    const response = await this.http.request({ method: 'GET', url });
-    if (response.status === 404) {
-      await response.drain();
-      return [];
-    }
-    if (response.status === 401 && this.target.anonymous) {
-      await response.drain();
-      return this.filesFromManifest(ref);
-    }
-    if (response.status !== 200) throw await this.failure('GET', url, response, {});
-    const files = await response.json<FileJson[]>();
-    return files
-      .map((file) => ({ fileName: decodeGiteaFileName(file.name), size: file.size, sha256: file.sha256?.toLowerCase(), id: file.id }))
+    // One answer, not paged (Gitea `routers/api/v1/packages/package.go`, ListPackageFiles). Read
+    // inside the retries, so that a body that breaks half-way is asked for again.
+    const answer = await this.http.retrying({ method: 'GET', url }, async () => {
+      const response = await throwIfRetryable(await this.http.request({ method: 'GET', url, retry: false }));
+      if (response.status === 404 || (response.status === 401 && this.target.anonymous)) {
+        await response.drain();
+        return response.status === 404 ? ('none' as const) : ('anonymous' as const);
+      }
+      if (response.status !== 200) return { failed: response, body: undefined };
+      try {
+        return { failed: undefined, body: await response.json() };
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'PROTOCOL') throw error;
+        throw new RetryableFailure(`the listing ${redactUrl(url)} broke`, undefined, undefined, { cause: error });
+      }
+    });
+    if (answer === 'none') return [];
+    if (answer === 'anonymous') return this.filesFromManifest(ref);
+    if (answer.failed) throw await this.failure('GET', url, answer.failed, {});
+    return readRows({ method: 'GET', url }, answer.body, PACKAGE_FILE)
+      .map((file) => ({ fileName: decodeGiteaFileName(file.name), size: file.size, sha256: file.sha256, id: file.id }))
       .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   }
 
@@ -230,7 +231,7 @@ export class GiteaRegistry implements RegistryAdapter {
   }
 
   private async failure(method: Method, url: string, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<RelpackError> {
-    const message = serverMessage((await response.text().catch(() => '')).slice(0, 500));
+    const message = serverMessage(await errorBody(response));
     const request = { method, url: redactUrl(url), status: response.status, body: message || undefined };
     const what = context.fileName ? ` ${context.fileName}` : '';
     const writing = method === 'PUT' || method === 'DELETE';

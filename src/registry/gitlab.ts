@@ -12,8 +12,9 @@ import type { RetryHooks } from '../http/retry.js';
 import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabName, validateGitlabRef } from './gitlab-names.js';
 import { filesFromManifest } from './manifest-index.js';
 import { getFile, putFile } from './file-requests.js';
-import { serverMessage, unexpectedAnswer } from './messages.js';
+import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
+import { readObject, readRows, type Parsed, type Shape } from './answers.js';
 import type { AdapterFactory, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
 
 export interface GitlabTarget {
@@ -25,22 +26,17 @@ export interface GitlabTarget {
   credential: string;
 }
 
-interface PackageJson {
-  id: number;
-  name: string;
-  version: string;
-  status?: string;
-  created_at?: string;
-}
+/** A row of `GET /projects/:id/packages` (GitLab `lib/api/entities/package.rb`), the fields relpack reads. */
+const PACKAGE = { id: 'id', name: 'string', version: 'string', status: 'text?', created_at: 'text?' } as const satisfies Shape;
 
-interface PackageFileJson {
-  id: number;
-  package_id?: number;
-  file_name: string;
-  size?: number;
-  file_sha256?: string | null;
-  created_at?: string;
-}
+/**
+ * A row of `GET /projects/:id/packages/:package_id/package_files`, and the upload's answer with
+ * `select=package_file` (GitLab `lib/api/entities/package_file.rb`); `file_sha256` is null for files
+ * stored before GitLab computed it.
+ */
+const PACKAGE_FILE = { id: 'id', package_id: 'id?', file_name: 'string', size: 'size?', file_sha256: 'sha256?', created_at: 'text?' } as const satisfies Shape;
+
+type PackageJson = Parsed<typeof PACKAGE>;
 
 /** Strips a trailing `/api/v4` (and slashes) so both forms of the URL work. */
 export function gitlabInstanceUrl(url: string): string {
@@ -118,8 +114,8 @@ export class GitlabRegistry implements RegistryAdapter {
     if (options.hidden) url.searchParams.set('status', 'hidden');
     const response = await putFile(this.http, url, body, size);
     if (response.status === 200) {
-      const file = await response.json<PackageFileJson>();
-      return { sha256: file.file_sha256 ?? undefined, size: file.size, id: file.id, packageId: file.package_id };
+      const file = readObject({ method: 'PUT', url }, await response.json(), PACKAGE_FILE);
+      return { sha256: file.file_sha256, size: file.size, id: file.id, packageId: file.package_id };
     }
     if (response.status === 201) {
       await response.drain();
@@ -225,12 +221,17 @@ export class GitlabRegistry implements RegistryAdapter {
     for (const pkg of packages) {
       const url = `${this.projectApi}/packages/${pkg.id}/package_files?per_page=100&order_by=id&sort=asc`;
       // A package that vanished between the two calls (deleted, or hidden) has no files to show.
-      const files = await fetchAllPages<PackageFileJson>(this.http, url, (response) => this.failure('GET', url, response, {}), [404]);
+      const files = await fetchAllPages(this.http, {
+        url,
+        fail: (response) => this.failure('GET', url, response, {}),
+        emptyOn: [404],
+        rows: (body, answer) => readRows(answer, body, PACKAGE_FILE),
+      });
       for (const file of files) {
         rows.push({
           fileName: decodeGitlabFileName(file.file_name),
           size: file.size,
-          sha256: file.file_sha256 ?? undefined,
+          sha256: file.file_sha256,
           id: file.id,
           packageId: file.package_id ?? pkg.id,
           createdAt: file.created_at,
@@ -246,7 +247,7 @@ export class GitlabRegistry implements RegistryAdapter {
    */
   private async findPackages(name: string, status?: 'hidden'): Promise<PackageJson[]> {
     const url = `${this.projectApi}/packages?package_type=generic&package_name=${encodeURIComponent(name)}&per_page=100&order_by=created_at&sort=asc${status ? `&status=${status}` : ''}`;
-    const packages = await fetchAllPages<PackageJson>(this.http, url, (response) => this.failure('GET', url, response, {}));
+    const packages = await fetchAllPages(this.http, { url, fail: (response) => this.failure('GET', url, response, {}), rows: (body, answer) => readRows(answer, body, PACKAGE) });
     return packages.filter((p) => p.name === name);
   }
 
@@ -261,8 +262,7 @@ export class GitlabRegistry implements RegistryAdapter {
 
   /** Turns a refusal into an error that says what to change (issue: "Errors say what to change"). */
   private async failure(method: Method, url: string | URL, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<RelpackError> {
-    const raw = (await response.text().catch(() => '')).slice(0, 500);
-    const message = serverMessage(raw);
+    const message = serverMessage(await errorBody(response));
     const request = { method, url: redactUrl(url), status: response.status, body: message || undefined };
     const what = context.fileName ? ` ${context.fileName}` : '';
     switch (response.status) {

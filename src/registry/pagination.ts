@@ -1,22 +1,35 @@
 /**
  * Offset pagination as both registries do it: GitLab's `X-Next-Page` (empty on the last page,
  * GitLab `lib/gitlab/pagination/offset_header_builder.rb`) and the GitHub-style `Link: <…>; rel="next"`
- * that GitLab and Gitea both send.
+ * that GitLab and Gitea both send, with the row count in `X-Total` (GitLab, left out above 10,000
+ * rows by the same builder) or `X-Total-Count` (Gitea `services/context/api.go`, SetTotalCountHeader).
+ *
+ * A server that keeps saying "next" must not keep relpack reading: a page asked for twice (1 → 2 →
+ * 1) is a loop, rows beyond the server's own total are not asked for, and without a total the
+ * pages and rows read are capped; each case fails with a PROTOCOL error rather than returning a
+ * listing that may be incomplete.
  */
 import type { RelpackError } from '../base/errors.js';
 import { throwIfRetryable, type HttpClient, type HttpResponse } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { RetryableFailure } from '../http/retry.js';
+import { protocolError, type Answer } from './answers.js';
 
-/** Upper bound on pages, so a server that always answers "next" cannot loop us forever. */
-const MAX_PAGES = 10_000;
+export interface PageLimits {
+  /** Pages read at most: 100 rows a page make this a million rows. */
+  maxPages: number;
+  /** Rows read at most, whatever the pages hold. */
+  maxRows: number;
+}
+
+export const DEFAULT_PAGE_LIMITS: PageLimits = { maxPages: 10_000, maxRows: 1_000_000 };
 
 export function nextPageUrl(response: HttpResponse, current: URL): URL | undefined {
   const link = response.header('link');
   if (link) {
     for (const part of link.split(',')) {
       const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
-      if (match) return new URL(match[1], current);
+      if (match && URL.canParse(match[1], current)) return new URL(match[1], current);
     }
   }
   const nextPage = response.header('x-next-page');
@@ -28,20 +41,41 @@ export function nextPageUrl(response: HttpResponse, current: URL): URL | undefin
   return undefined;
 }
 
-/**
- * GETs every page of a JSON-array listing. `emptyOn` statuses mean "nothing there" (e.g. 404 for a
- * package that has gone); any other non-200 answer becomes the error `fail` builds.
- */
-export async function fetchAllPages<T>(
-  http: HttpClient,
-  firstUrl: string,
-  fail: (response: HttpResponse) => Promise<RelpackError>,
-  emptyOn: number[] = [],
-): Promise<T[]> {
+/** A page's identity: its URL, where no `page` parameter means the first page (both registries count from 1). */
+function pageKey(url: URL): string {
+  const key = new URL(url);
+  if (!key.searchParams.has('page')) key.searchParams.set('page', '1');
+  key.searchParams.sort();
+  return key.toString();
+}
+
+/** The number of rows the server says the whole listing has, when it says. */
+export function totalRows(response: HttpResponse): number | undefined {
+  const total = response.header('x-total') ?? response.header('x-total-count');
+  return total && /^\d+$/.test(total.trim()) ? Number(total) : undefined;
+}
+
+export interface PagedListing<T> {
+  url: string;
+  /** The error for an answer that is neither a page nor one of `emptyOn`. */
+  fail: (response: HttpResponse) => Promise<RelpackError>;
+  /** Statuses that mean "nothing there" (e.g. 404 for a package that has gone). */
+  emptyOn?: number[];
+  /** One page's body as rows, checked (registry/answers.ts readRows). */
+  rows: (body: unknown, answer: Answer) => T[];
+  limits?: PageLimits;
+}
+
+/** GETs every page of a JSON-array listing. */
+export async function fetchAllPages<T>(http: HttpClient, listing: PagedListing<T>): Promise<T[]> {
+  const { fail, emptyOn = [], limits = DEFAULT_PAGE_LIMITS } = listing;
+  const first = new URL(listing.url);
   const items: T[] = [];
-  let url: URL | undefined = new URL(firstUrl);
-  for (let page = 0; url && page < MAX_PAGES; page++) {
+  const read = new Set<string>();
+  let url: URL | undefined = first;
+  while (url) {
     const pageUrl: URL = url;
+    read.add(pageKey(pageUrl));
     // The page is fetched and parsed inside the retries: a body that breaks half-way through a
     // listing is asked for again, like any other transient failure.
     const result = await http.retrying({ method: 'GET', url: pageUrl }, async () => {
@@ -51,18 +85,32 @@ export async function fetchAllPages<T>(
         return 'empty' as const;
       }
       if (response.status !== 200) return { kind: 'failed' as const, response };
+      let body: unknown;
       try {
-        return { kind: 'page' as const, body: await response.json<T[]>(), next: nextPageUrl(response, pageUrl) };
+        body = await response.json();
       } catch (error) {
+        if ((error as { code?: unknown }).code === 'PROTOCOL') throw error;
         throw new RetryableFailure(`the listing ${redactUrl(pageUrl)} broke`, undefined, undefined, { cause: error });
       }
+      return { kind: 'page' as const, body, next: nextPageUrl(response, pageUrl), total: totalRows(response) };
     });
     if (result === 'empty') return items;
     if (result.kind === 'failed') throw await fail(result.response);
-    if (!Array.isArray(result.body)) break;
-    items.push(...result.body);
-    const next = result.next;
-    url = result.body.length > 0 && next && next.toString() !== pageUrl.toString() ? next : undefined;
+    const rows = listing.rows(result.body, { method: 'GET', url: pageUrl });
+    items.push(...rows);
+    const { next, total } = result;
+    // An empty page, no next, or every row the server says there is: the listing is complete.
+    if (rows.length === 0 || !next || (total !== undefined && items.length >= total)) return items;
+    if (read.has(pageKey(next))) {
+      throw protocolError({ method: 'GET', url: first }, `its pages go round in a loop: after ${read.size} pages, the next one is ${redactUrl(next)} again`);
+    }
+    if (read.size >= limits.maxPages || items.length >= limits.maxRows) {
+      throw protocolError(
+        { method: 'GET', url: first },
+        `it still says there is a next page after ${read.size} pages and ${items.length} rows, more than relpack reads of one listing${total === undefined ? '' : ` (it says it has ${total} rows)`}`,
+      );
+    }
+    url = next;
   }
   return items;
 }

@@ -7,6 +7,7 @@
 import { RelpackError, inputError } from '../../base/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
+import { readObject, type Shape } from '../answers.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
 
 export interface GiteaVariablesTarget {
@@ -17,11 +18,8 @@ export interface GiteaVariablesTarget {
   credential: string;
 }
 
-interface VariableJson {
-  name: string;
-  data: string;
-  description?: string;
-}
+/** A repository Actions variable (Gitea `modules/structs/secret.go`, ActionVariable). */
+const VARIABLE = { name: 'string', data: 'string', description: 'string?' } as const satisfies Shape;
 
 export class GiteaVariableStore implements VariableStore {
   readonly kind = 'gitea' as const;
@@ -52,7 +50,7 @@ export class GiteaVariableStore implements VariableStore {
     const url = `${this.base}/${encodeURIComponent(name.toUpperCase())}`;
     const response = await this.http.request({ method: 'GET', url });
     if (response.status === 200) {
-      const v = await response.json<VariableJson>();
+      const v = readObject({ method: 'GET', url }, await response.json(), VARIABLE);
       return { name: v.name, value: v.data, flags: { description: v.description } };
     }
     const message = await bodyMessage(response);

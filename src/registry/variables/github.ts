@@ -7,7 +7,11 @@
 import { RelpackError, inputError } from '../../base/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
+import { readObject, type Shape } from '../answers.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
+
+/** A repository variable (GitHub REST docs, "Get a repository variable"). */
+const VARIABLE = { name: 'string', value: 'string' } as const satisfies Shape;
 
 export interface GithubVariablesTarget {
   /** The REST API root: GITHUB_API_URL (`https://api.github.com`, or `<server>/api/v3` on GHES). */
@@ -45,7 +49,7 @@ export class GithubVariableStore implements VariableStore {
     const url = `${this.base}/${encodeURIComponent(name.toUpperCase())}`;
     const response = await this.http.request({ method: 'GET', url, headers: HEADERS });
     if (response.status === 200) {
-      const v = await response.json<{ name: string; value: string }>();
+      const v = readObject({ method: 'GET', url }, await response.json(), VARIABLE);
       return { name: v.name, value: v.value, flags: {} };
     }
     const message = await bodyMessage(response);

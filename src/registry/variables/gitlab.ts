@@ -5,6 +5,7 @@
 import { RelpackError, inputError } from '../../base/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
+import { readObject, type Shape } from '../answers.js';
 import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
 
 export interface GitlabVariablesTarget {
@@ -16,17 +17,18 @@ export interface GitlabVariablesTarget {
   credential: string;
 }
 
-interface VariableJson {
-  key: string;
-  value: string | null;
-  variable_type?: string;
-  protected?: boolean;
-  masked?: boolean;
-  hidden?: boolean;
-  raw?: boolean;
-  environment_scope?: string;
-  description?: string | null;
-}
+/** A project variable (GitLab `lib/api/entities/ci/variable.rb`): `value` is null when it is hidden. */
+const VARIABLE = {
+  key: 'string',
+  value: 'string|null',
+  variable_type: 'string?',
+  protected: 'boolean?',
+  masked: 'boolean?',
+  hidden: 'boolean?',
+  raw: 'boolean?',
+  environment_scope: 'string?',
+  description: 'string?',
+} as const satisfies Shape;
 
 export class GitlabVariableStore implements VariableStore {
   readonly kind = 'gitlab' as const;
@@ -59,7 +61,7 @@ export class GitlabVariableStore implements VariableStore {
       throw this.failure('GET', url, response.status, message, name);
     }
     if (response.status !== 200) throw this.failure('GET', url, response.status, await bodyMessage(response), name);
-    const v = await response.json<VariableJson>();
+    const v = readObject({ method: 'GET', url }, await response.json(), VARIABLE);
     if (v.value === null || v.hidden) {
       throw new RelpackError('INVALID_INPUT', `${this.describe(name)} is masked and hidden: its value cannot be read through the API`, {
         hint: 'keep the version in a variable that is not hidden (masking is not needed: a version is not a secret)',

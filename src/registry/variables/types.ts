@@ -3,7 +3,7 @@
  * repository. One small interface per platform (GitLab project CI/CD variables, Gitea/Forgejo
  * repository Actions variables, GitHub repository variables); core reads and writes only through it.
  */
-import { serverMessage } from '../messages.js';
+import { errorBody, serverMessage } from '../messages.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
 
 export type VersionStoreKind = 'gitlab' | 'gitea' | 'github';
@@ -59,5 +59,5 @@ export const VARIABLE_TOKEN_NEEDED: Record<VersionStoreKind, string> = {
 
 /** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
 export async function bodyMessage(response: HttpResponse): Promise<string> {
-  return serverMessage((await response.text().catch(() => '')).slice(0, 500));
+  return serverMessage(await errorBody(response));
 }
