@@ -1,6 +1,7 @@
 /** list: the versions of a package, or the files of one version. */
 import type { PackageRef, RegistryAdapter, RemoteFile, RemoteVersion } from '../registry/types.js';
 import { RelpackError } from '../base/errors.js';
+import { hasUnprintable } from '../base/format.js';
 
 export interface ListResult {
   name: string;
@@ -16,12 +17,27 @@ export async function listPackage(registry: RegistryAdapter, options: { name: st
   else registry.validateRef({ name: options.name, version: options.version });
   if (options.version === undefined) {
     const versions = await registry.listVersions(options.name);
+    for (const { version } of versions) refuseUnprintable('a version', version);
     return { name: options.name, versions };
   }
   const ref = { name: options.name, version: options.version };
   const files = await registry.listFiles(ref);
   if (files.length === 0) throw versionNotFound(ref);
+  for (const { fileName } of files) refuseUnprintable('a file', fileName);
   return { name: ref.name, version: ref.version, packageUrl: registry.packageUrl(ref), files: files.map((file) => ({ ...file, url: registry.fileUrl(ref, file.fileName) })) };
+}
+
+/**
+ * A listing is printed, one name a line: a name with a newline would forge a line, one with an
+ * ESC would rewrite the terminal. No GitLab or Gitea name rule lets such a name be published, so
+ * it is refused as download refuses it (core/download.ts targetPath), not shown.
+ */
+function refuseUnprintable(what: string, name: string): void {
+  if (!hasUnprintable(name)) return;
+  throw new RelpackError('UNSAFE_PATH', `the registry lists ${what} named ${JSON.stringify(name)}, with control characters`, {
+    hint: 'no GitLab or Gitea rule allows such a name; the registry (or whatever answered at --url) is broken or hostile. Nothing is shown of the listing.',
+    fromRegistry: true,
+  });
 }
 
 /** The error for a version the registry does not list (or lists with no files). */

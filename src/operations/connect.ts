@@ -3,6 +3,7 @@
  * else RELPACK_*, else the CI's own), the flavour settled, secrets registered before the first
  * line is logged, the connection described once, and the client closed whatever happens.
  */
+import { Deadline, parseSeconds, secondsFromEnv } from '../http/deadline.js';
 import { redactUrl } from '../http/redact.js';
 import { connect, type Connection, type ConnectionInput } from '../options/connection.js';
 import { pipelineTag, resolveVersionStore, type ResolvedVersionStore } from '../options/version-store.js';
@@ -12,15 +13,33 @@ import type { OperationContext } from './context.js';
 
 export async function withRegistry<T>(ctx: OperationContext, input: ConnectionInput, work: (registry: RegistryAdapter, connection: Connection) => Promise<T>): Promise<T> {
   const log = (line: string) => ctx.reporter.info(line);
-  const { registry, connection } = await connect(input, ctx.env, { log, userAgent: ctx.userAgent });
-  for (const secret of [...connection.secrets, ...registry.secrets()]) ctx.addSecret(secret);
-  const where = connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`;
-  log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${where}, using ${connection.credentialLabel}`);
+  const deadline = startDeadline(ctx);
   try {
-    return await work(registry, connection);
+    const { registry, connection } = await connect(input, ctx.env, { log, userAgent: ctx.userAgent, signal: deadline?.signal });
+    for (const secret of [...connection.secrets, ...registry.secrets()]) ctx.addSecret(secret);
+    const where = connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`;
+    log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${where}, using ${connection.credentialLabel}`);
+    try {
+      return await work(registry, connection);
+    } finally {
+      await registry.close();
+    }
   } finally {
-    await registry.close();
+    deadline?.dispose();
+    deadlines.delete(ctx);
   }
+}
+
+/** The deadline of the operation running in a context, for the clients it opens after the registry's. */
+const deadlines = new WeakMap<OperationContext, Deadline>();
+
+/** The command's deadline from `ctx.timeout` (`--timeout`), else RELPACK_TIMEOUT; none when neither is set. */
+function startDeadline(ctx: OperationContext): Deadline | undefined {
+  const seconds = ctx.timeout !== undefined ? parseSeconds(ctx.timeout, '--timeout') : secondsFromEnv(ctx.env, 'RELPACK_TIMEOUT');
+  if (seconds === undefined) return undefined;
+  const deadline = new Deadline(seconds, ctx.timeout !== undefined ? '--timeout' : 'RELPACK_TIMEOUT');
+  deadlines.set(ctx, deadline);
+  return deadline;
 }
 
 export interface VersionStoreRequest {
@@ -46,12 +65,16 @@ export async function withVersionStore<T>(
 ): Promise<T> {
   if (!request.variable) return work(undefined);
   const log = (line: string) => ctx.reporter.info(line);
+  // The variable store's client keeps to the registry operation's deadline: given as its signal,
+  // and as the seconds left, which a client that is given no signal reads from RELPACK_TIMEOUT.
+  const deadline = deadlines.get(ctx);
   const env = {
     ...ctx.env,
     RELPACK_VARIABLES_TOKEN: request.token || ctx.env.RELPACK_VARIABLES_TOKEN,
     RELPACK_TOKEN: request.registryToken || ctx.env.RELPACK_TOKEN,
+    ...(deadline ? { RELPACK_TIMEOUT: String(deadline.remainingSeconds()) } : {}),
   };
-  const resolved: ResolvedVersionStore = resolveVersionStore({ store: request.store, connection }, env, { log, userAgent: ctx.userAgent });
+  const resolved: ResolvedVersionStore = resolveVersionStore({ store: request.store, connection }, env, { log, userAgent: ctx.userAgent, signal: deadline?.signal });
   for (const secret of resolved.secrets) ctx.addSecret(secret);
   log(`version variable ${request.variable}: ${resolved.kind} ${resolved.location} (${resolved.detectedBy}), using ${resolved.credentialLabel}`);
   try {

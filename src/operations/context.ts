@@ -15,6 +15,11 @@ export interface OperationContext {
   addSecret: (value: string | undefined) => void;
   /** `relpack/1.2.3` or `relpack-action/1.2.3`. */
   userAgent: string;
+  /**
+   * Seconds the whole command may take (`--timeout`); when it is up, every request and retry
+   * stops and the operation fails with a TIMEOUT error. Default: RELPACK_TIMEOUT, else no limit.
+   */
+  timeout?: number;
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { usageError } from '../base/errors.js';
-import { downloadPackage, type DownloadResult } from '../core/download.js';
+import { formatBytes, parseByteSize } from '../base/format.js';
+import { DEFAULT_MAX_FILE_SIZE, downloadPackage, type DownloadResult } from '../core/download.js';
 import { resolveVersion } from '../core/release.js';
 import type { ConnectionInput } from '../options/connection.js';
 import { withRegistry } from './connect.js';
@@ -23,6 +24,11 @@ export interface DownloadRequest {
   verify: boolean;
   /** The manifest to check against, or null for none. */
   checksums: string | null;
+  /**
+   * Bytes a file may have when the registry lists no size for it (`--max-size`); a listed size
+   * bounds its file itself. Default: RELPACK_MAX_FILE_SIZE, else 50 GiB.
+   */
+  maxFileSize?: number;
 }
 
 export interface DownloadOperationResult extends DownloadResult {
@@ -34,15 +40,31 @@ export async function download(ctx: OperationContext, request: DownloadRequest):
   if (!request.version) throw usageError('download needs a version', 'pass --version: an exact version, a range such as ^1.4, or latest');
   if (!request.out) throw usageError('download needs a folder to write to', 'pass --out DIR');
   const outDir = isAbsolute(request.out) ? request.out : resolve(ctx.cwd, request.out);
+  const maxFileSize = resolveMaxFileSize(request.maxFileSize, ctx.env);
   return withRegistry(ctx, request.connection, async (registry) => {
     const resolved = await resolveVersion(registry, request.name, request.version);
     if (resolved.resolved) ctx.reporter.info(`--version ${resolved.spec} resolved to ${resolved.version}`);
     const ref = { name: request.name, version: resolved.version };
     const result = await downloadPackage(
       registry,
-      { ref, files: request.files, outDir, concurrency: request.concurrency, verify: request.verify, checksums: request.checksums ?? undefined },
+      { ref, files: request.files, outDir, concurrency: request.concurrency, verify: request.verify, checksums: request.checksums ?? undefined, maxFileSize },
       ctx.reporter,
     );
     return resolved.resolved ? { ...result, versionSpec: resolved.spec } : result;
   });
+}
+
+/** The request's maximum, else RELPACK_MAX_FILE_SIZE (`50GiB`, `512MiB`, bytes), else 50 GiB. */
+export function resolveMaxFileSize(requested: number | undefined, env: NodeJS.ProcessEnv): number {
+  if (requested !== undefined) {
+    if (!Number.isSafeInteger(requested) || requested <= 0) throw usageError(`the maximum file size must be a whole number of bytes above 0, not ${requested}`);
+    return requested;
+  }
+  const raw = env.RELPACK_MAX_FILE_SIZE;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_FILE_SIZE;
+  const bytes = parseByteSize(raw);
+  if (bytes === undefined || bytes <= 0) {
+    throw usageError(`RELPACK_MAX_FILE_SIZE must be a size such as 50GiB, 512MiB or a number of bytes, not ${JSON.stringify(raw)}`, `the default is ${formatBytes(DEFAULT_MAX_FILE_SIZE)}`);
+  }
+  return bytes;
 }

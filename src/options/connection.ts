@@ -3,7 +3,7 @@
  * environment variable, else the CI system's own. The CLI and the action both resolve through
  * here, so a default means the same in every shell.
  */
-import { usageError } from '../base/errors.js';
+import { inputError, usageError } from '../base/errors.js';
 import { HttpClient } from '../http/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
 import { GiteaRegistry } from '../registry/gitea.js';
@@ -94,8 +94,29 @@ function baseUrl(input: ConnectionInput, env: NodeJS.ProcessEnv, flavour: Regist
 
 type Credential = Pick<Connection, 'credentials' | 'credentialLabel' | 'jobToken' | 'secrets'>;
 
+/**
+ * A token travels in an HTTP header, where a line break or another control character cannot go
+ * (RFC 9110 §5.5): refused here with its own message, before anything is sent, rather than as a
+ * failed request with a network hint. A token read from a file or pasted into a CI variable often
+ * ends with a newline. The message never shows the token.
+ */
+export function checkToken(value: string | undefined, source: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule refuses
+  if (value === undefined || !/[\u0000-\u001f\u007f]/.test(value)) return;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule refuses
+  const trailing = /^[^\u0000-\u001f\u007f]*[\r\n]+$/.test(value);
+  throw inputError(
+    trailing ? `${source} ends with a line break, which cannot be sent in a header` : `${source} contains a control character, which cannot be sent in a header`,
+    trailing
+      ? 'remove the final newline: `echo` adds one (printf %s does not), and so do most editors when they save a token file'
+      : 'set the token again, copied as it is shown, without line breaks or tabs',
+  );
+}
+
 function gitlabCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Credential {
   const token = input.token ?? env.RELPACK_TOKEN;
+  checkToken(token, input.token !== undefined ? 'the token' : 'RELPACK_TOKEN');
+  checkToken(token ? undefined : env.CI_JOB_TOKEN, 'CI_JOB_TOKEN');
   const type = (input.tokenType ?? env.RELPACK_TOKEN_TYPE ?? 'private').toLowerCase();
   if (!(TOKEN_TYPES as readonly string[]).includes(type)) {
     throw usageError(`RELPACK_TOKEN_TYPE must be one of ${TOKEN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
@@ -127,6 +148,7 @@ function gitlabCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Cred
 
 function giteaCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Credential {
   const token = input.token ?? env.RELPACK_TOKEN;
+  checkToken(token, input.token !== undefined ? 'the token' : 'RELPACK_TOKEN');
   if (token) {
     return { credentials: { Authorization: `token ${token}` }, credentialLabel: 'an access token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
   }
@@ -134,6 +156,7 @@ function giteaCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Crede
   // (`internal/app/run/runner.go` in forgejo/runner and gitea/act_runner).
   for (const name of ['FORGEJO_TOKEN', 'GITEA_TOKEN', 'GITHUB_TOKEN']) {
     const value = env[name];
+    checkToken(value, name);
     if (value) return { credentials: { Authorization: `token ${value}` }, credentialLabel: `the Actions job token (${name})`, jobToken: true, secrets: [value] };
   }
   return { credentials: {}, credentialLabel: 'no credentials', jobToken: false, secrets: [] };
@@ -161,6 +184,8 @@ export interface ClientSettings {
   retry?: RetryPolicy;
   env?: NodeJS.ProcessEnv;
   userAgent?: string;
+  /** The command's deadline (http/deadline.ts): every request of the client ends with it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -171,7 +196,7 @@ export async function connect(input: ConnectionInput, env: NodeJS.ProcessEnv, se
   let { flavour, by } = flavourFromEnvironment(input, env);
   if (!flavour) {
     const url = baseUrl(input, env, 'gitlab');
-    flavour = await probeFlavour(url, settings);
+    flavour = await probeFlavour(url, { ...settings, env: settings.env ?? env });
     by = `probe of ${url}`;
   }
   const connection = resolveConnection(input, env, flavour, by);
@@ -182,6 +207,7 @@ export async function connect(input: ConnectionInput, env: NodeJS.ProcessEnv, se
     retry: settings.retry ?? retryPolicyFromEnv(env),
     env: settings.env ?? env,
     userAgent: settings.userAgent,
+    signal: settings.signal,
   });
   return { registry: createRegistry(connection, http), connection };
 }
@@ -198,7 +224,7 @@ export function createRegistry(connection: Connection, http: HttpClient): Regist
 
 /** Gitea and Forgejo answer GET /api/v1/version without credentials; GitLab does not have it. */
 export async function probeFlavour(url: string, settings: ClientSettings): Promise<RegistryFlavour> {
-  const http = new HttpClient({ log: settings.log, retry: settings.retry, env: settings.env });
+  const http = new HttpClient({ log: settings.log, retry: settings.retry, env: settings.env, signal: settings.signal });
   try {
     const response = await http.request({ method: 'GET', url: `${url}/api/v1/version`, authenticate: false });
     if (response.status === 200) {
