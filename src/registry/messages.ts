@@ -1,4 +1,5 @@
 import { RelpackError, type FailedRequest } from '../base/errors.js';
+import { escapeUnprintable } from '../base/format.js';
 import type { HttpResponse } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 
@@ -12,16 +13,20 @@ export async function errorBody(response: HttpResponse): Promise<string> {
 
 /**
  * The human part of a registry's error body: GitLab's `{"message": …}` / Grape's `{"error": …}`,
- * Gitea's v1 `{"message": …}`, or the plain text of Gitea's package routes.
+ * Gitea's v1 `{"message": …}`, or the plain text of Gitea's package routes. On one line, with
+ * anything unprintable escaped: it is quoted inside relpack's own messages, where a newline would
+ * forge a line of output and an ESC would rewrite the terminal.
  */
 export function serverMessage(raw: string): string {
+  let text: string;
   try {
     const parsed = JSON.parse(raw) as { message?: unknown; error?: unknown };
     const value = parsed.message ?? parsed.error;
-    return typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
+    text = typeof value === 'string' ? value : JSON.stringify(value ?? parsed);
   } catch {
-    return raw.trim();
+    text = raw;
   }
+  return escapeUnprintable(text.replace(/[\r\n\t]+/g, ' ').trim(), { lines: false });
 }
 
 /**

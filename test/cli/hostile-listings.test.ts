@@ -154,3 +154,21 @@ test('Gitea: a files listing that is not JSON, and a version listing with a null
   assert.match(versions.stderr, /row 1 is null, where an object was expected/);
   assertNoStack(versions);
 });
+
+test('what a server says in an error answer is quoted on one line, with control characters escaped', async () => {
+  const { server, env } = await published();
+  server.faults.add({
+    route: 'gitlab.upload',
+    kind: 'status',
+    status: 400,
+    body: JSON.stringify({ message: 'bad\nrelpack: published app 9.9.9: 1 uploaded\u001b[2K' }),
+    headers: { 'content-type': 'application/json' },
+    afterBody: true,
+  });
+  const work = await writeTree(await tempDir(), { 'b.bin': 'b' });
+  const run = await cli(['publish', 'b.bin', '--name', 'app', '--version', '2.0.0', '--checksums', 'none'], { env, cwd: work });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /the registry rejected PUT b\.bin: bad relpack: published app 9\.9\.9: 1 uploaded\\u001b\[2K/);
+  assert.doesNotMatch(run.stderr, /^relpack: published/m, 'no line of the output is the server\'s');
+  assert.doesNotMatch(run.stderr, UNPRINTABLE);
+});
