@@ -464,7 +464,7 @@ class Problems {
     if (outside) hints.push('a link out of a published directory (or a glob\'s base) would publish a file from elsewhere on this machine: remove the link, copy the file in, or pass --follow-symlinks (input follow-symlinks) to publish what such links point to');
     if (this.list.some((problem) => problem.kind === 'unreadable' || problem.kind === 'broken-link')) hints.push('nothing was sent: fix the permissions or the links (or exclude the paths with !pattern), then publish again');
     if (this.list.some((problem) => problem.kind === 'special')) hints.push('only regular files are published: name the file a FIFO or device would produce once it has been written');
-    throw new RelpackError(outside ? 'UNSAFE_PATH' : 'INVALID_INPUT', `${lines.length === 1 ? 'an input cannot be published' : `${lines.length} inputs cannot be published`}; nothing was sent:\n${listed.join('\n')}`, {
+    throw new RelpackError(outside ? 'UNSAFE_PATH' : 'INVALID_INPUT', `${lines.length === 1 ? 'a path cannot be published' : `${lines.length} paths cannot be published`}; nothing was sent:\n${listed.join('\n')}`, {
       hint: hints.join('\n'),
     });
   }
