@@ -469,9 +469,10 @@ async function fetchLargeFile(registry: RegistryAdapter, ref: PackageRef, target
     try {
       verifyDownload(target, received.sha256, received.headerSha);
     } catch (error) {
-      if (taken === 0) throw error;
+      // Only bytes of an earlier run can be to blame for a second try; a file received whole in
+      // this run that does not verify is reported as it is.
+      if (receiver.resumedBytes === 0) throw error;
       options.reporter.info(`${target.name}: the resumed file did not verify; fetching it again whole`);
-      taken = 0;
       await receiver.restart();
       received = await receiver.receive();
       verifyDownload(target, received.sha256, received.headerSha);
@@ -492,6 +493,8 @@ async function fetchLargeFile(registry: RegistryAdapter, ref: PackageRef, target
 /** Receives one file's bytes into an open part file, from wherever the file stands. */
 class PartFileReceiver {
   private offset = 0;
+  /** Bytes in the part file that an earlier run wrote, while they are still part of the file. */
+  resumedBytes = 0;
   private hash: Hash = createHash('sha256');
   private headerSha?: string;
   /** The first answer's ETag or Last-Modified: a resume must continue the same file (If-Range). */
@@ -520,10 +523,12 @@ class PartFileReceiver {
       position += bytesRead;
     }
     this.offset = bytes;
+    this.resumedBytes = bytes;
   }
 
   async restart(): Promise<void> {
     this.offset = 0;
+    this.resumedBytes = 0;
     this.hash = createHash('sha256');
     this.validator = undefined;
     this.headerSha = undefined;
@@ -547,6 +552,7 @@ class PartFileReceiver {
     if (this.offset > 0 && !continues(response, this.offset, target.size)) {
       // The server sent the whole file again, or another version of it: start over.
       this.offset = 0;
+      this.resumedBytes = 0;
       this.hash = createHash('sha256');
       await this.handle.truncate(0);
     }
