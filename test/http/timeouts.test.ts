@@ -94,17 +94,17 @@ test('RELPACK_TIMEOUT also ends a wait between retries: a long backoff is not wa
 });
 
 test('a download stopped by the deadline keeps its part file, and the next run resumes it', { timeout: 30_000 }, async () => {
-  const content = randomBytes(2 * 1024 * 1024);
+  const content = randomBytes(8 * 1024 * 1024);
   const server = await serve();
   const env = gitlabEnv(server, server.tokens.maintainer);
   const work = await writeTree(await tempDir(), { 'big.bin': content });
   assert.equal((await cli(['publish', 'big.bin', '--name', 'app', '--version', '1.0.0'], { env, cwd: work })).code, 0);
-  // The first GET sends half the file and then holds its connection open (truncate would close it).
-  server.faults.add({ route: 'gitlab.download', path: 'big.bin', kind: 'slow-response', bytesPerSecond: 4 * 1024 * 1024, times: [1] });
+  // The first GET trickles: at the deadline a few MiB are in the part file, the rest still to come.
+  server.faults.add({ route: 'gitlab.download', path: 'big.bin', kind: 'slow-response', bytesPerSecond: 8 * 1024 * 1024, times: [1] });
   const out = await tempDir();
-  const stopped = await cli(['download', 'big.bin', '--name', 'app', '--version', '1.0.0', '--out', out], { env: { ...env, RELPACK_TIMEOUT: '0.35' } });
+  const stopped = await cli(['download', 'big.bin', '--name', 'app', '--version', '1.0.0', '--out', out], { env: { ...env, RELPACK_TIMEOUT: '0.5' } });
   assert.equal(stopped.code, 1, stopped.stderr);
-  assert.match(stopped.stderr, /relpack stopped after 0\.35 s/);
+  assert.match(stopped.stderr, /relpack stopped after 0\.5 s/);
   assert.deepEqual(await readdir(out), [`.big.bin.relpack-${process.pid}.part`]);
   const resumed = await cli(['download', 'big.bin', '--name', 'app', '--version', '1.0.0', '--out', out], { env });
   assert.equal(resumed.code, 0, resumed.stderr);
