@@ -27,6 +27,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
       env: process.env,
       cwd: process.cwd(),
     });
+  }).catch((error: unknown) => {
+    // main renders every error it meets; this is for one that escapes it (a bug): a sentence, not a
+    // stack trace, and the failure exit status.
+    stderr.write(`relpack: error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   });
 }
 

@@ -63,7 +63,8 @@ interface Shell {
   io: CliIo;
   out: Out;
   err: Out;
-  context(quiet: boolean): OperationContext;
+  /** The operation's context for a command's `--quiet` and `--timeout`. */
+  context(values: { quiet?: boolean; timeout?: string }): OperationContext;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -78,7 +79,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io,
     out,
     err,
-    context: (quiet) => ({ env: io.env, cwd: io.cwd, reporter: cliReporter(err, quiet), addSecret, userAgent: `relpack/${pkg.version}` }),
+    context: (values) => ({ env: io.env, cwd: io.cwd, reporter: cliReporter(err, values.quiet ?? false), addSecret, userAgent: `relpack/${pkg.version}`, timeout: values.timeout }),
   };
 
   const [command, ...rest] = argv;
@@ -183,7 +184,7 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
   const ifExists = values['if-exists'] as string;
   if (!['skip', 'fail', 'replace'].includes(ifExists)) throw usageError(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
-  const result = await publish(shell.context(values.quiet as boolean), {
+  const result = await publish(shell.context(values), {
     connection: connectionInput(values),
     name: required(values.name, '--name', 'publish'),
     version: values.version,
@@ -193,6 +194,7 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
     checksums: checksumsOption(values.checksums),
     hidden: values.hidden as boolean,
     includeHidden: values['include-hidden'] as boolean,
+    followSymlinks: values['follow-symlinks'],
     dryRun: values['dry-run'] as boolean,
   });
   await writeDotenv(values.dotenv, shell.io.cwd, summarizePublish(result));
@@ -205,7 +207,7 @@ async function downloadCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(args, 'download');
   if (values.help) return printed(shell, COMMANDS.download.help);
   const name = required(values.name, '--name', 'download');
-  const result = await download(shell.context(values.quiet as boolean), {
+  const result = await download(shell.context(values), {
     connection: connectionInput(values),
     name,
     version: required(values.version, '--version', 'download'),
@@ -213,6 +215,7 @@ async function downloadCommand(args: string[], shell: Shell): Promise<number> {
     out: required(values.out, '--out', 'download'),
     concurrency: concurrency(values.concurrency),
     verify: !values['no-verify'],
+    maxFileSize: values['max-size'],
     checksums: values.checksums as string,
   });
   await writeDotenv(values.dotenv, shell.io.cwd, summarizeDownload(result));
@@ -225,7 +228,7 @@ async function listCommand(args: string[], shell: Shell): Promise<number> {
   const { values } = parse(args, 'list');
   if (values.help) return printed(shell, COMMANDS.list.help);
   const name = required(values.name, '--name', 'list');
-  const result = await list(shell.context(values.quiet as boolean), { connection: connectionInput(values), name, version: values.version });
+  const result = await list(shell.context(values), { connection: connectionInput(values), name, version: values.version });
   if (values.json) json(shell.out, 'list', result);
   else if (result.versions) shell.out(result.versions.length ? result.versions.map((v) => `${v.version}\t${v.createdAt ?? ''}`).join('\n') + '\n' : `no versions of ${name}\n`);
   else shell.out(result.files!.map((f) => `${f.sha256 ?? '-'}\t${f.size ?? '-'}\t${f.fileName}`).join('\n') + '\n');
@@ -236,7 +239,7 @@ async function deleteCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(args, 'delete');
   if (values.help) return printed(shell, COMMANDS.delete.help);
   const ref = { name: required(values.name, '--name', 'delete'), version: required(values.version, '--version', 'delete') };
-  const result = await remove(shell.context(values.quiet as boolean), { connection: connectionInput(values), ...ref, files: positionals, yes: values.yes as boolean });
+  const result = await remove(shell.context(values), { connection: connectionInput(values), ...ref, files: positionals, yes: values.yes as boolean });
   if (values.json) json(shell.out, 'delete', result);
   else if (result.dryRun) shell.out(`would delete ${result.wholeVersion ? `${ref.name} ${ref.version} and its` : ''} ${result.files.length} file(s); nothing was deleted: pass --yes to delete\n`);
   else shell.out(`deleted ${result.wholeVersion ? `${ref.name} ${ref.version} (${result.files.length} files)` : `${result.files.length} file(s) from ${ref.name} ${ref.version}`}\n`);
@@ -279,7 +282,7 @@ async function bumpCommand(values: Flags<'publish'>, positionals: string[], shel
   }
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
   const request = versionRequest(values, 'publish');
-  const result = await bump(shell.context(values.quiet as boolean), {
+  const result = await bump(shell.context(values), {
     ...request,
     bump: values.bump !== undefined ? parseBumpLevel(values.bump) : undefined,
     preid: values.preid,
@@ -288,6 +291,7 @@ async function bumpCommand(values: Flags<'publish'>, positionals: string[], shel
     checksums: checksumsOption(values.checksums),
     hidden: values.hidden as boolean,
     includeHidden: values['include-hidden'] as boolean,
+    followSymlinks: values['follow-symlinks'],
     dryRun: values['dry-run'] as boolean,
   });
   await writeDotenv(values.dotenv, shell.io.cwd, summarizeBump(result));
@@ -324,7 +328,7 @@ async function versionShow(args: string[], shell: Shell): Promise<number> {
   const { values } = parse(args, 'version-show');
   if (values.help) return printed(shell, COMMANDS['version-show'].help);
   const request = versionRequest(values, 'version show');
-  const current = await showCurrentVersion(shell.context(values.quiet as boolean), request);
+  const current = await showCurrentVersion(shell.context(values), request);
   if (values.json) json(shell.out, 'version show', { name: request.name, ...current });
   else shell.out(`${current.version}\n`);
   return 0;
@@ -335,7 +339,7 @@ async function versionNext(args: string[], shell: Shell): Promise<number> {
   if (values.help) return printed(shell, COMMANDS['version-next'].help);
   const request = versionRequest(values, 'version next');
   const bumpLevel = values.bump !== undefined ? parseBumpLevel(values.bump) : undefined;
-  const next = await showNextVersion(shell.context(values.quiet as boolean), { ...request, bump: bumpLevel, preid: values.preid });
+  const next = await showNextVersion(shell.context(values), { ...request, bump: bumpLevel, preid: values.preid });
   if (values.json) {
     json(shell.out, 'version next', { name: request.name, version: next.version, previousVersion: next.previousVersion, level: next.level, reasons: next.reasons, from: next.current.from, variable: next.current.variable });
   } else shell.out(`${next.version}\n`);
@@ -353,7 +357,7 @@ async function versionCommit(args: string[], shell: Shell): Promise<number> {
   if (previous === undefined) {
     throw usageError('version commit needs --previous-version (what `relpack version show` printed, or none)', 'it is what makes the write safe: the variable is only written if it still holds that value');
   }
-  const result = await commitPublishedVersion(shell.context(values.quiet as boolean), {
+  const result = await commitPublishedVersion(shell.context(values), {
     ...request,
     version,
     previousVersion: previous === 'none' || previous === '' ? undefined : previous,

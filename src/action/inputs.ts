@@ -29,6 +29,11 @@ export interface ActionOptions {
   checksums: string | null;
   hidden: boolean;
   includeHidden: boolean;
+  followSymlinks: boolean;
+  /** `50GiB`, `512MiB` or bytes; empty for the default. */
+  maxSize: string;
+  /** Seconds the run may take; empty for RELPACK_TIMEOUT, else no limit. */
+  timeout: string;
   out: string;
   verify: boolean;
   dryRun: boolean;
@@ -112,6 +117,9 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     checksums: checksums === 'none' ? null : checksums || DEFAULT_MANIFEST,
     hidden: boolean('hidden'),
     includeHidden: boolean('include-hidden'),
+    followSymlinks: boolean('follow-symlinks'),
+    maxSize: string('max-size'),
+    timeout: string('timeout'),
     out,
     verify: boolean('verify'),
     dryRun: boolean('dry-run'),

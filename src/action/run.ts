@@ -42,6 +42,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       reporter: lineReporter((text) => core.info(mask(text)), (message) => core.warning(mask(message))),
       addSecret,
       userAgent: `relpack-action/${pkg.version}`,
+      timeout: options.timeout || undefined,
     };
     const data = await runCommand(ctx, options);
     setOutputs(data);
@@ -68,11 +69,12 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
           ...transfer,
           hidden: options.hidden,
           includeHidden: options.includeHidden,
+          followSymlinks: options.followSymlinks,
           dryRun: options.dryRun,
         }),
       );
     case 'download':
-      return summarizeDownload(await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify }));
+      return summarizeDownload(await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify, maxFileSize: options.maxSize || undefined }));
     case 'list':
       return summarizeList(await list(ctx, { connection, name, version: options.version }));
     case 'bump':
@@ -90,6 +92,7 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
           ...transfer,
           hidden: options.hidden,
           includeHidden: options.includeHidden,
+          followSymlinks: options.followSymlinks,
           dryRun: options.dryRun,
         }),
       );

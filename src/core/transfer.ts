@@ -1,27 +1,21 @@
 /**
- * Moving one file either way, with the guarantees relpack promises for every transfer:
+ * Sending one file, with the guarantees relpack promises for every upload (downloads, which resume
+ * from part files a later run can find, are core/download.ts):
  * - streaming, hashed in the same pass, never buffered whole;
  * - an upload is retried only after asking the registry whether the failed attempt stored the file,
  *   so a retry never adds a duplicate (GitLab appends a row on every PUT,
  *   `app/services/packages/generic/create_package_file_service.rb`);
- * - a download is written to a temporary file next to its target, resumed with Range after a broken
- *   body when the server allows it, and renamed into place only after its SHA-256 verifies.
  * - a local file is sent as it was planned (core/local-files.ts): never more than its planned size
  *   is read, and a file that changes before its last byte is sent stops the publish at once
  *   ("changed while being published"), before the registry stores the mix of old and new bytes; it
  *   is not a network failure, so it is not retried.
  */
-import { type Stats, closeSync, constants, createReadStream, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { type Stats, closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Readable, TransformCallback } from 'node:stream';
-import { RetryableFailure } from '../http/retry.js';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
 import { RelpackError } from '../base/errors.js';
-import { CHUNK_SIZE, HashingStream, UPLOAD_CHUNK_SIZE, sha256 } from '../base/hashing.js';
+import { HashingStream, UPLOAD_CHUNK_SIZE, sha256 } from '../base/hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
-import { fetchWhole } from '../registry/small-file.js';
 
 /**
  * Files up to this size are moved whole through memory (bounded by the concurrency): read or
@@ -216,163 +210,4 @@ class PlannedFileStream extends HashingStream {
     this.changed = changedError(this.source, why);
     return this.changed;
   }
-}
-
-export interface DownloadTarget {
-  name: string;
-  /** Final path on disk. */
-  path: string;
-  /** Expected digests; each one present is checked. */
-  expected: { registry?: string; manifest?: string };
-  size?: number;
-  verify: boolean;
-}
-
-export interface DownloadedFile {
-  sha256: string;
-  size: number;
-}
-
-/**
- * Downloads one file to `target.path`, verified before it appears there. Files are not fsync'ed
- * (neither curl nor wget does): what the rename publishes is verified, and a power cut can at
- * worst lose a file that the next run fetches again.
- */
-export async function downloadFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget, reporter: Reporter): Promise<DownloadedFile> {
-  if (target.size !== undefined && target.size <= SMALL_FILE_BYTES) return downloadSmallFile(registry, ref, target);
-  const temp = partPath(target.path);
-  const handle = await open(temp, 'w');
-  let offset = 0;
-  let hash = createHash('sha256');
-  let headerSha: string | undefined;
-  /** The first answer's ETag or Last-Modified: a resume must continue the same file (If-Range). */
-  let validator: string | undefined;
-  const track = progressTracker(reporter, target.name, target.size ?? 0);
-  try {
-    await registry.retrying({ method: 'GET', url: registry.fileUrl(ref, target.name) }, async () => {
-      // This loop is the retry: the request itself is not retried again inside (attempts × attempts).
-      const response = await registry.download(ref, target.name, { offset, ifRange: validator, retry: false });
-      validator ??= response.header('etag') ?? response.header('last-modified');
-      if (offset > 0 && !resumes(response.header('content-range'), offset, response.status)) {
-        // The server sent the whole file again: start over.
-        offset = 0;
-        hash = createHash('sha256');
-        await handle.truncate(0);
-      }
-      headerSha = response.header('x-checksum-sha256')?.toLowerCase() ?? headerSha;
-      // Socket chunks are small (~64 KiB): they are gathered into ~1 MiB batches, each written
-      // with one writev while the same bytes are hashed, so disk and hash overlap. Only bytes
-      // both written and hashed count towards `offset`, where a resume starts.
-      let batch: Buffer[] = [];
-      let batchBytes = 0;
-      const flush = async () => {
-        if (batchBytes === 0) return;
-        const writing = writeFully(handle, batch, batchBytes, offset);
-        for (const chunk of batch) hash.update(chunk);
-        await writing;
-        offset += batchBytes;
-        batch = [];
-        batchBytes = 0;
-        track(offset);
-      };
-      try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          batch.push(chunk);
-          batchBytes += chunk.length;
-          if (batchBytes >= CHUNK_SIZE) await flush();
-        }
-        await flush();
-      } catch (error) {
-        // The bytes that did arrive are good (a connection breaks, it does not garble): keep
-        // them, so that the resume asks only for the rest.
-        await flush();
-        throw new RetryableFailure(`the download of ${target.name} broke after ${offset} bytes`, undefined, undefined, { cause: error });
-      }
-      if (target.size !== undefined && offset < target.size) {
-        throw new RetryableFailure(`the download of ${target.name} ended after ${offset} of ${target.size} bytes`);
-      }
-    });
-    await handle.close();
-    const sha256 = hash.digest('hex');
-    verifyDownload(target, sha256, headerSha);
-    await rename(temp, target.path);
-    return { sha256, size: offset };
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-/**
- * A file the listing says is small is received into memory, hashed and verified there, then
- * written to its temporary file and renamed in two synchronous calls. A broken body is fetched
- * again whole (it is small); a body longer than listed is refused rather than buffered.
- */
-async function downloadSmallFile(registry: RegistryAdapter, ref: PackageRef, target: DownloadTarget): Promise<DownloadedFile> {
-  const listed = target.size!;
-  const { data, headerSha256 } = await fetchWhole(registry, ref, target.name, {
-    maxBytes: listed,
-    expectedBytes: listed,
-    tooLarge: () =>
-      new RelpackError('CHECKSUM_MISMATCH', `${target.name}: the registry sent more than the ${listed} bytes it lists for this file`, {
-        hint: 'the file changed while it was being downloaded, or a proxy altered it; retry the download',
-      }),
-  });
-  const digest = sha256(data);
-  verifyDownload(target, digest, headerSha256);
-  const temp = partPath(target.path);
-  try {
-    writeFileSync(temp, data, { flag: 'wx' });
-    renameSync(temp, target.path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  return { sha256: digest, size: data.length };
-}
-
-/** Unique per process (random) and per file (counter), so that concurrent runs never share a temp file. */
-const PART_TAG = randomBytes(4).toString('hex');
-let partCount = 0;
-
-function partPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.relpack-${PART_TAG}-${(partCount++).toString(36)}.part`);
-}
-
-/** Checks the received digest against every SHA-256 the registry and the manifest give. */
-function verifyDownload(target: DownloadTarget, sha256: string, headerSha: string | undefined): void {
-  if (!target.verify) return;
-  const checks: [string, string | undefined][] = [
-    ['the registry', target.expected.registry ?? headerSha],
-    ['X-Checksum-SHA256', headerSha],
-    ['SHA256SUMS', target.expected.manifest],
-  ];
-  if (!checks.some(([, expected]) => expected)) {
-    throw new RelpackError('CHECKSUM_MISMATCH', `${target.name}: the registry gives no SHA-256 to verify against`, {
-      hint: 'publish a SHA256SUMS manifest with the package (relpack does by default), or pass --no-verify to accept the file unchecked',
-    });
-  }
-  for (const [source, expected] of checks) {
-    if (expected && expected.toLowerCase() !== sha256) {
-      throw new RelpackError('CHECKSUM_MISMATCH', `${target.name}: SHA-256 mismatch against ${source}`, {
-        hint: `expected ${expected.toLowerCase()}, received ${sha256}; the file was not written. Retry; if it persists, the stored file is damaged or was tampered with.`,
-      });
-    }
-  }
-}
-
-/** writev until every byte of `buffers` is on disk at `position` (a write may be short). */
-async function writeFully(handle: FileHandle, buffers: Buffer[], length: number, position: number): Promise<void> {
-  let written = (await handle.writev(buffers, position)).bytesWritten;
-  if (written === length) return;
-  const rest = Buffer.concat(buffers, length);
-  while (written < length) written += (await handle.write(rest, written, length - written, position + written)).bytesWritten;
-}
-
-/** A 206 whose Content-Range starts where we stopped continues our file. */
-function resumes(contentRange: string | undefined, offset: number, status: number): boolean {
-  if (status !== 206 || !contentRange) return false;
-  const match = /^bytes (\d+)-/.exec(contentRange);
-  return match !== null && Number(match[1]) === offset;
 }

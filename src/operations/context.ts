@@ -19,7 +19,7 @@ export interface OperationContext {
    * Seconds the whole command may take (`--timeout`); when it is up, every request and retry
    * stops and the operation fails with a TIMEOUT error. Default: RELPACK_TIMEOUT, else no limit.
    */
-  timeout?: number;
+  timeout?: number | string;
 }
 
 /**

@@ -28,7 +28,7 @@ export interface DownloadRequest {
    * Bytes a file may have when the registry lists no size for it (`--max-size`); a listed size
    * bounds its file itself. Default: RELPACK_MAX_FILE_SIZE, else 50 GiB.
    */
-  maxFileSize?: number;
+  maxFileSize?: number | string;
 }
 
 export interface DownloadOperationResult extends DownloadResult {
@@ -55,7 +55,12 @@ export async function download(ctx: OperationContext, request: DownloadRequest):
 }
 
 /** The request's maximum, else RELPACK_MAX_FILE_SIZE (`50GiB`, `512MiB`, bytes), else 50 GiB. */
-export function resolveMaxFileSize(requested: number | undefined, env: NodeJS.ProcessEnv): number {
+export function resolveMaxFileSize(requested: number | string | undefined, env: NodeJS.ProcessEnv): number {
+  if (typeof requested === 'string') {
+    const bytes = parseByteSize(requested);
+    if (bytes === undefined || bytes <= 0) throw usageError(`--max-size must be a size such as 50GiB, 512MiB or a number of bytes, not ${JSON.stringify(requested)}`);
+    return bytes;
+  }
   if (requested !== undefined) {
     if (!Number.isSafeInteger(requested) || requested <= 0) throw usageError(`the maximum file size must be a whole number of bytes above 0, not ${requested}`);
     return requested;

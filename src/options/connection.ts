@@ -6,8 +6,7 @@
 import { inputError, usageError } from '../base/errors.js';
 import { HttpClient } from '../http/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
-import { GiteaRegistry } from '../registry/gitea.js';
-import { GitlabRegistry } from '../registry/gitlab.js';
+import { createRegistry as createAdapter } from '../registry/adapters.js';
 import type { RegistryAdapter, RegistryFlavour } from '../registry/types.js';
 
 export interface ConnectionInput {
@@ -212,12 +211,18 @@ export async function connect(input: ConnectionInput, env: NodeJS.ProcessEnv, se
   return { registry: createRegistry(connection, http), connection };
 }
 
+/** The connection's adapter, from the table of adapters: a new flavour is a line there, not here. */
 export function createRegistry(connection: Connection, http: HttpClient): RegistryAdapter {
-  if (connection.flavour === 'gitlab') {
-    return new GitlabRegistry({ url: connection.url, project: connection.project!, credential: connection.credentialLabel }, http);
-  }
-  return new GiteaRegistry(
-    { url: connection.url, owner: connection.owner!, credential: connection.credentialLabel, jobToken: connection.jobToken, anonymous: Object.keys(connection.credentials).length === 0 },
+  return createAdapter(
+    connection.flavour,
+    {
+      url: connection.url,
+      project: connection.project,
+      owner: connection.owner,
+      credential: connection.credentialLabel,
+      jobToken: connection.jobToken,
+      anonymous: Object.keys(connection.credentials).length === 0,
+    },
     http,
   );
 }

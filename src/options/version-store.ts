@@ -13,7 +13,7 @@ import { GiteaVariableStore } from '../registry/variables/gitea.js';
 import { GithubVariableStore } from '../registry/variables/github.js';
 import { GitlabVariableStore } from '../registry/variables/gitlab.js';
 import { VARIABLE_TOKEN_NEEDED, type VariableStore, type VersionStoreKind } from '../registry/variables/types.js';
-import { retryPolicyFromEnv, type ClientSettings, type Connection } from './connection.js';
+import { checkToken, retryPolicyFromEnv, type ClientSettings, type Connection } from './connection.js';
 
 export const VERSION_STORE_KINDS = ['gitlab', 'gitea', 'github'] as const;
 
@@ -163,6 +163,7 @@ export function resolveVersionStore(input: VersionStoreInput, env: NodeJS.Proces
   }
   const what = kind === 'gitlab' ? 'GitLab CI/CD variables' : kind === 'gitea' ? 'Gitea/Forgejo Actions variables' : 'GitHub repository variables';
   const { token, label } = variablesToken(kind, input, env, what, apiUrl.origin);
+  checkToken(token, label);
   const http = new HttpClient({
     credentials: credentials(token),
     credentialOrigin: apiUrl.origin,
@@ -170,6 +171,7 @@ export function resolveVersionStore(input: VersionStoreInput, env: NodeJS.Proces
     retry: settings.retry ?? retryPolicyFromEnv(env),
     env: settings.env ?? env,
     userAgent: settings.userAgent,
+    signal: settings.signal,
   });
   return { store: build(http, `the token in ${label}`), kind, location, detectedBy: by, credentialLabel: label, secrets: [token, ...http.secrets()] };
 }

@@ -4,7 +4,9 @@
  * component's report promises, with the values the action sets as outputs.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
@@ -57,4 +59,39 @@ test('--dotenv: publish and download write the variables component.yml promises,
   assert.deepEqual(Object.keys(downloadEnv).sort(), promised('download'));
   assert.equal(downloadEnv.RELPACK_VERSION, '1.2.3', 'the range as resolved');
   assert.equal(downloadEnv.RELPACK_DOWNLOADED, '3');
+});
+
+test('flags declared once reach the operation: --max-size and --timeout are checked before any request, --timeout bounds the run, --follow-symlinks opts in', async () => {
+  const server = await serve();
+  const env = gitlabEnv(server, server.tokens.maintainer);
+  const work = await tempDir();
+  const badSize = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', 'got', '--max-size', 'lots'], { env, cwd: work });
+  assert.equal(badSize.code, 2, badSize.stderr);
+  assert.match(badSize.stderr, /--max-size must be a size such as 50GiB/);
+  const badTimeout = await cli(['list', '--name', 'app', '--timeout', '0'], { env, cwd: work });
+  assert.equal(badTimeout.code, 2, badTimeout.stderr);
+  assert.match(badTimeout.stderr, /--timeout must be a number of seconds above 0/);
+  assert.deepEqual(server.lines, [], 'nothing was sent for either');
+
+  // A registry that accepts the connection and never answers: --timeout ends the command.
+  const silent = createServer(() => {});
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as AddressInfo).port;
+    const stuck = await cli(['list', '--name', 'app', '--timeout', '0.3', '--url', `http://127.0.0.1:${port}`, '--project', '1'], { env: { RELPACK_TOKEN: 'x' }, cwd: work });
+    assert.equal(stuck.code, 1, stuck.stderr);
+    assert.match(stuck.stderr, /--timeout/);
+  } finally {
+    silent.closeAllConnections();
+    silent.close();
+  }
+
+  const outside = await writeTree(await tempDir(), { 'secret.txt': 'outside' });
+  const tree = await writeTree(await tempDir(), { 'dist/app.bin': 'app' });
+  await symlink(join(outside, 'secret.txt'), join(tree, 'dist/linked.txt'));
+  const refused = await cli(['publish', 'dist', '--name', 'app', '--version', '1.0.0'], { env, cwd: tree });
+  assert.equal(refused.code, 2, refused.stderr);
+  const followed = await cli(['publish', 'dist', '--name', 'app', '--version', '1.0.0', '--follow-symlinks', '--json'], { env, cwd: tree });
+  assert.equal(followed.code, 0, followed.stderr);
+  assert.ok(JSON.parse(followed.stdout).files.some((f: { name: string }) => f.name === 'linked.txt'));
 });
