@@ -22,7 +22,7 @@ import { maskEnvironmentTokens, type OperationContext } from './operations/conte
 import { formatDotenv, summarizeBump, summarizeDownload, summarizePublish, type RunSummary } from './operations/outputs.js';
 import { download } from './operations/download.js';
 import { list } from './operations/list.js';
-import { publish } from './operations/publish.js';
+import { publish, type FilesRequest } from './operations/publish.js';
 import { remove } from './operations/remove.js';
 import { bump, commitPublishedVersion, showCurrentVersion, showNextVersion, type VersionRequest } from './operations/version.js';
 
@@ -158,6 +158,19 @@ function checksumsOption(value: unknown): string | null {
   return value === 'none' ? null : (value as string);
 }
 
+/** The part of a publish that a bump shares: what to send and how. */
+function filesRequest(values: Flags<'publish'>, positionals: string[]): FilesRequest {
+  return {
+    files: positionals,
+    concurrency: concurrency(values.concurrency),
+    checksums: checksumsOption(values.checksums),
+    hidden: values.hidden ?? false,
+    includeHidden: values['include-hidden'] ?? false,
+    followSymlinks: values['follow-symlinks'],
+    dryRun: values['dry-run'] ?? false,
+  };
+}
+
 function cliReporter(err: Out, quiet: boolean): Reporter {
   const line = (text: string) => {
     if (!quiet) err(`${text}\n`);
@@ -188,14 +201,8 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
     connection: connectionInput(values),
     name: required(values.name, '--name', 'publish'),
     version: values.version,
-    files: positionals,
     ifExists: ifExists as IfExists,
-    concurrency: concurrency(values.concurrency),
-    checksums: checksumsOption(values.checksums),
-    hidden: values.hidden as boolean,
-    includeHidden: values['include-hidden'] as boolean,
-    followSymlinks: values['follow-symlinks'],
-    dryRun: values['dry-run'] as boolean,
+    ...filesRequest(values, positionals),
   });
   await writeDotenv(values.dotenv, shell.io.cwd, summarizePublish(result));
   if (values.json) json(shell.out, 'publish', result);
@@ -286,13 +293,7 @@ async function bumpCommand(values: Flags<'publish'>, positionals: string[], shel
     ...request,
     bump: values.bump !== undefined ? parseBumpLevel(values.bump) : undefined,
     preid: values.preid,
-    files: positionals,
-    concurrency: concurrency(values.concurrency),
-    checksums: checksumsOption(values.checksums),
-    hidden: values.hidden as boolean,
-    includeHidden: values['include-hidden'] as boolean,
-    followSymlinks: values['follow-symlinks'],
-    dryRun: values['dry-run'] as boolean,
+    ...filesRequest(values, positionals),
   });
   await writeDotenv(values.dotenv, shell.io.cwd, summarizeBump(result));
   if (values.json) json(shell.out, 'publish', result);

@@ -6,13 +6,9 @@ import type { ConnectionInput } from '../options/connection.js';
 import { ciTag, withRegistry } from './connect.js';
 import type { OperationContext } from './context.js';
 
-export interface PublishRequest {
-  connection: ConnectionInput;
-  name: string;
-  /** Empty or omitted: the tag this pipeline runs for, by the tag rule (`v1.4.2` -> `1.4.2`). */
-  version?: string;
+/** What to send and how: shared by a publish and a bump. */
+export interface FilesRequest {
   files: string[];
-  ifExists: IfExists;
   concurrency: number;
   /** Manifest file name, or null for none. */
   checksums: string | null;
@@ -24,6 +20,14 @@ export interface PublishRequest {
    */
   followSymlinks?: boolean;
   dryRun: boolean;
+}
+
+export interface PublishRequest extends FilesRequest {
+  connection: ConnectionInput;
+  name: string;
+  /** Empty or omitted: the tag this pipeline runs for, by the tag rule (`v1.4.2` -> `1.4.2`). */
+  version?: string;
+  ifExists: IfExists;
 }
 
 export async function publish(ctx: OperationContext, request: PublishRequest): Promise<PublishResult> {

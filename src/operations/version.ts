@@ -17,6 +17,7 @@ import {
 import { DEFAULT_INITIAL_VERSION, type BumpLevel, type VersionSource } from '../core/versioning.js';
 import type { ConnectionInput } from '../options/connection.js';
 import { ciTag, withRegistry, withVersionStore, type VersionStoreRequest } from './connect.js';
+import type { FilesRequest } from './publish.js';
 import type { OperationContext } from './context.js';
 
 export interface VersionRequest {
@@ -29,17 +30,9 @@ export interface VersionRequest {
   initialVersion?: string;
 }
 
-export interface BumpRequest extends VersionRequest {
+export interface BumpRequest extends VersionRequest, FilesRequest {
   bump?: BumpLevel;
   preid?: string;
-  files: string[];
-  concurrency: number;
-  checksums: string | null;
-  hidden: boolean;
-  includeHidden: boolean;
-  /** As PublishRequest.followSymlinks. */
-  followSymlinks?: boolean;
-  dryRun: boolean;
 }
 
 function versionOptions(ctx: OperationContext, request: VersionRequest): VersionOptions {
