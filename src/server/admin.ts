@@ -1,5 +1,6 @@
 // Admin endpoints for tests that run `relpack serve` as a separate process:
 //   GET    /-/relpack/health          → 200 {"status":"ok"}            (no auth)
+//   GET    /-/relpack/stats           → 200 {connections, refusedConnections, bufferedBodyBytes, limits} (no auth: counts only)
 //   GET    /-/relpack/faults          → {"faults":[…],"fired":[…]}
 //   POST   /-/relpack/faults          body: one fault spec or a list → 201 {"ids":[…]}
 //   DELETE /-/relpack/faults          → 204 (clears faults; `?fired=1` also clears the log)
@@ -14,7 +15,7 @@ import { sendEmpty, sendJson } from './reply.js';
 import { readSmallBody } from './request-body.js';
 import type { RequestContext, Router } from './router.js';
 
-export function registerAdminRoutes(router: Router, faults: FaultController, adminToken: string): void {
+export function registerAdminRoutes(router: Router, faults: FaultController, adminToken: string, stats: () => Promise<object>): void {
   const guard = async (ctx: RequestContext) => {
     const given = ctx.req.headers['x-relpack-admin-token'] ?? /^Bearer\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1] ?? '';
     const a = Buffer.from(String(given));
@@ -24,6 +25,7 @@ export function registerAdminRoutes(router: Router, faults: FaultController, adm
     return false;
   };
   router.add({ id: 'admin.health', method: 'GET', pattern: '/-/relpack/health', noFaults: true, handler: (ctx) => sendJson(ctx, 200, { status: 'ok' }) });
+  router.add({ id: 'admin.stats', method: 'GET', pattern: '/-/relpack/stats', noFaults: true, handler: async (ctx) => sendJson(ctx, 200, await stats()) });
   router.add({
     id: 'admin.faults', method: 'GET', pattern: '/-/relpack/faults', noFaults: true,
     handler: async (ctx) => {

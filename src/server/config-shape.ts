@@ -12,6 +12,8 @@ export interface ServerConfigInput {
   storage?: { fsync?: boolean };
   admin?: { token?: string };
   objectStorage?: Partial<ObjectStorageConfig>;
+  /** Durations: milliseconds or `30s`/`250ms`; bodyMemory: bytes or `64MiB`. */
+  limits?: { maxConnections?: number; headersTimeout?: number | string; idleTimeout?: number | string; bodyMemory?: number | string };
   faults?: FaultSpec[];
   gitlab?: GitlabConfigInput | false;
   /** Reserved for the Gitea/Forgejo flavour. */
@@ -19,8 +21,21 @@ export interface ServerConfigInput {
   [key: string]: unknown;
 }
 
+/** See DEFAULT_LIMITS in config.ts and docs/serve.md "Limits". */
+export interface ServerLimits {
+  /** Open connections per origin; more are closed as soon as they are accepted. */
+  maxConnections: number;
+  /** Milliseconds for the request line and headers to arrive (0 = no limit). */
+  headersTimeout: number;
+  /** Milliseconds a connection may stay silent in both directions, mid-body included (0 = no limit). */
+  idleTimeout: number;
+  /** Bytes of request bodies held in memory, all uploads together; past it bodies go to disk at once. */
+  bodyMemory: number;
+}
+
 export interface ResolvedServerConfig {
   storage: { fsync: boolean };
+  limits: ServerLimits;
   admin: { token: string };
   objectStorage: ObjectStorageConfig;
   faults: FaultSpec[];

@@ -88,6 +88,20 @@ export function optSize(v: unknown, key: string, dflt: number): number {
   throw new ConfigError(key, `expected a size in bytes or with a unit (e.g. 5GiB), got ${describe(v)}`);
 }
 
+const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** Accepts milliseconds as a number, or a string such as `30s`, `250ms`, `2m`; returns milliseconds. */
+export function optDuration(v: unknown, key: string, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(v);
+    const unit = m ? DURATION_UNITS[m[2]!.toLowerCase()] : undefined;
+    if (m && unit !== undefined) return Math.round(Number(m[1]) * unit);
+  }
+  throw new ConfigError(key, `expected a duration in milliseconds or with a unit (e.g. 30s, 250ms, 2m), got ${describe(v)}`);
+}
+
 export function optStringList(v: unknown, key: string, dflt: string[]): string[] {
   if (v === undefined || v === null) return dflt;
   return expectArray(v, key).map((item, i) => reqString(item, `${key}[${i}]`));

@@ -5,16 +5,31 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import {
-  ConfigError, expectArray, expectObject, isObject, onlyKeys, optBool, optInt, optString, type Raw,
+  ConfigError, expectArray, expectObject, isObject, onlyKeys, optBool, optDuration, optInt, optSize, optString, type Raw,
 } from './config-values.js';
 import { parseFaultSpec } from './faults.js';
 import { flavours, reservedSections } from './flavours.js';
-import type { ResolvedServerConfig, ServerConfigInput } from './config-shape.js';
+import type { ResolvedServerConfig, ServerConfigInput, ServerLimits } from './config-shape.js';
 
 export { ConfigError } from './config-values.js';
-export type { ResolvedServerConfig, ServerConfigInput } from './config-shape.js';
+export type { ResolvedServerConfig, ServerConfigInput, ServerLimits } from './config-shape.js';
 
-const COMMON_KEYS = ['storage', 'admin', 'objectStorage', 'faults'];
+const COMMON_KEYS = ['storage', 'admin', 'objectStorage', 'limits', 'faults'];
+
+/**
+ * What one `relpack serve` may spend on its clients (docs/serve.md, "Limits"). Each origin (the
+ * API, the object-storage origin) gets these on its own.
+ */
+export const DEFAULT_LIMITS: ServerLimits = {
+  // Each connection costs a descriptor, an upload one more for its temp file: 1024 keeps two per
+  // connection well inside the usual hard limit while accepting hundreds of parallel uploads.
+  maxConnections: 1024,
+  // Node's own default; GitLab's nginx allows 60 s (`client_header_timeout`).
+  headersTimeout: 30_000,
+  // nginx's `client_body_timeout` (60 s): the longest silence between two reads of a body.
+  idleTimeout: 60_000,
+  bodyMemory: 64 * 1024 * 1024,
+};
 
 export async function loadConfig(opts: { config?: ServerConfigInput; configFile?: string }): Promise<ResolvedServerConfig> {
   let merged: Raw = {};
@@ -47,6 +62,8 @@ export function resolveConfig(raw: Raw): ResolvedServerConfig {
   onlyKeys(admin, ['token'], 'admin');
   const os = expectObject(raw.objectStorage, 'objectStorage');
   onlyKeys(os, ['enabled', 'port', 'expiresSeconds', 'bucket', 'secret'], 'objectStorage');
+  const limits = expectObject(raw.limits, 'limits');
+  onlyKeys(limits, Object.keys(DEFAULT_LIMITS), 'limits');
   const bucket = optString(os.bucket, 'objectStorage.bucket', 'relpack-packages');
   if (!/^[a-z0-9][a-z0-9.-]{1,62}$/.test(bucket)) throw new ConfigError('objectStorage.bucket', 'must be an S3-style bucket name (lower-case letters, digits, dots, hyphens)');
 
@@ -61,6 +78,12 @@ export function resolveConfig(raw: Raw): ResolvedServerConfig {
       expiresSeconds: optInt(os.expiresSeconds, 'objectStorage.expiresSeconds', 300, 1),
       bucket,
       secret: optString(os.secret, 'objectStorage.secret', '') || randomBytes(24).toString('hex'),
+    },
+    limits: {
+      maxConnections: optInt(limits.maxConnections, 'limits.maxConnections', DEFAULT_LIMITS.maxConnections, 1),
+      headersTimeout: optDuration(limits.headersTimeout, 'limits.headersTimeout', DEFAULT_LIMITS.headersTimeout),
+      idleTimeout: optDuration(limits.idleTimeout, 'limits.idleTimeout', DEFAULT_LIMITS.idleTimeout),
+      bodyMemory: optSize(limits.bodyMemory, 'limits.bodyMemory', DEFAULT_LIMITS.bodyMemory),
     },
     faults,
     gitlab: null,

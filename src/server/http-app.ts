@@ -1,9 +1,17 @@
 // One node:http server per origin (the API, and the object-storage origin when enabled).
 // Dispatch: match route → select faults (status/429/delay/hold answered here) → handler. Keep-alive is
 // on with a long idle timeout so clients reuse connections, and nothing on this path does sync I/O.
+//
+// Bounded against clients that open and hold connections (docs/serve.md, "Limits"): at most
+// `maxConnections` are open (net.Server closes any more as soon as it accepts them); headers must
+// arrive within `headersTimeout`; a connection silent in both directions for `idleTimeout` is
+// destroyed, mid-body too (a stalled upload), which aborts its request and lets go of its body.
+// Every path that gives up on a connection destroys it: `end()` alone would leave a client that
+// never closes its side holding the socket forever (the server is allowHalfOpen).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerClock } from './clock.js';
+import type { ServerLimits } from './config-shape.js';
 import type { FaultController } from './faults.js';
 import { drainBody } from './request-body.js';
 import { sendJson, writeBody } from './reply.js';
@@ -25,33 +33,67 @@ export interface HttpAppOptions {
 export interface HttpApp {
   server: Server;
   url: string;
+  /** Connections open now. */
+  connections(): Promise<number>;
+  /** Connections closed at accept because `maxConnections` were open, since start. */
+  refused(): number;
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startHttpApp(opts: HttpAppOptions, host: string, port: number): Promise<HttpApp> {
+/** How long a refused or timed-out client gets to read its error answer before its socket is destroyed. */
+const LINGER_MS = 1000;
+
+export async function startHttpApp(opts: HttpAppOptions, host: string, port: number, limits: ServerLimits): Promise<HttpApp> {
   let origin = '';
   const server = createServer(
     {
       keepAlive: true,
       // GitLab/Gitea sit behind proxies with long idle timeouts; ≥ 5 s so clients' pools stay warm.
       keepAliveTimeout: 65_000,
-      headersTimeout: 30_000,
+      headersTimeout: limits.headersTimeout,
       // Multi-GiB uploads may take minutes; the default 300 s request timeout would cut them.
+      // A stalled one is ended by the idle timeout below instead.
       requestTimeout: 0,
+      // Node checks headersTimeout only this often (30 s by default, which let a connection live
+      // up to twice the timeout); check a few times per timeout, at most every second.
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(limits.headersTimeout / 4) || 1000)),
     } as Parameters<typeof createServer>[0],
     (req, res) => {
       void dispatch(opts, req, res, origin);
     },
   );
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 30_000;
+  server.headersTimeout = limits.headersTimeout;
   server.requestTimeout = 0;
-  // maxConnections stays unset (unlimited): hundreds of concurrent small uploads must be accepted.
+  // Node's socket idle timeout: no 'timeout' listener is added anywhere, so node destroys the
+  // socket (`socketOnTimeout` in node's lib/_http_server.js); reads and writes both reset it.
+  server.timeout = limits.idleTimeout;
+  server.maxConnections = limits.maxConnections;
+  let refused = 0;
+  let refusing = false;
+  server.on('connection', () => {
+    refusing = false;
+  });
+  server.on('drop', () => {
+    refused++;
+    // One line per episode, not one per refused connection: a flood would flood the log too.
+    if (!refusing) opts.log(`connection refused: ${limits.maxConnections} connections are open (limits.maxConnections)`);
+    refusing = true;
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    // Malformed request lines and oversized headers: answer like a front proxy would, never crash.
+    // Malformed request lines, oversized headers, headers too slow: answer like a front proxy
+    // would, then close. Never crash, and never leave the socket to the client.
     if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const [status, text] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
+      : [400, 'Bad Request'];
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // end() sends FIN; a client that never answers it (half-open) would keep the socket forever.
+    // The short linger lets a well-behaved client read the answer before the close.
+    const t = setTimeout(() => socket.destroy(), LINGER_MS);
+    t.unref();
+    socket.once('close', () => clearTimeout(t));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -66,6 +108,8 @@ export async function startHttpApp(opts: HttpAppOptions, host: string, port: num
   return {
     server,
     url: origin,
+    connections: () => new Promise((resolve) => server.getConnections((e, n) => resolve(e ? 0 : n))),
+    refused: () => refused,
     close: (graceMs = 2000) =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

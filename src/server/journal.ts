@@ -9,6 +9,12 @@
 // Crash safety: a torn last line (power cut mid-append) is ignored on replay. On every start the
 // live state is rewritten as a compact journal via tmp file + fsync + rename, so the file never
 // grows without bound and a torn tail never survives a restart.
+//
+// A torn tail and a corrupt line are told apart by the newline: every append writes whole lines,
+// newline last, so a crash can only leave a last line *without* its newline. A line that ends in
+// a newline and still is not a record was damaged after it was written (a disk, an editor, a
+// copy); dropping it would let compaction forget a file and the sweep delete its blob. So such
+// a journal is refused (JournalCorruptError) unless the caller recovers it on purpose.
 import { open, rename, readFile, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -17,6 +23,41 @@ export interface JournalRecord {
   ns: string;
   op: string;
   [k: string]: unknown;
+}
+
+/** A newline-terminated line that is not a record. `line` is 1-based. */
+export interface CorruptLine {
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export interface JournalContents {
+  records: JournalRecord[];
+  /** The 1-based line of each record, in step with `records`. */
+  lines: number[];
+  corrupt: CorruptLine[];
+  /** The unterminated last line a crash mid-append left, if any (dropped). */
+  tornTail: string | null;
+}
+
+/** The journal has lines that are not records and are not a torn tail; nothing was changed. */
+export class JournalCorruptError extends Error {
+  readonly code = 'RELPACK_SERVE_JOURNAL_CORRUPT';
+  constructor(
+    readonly file: string,
+    readonly corrupt: CorruptLine[],
+  ) {
+    const shown = corrupt.slice(0, 5).map((c) => `line ${c.line} (${c.reason})`).join(', ');
+    const more = corrupt.length > 5 ? ` and ${corrupt.length - 5} more` : '';
+    super(
+      `${file}: ${shown}${more} is not a journal record, and relpack serve will not guess what it held; ` +
+        'nothing was changed. To recover, restore the file from a backup, or correct the line, or start once with ' +
+        '--recover-journal: it moves the unreadable lines, and every blob no readable record refers to, into ' +
+        'quarantine/ in the data dir instead of deleting anything.',
+    );
+    this.name = 'JournalCorruptError';
+  }
 }
 
 export class Journal {
@@ -33,25 +74,45 @@ export class Journal {
     this.#fsync = fsync;
   }
 
-  /** Reads every whole record of `file` (missing file = none). */
-  static async read(file: string): Promise<JournalRecord[]> {
+  /** Reads `file` (missing = empty): its records, its corrupt lines, and a torn tail. */
+  static async load(file: string): Promise<JournalContents> {
     let text = '';
     try {
       text = await readFile(file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    const records: JournalRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        const r = JSON.parse(line) as JournalRecord;
-        if (r && typeof r.ns === 'string' && typeof r.op === 'string') records.push(r);
-      } catch {
-        // torn tail from a crash mid-append: the upload it described never got its response
+    const out: JournalContents = { records: [], lines: [], corrupt: [], tornTail: null };
+    const parts = text.split('\n');
+    // The piece after the last newline: '' for a whole file, else an unterminated last line.
+    const tail = parts.pop()!;
+    parts.forEach((line, i) => {
+      if (!line.trim()) return;
+      const reason = recordProblem(line);
+      if (typeof reason === 'string') out.corrupt.push({ line: i + 1, text: line, reason });
+      else {
+        out.records.push(reason);
+        out.lines.push(i + 1);
+      }
+    });
+    if (tail) {
+      // Torn by a crash mid-append: the upload it described never got its response. A whole
+      // record that only lacks its newline (written by hand) is still kept.
+      const r = recordProblem(tail);
+      if (typeof r === 'string') out.tornTail = tail;
+      else {
+        out.records.push(r);
+        out.lines.push(parts.length + 1);
       }
     }
-    return records;
+    return out;
+  }
+
+  /** Every record of `file` (missing file = none); throws JournalCorruptError on a corrupt line. */
+  static async read(file: string): Promise<JournalRecord[]> {
+    const j = await Journal.load(file);
+    if (j.corrupt.length) throw new JournalCorruptError(file, j.corrupt);
+    return j.records;
   }
 
   /** Opens `file` for appends. */
@@ -108,6 +169,20 @@ export class Journal {
     while (this.#flushing) await this.#flushing;
     await this.#fh.close();
   }
+}
+
+/** The record on a line, or why it is not one. */
+function recordProblem(line: string): JournalRecord | string {
+  let r: unknown;
+  try {
+    r = JSON.parse(line);
+  } catch {
+    return 'not JSON';
+  }
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return 'not a JSON object';
+  const rec = r as JournalRecord;
+  if (typeof rec.ns !== 'string' || typeof rec.op !== 'string') return 'no "ns" and "op"';
+  return rec;
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -7,6 +7,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BlobStore } from './blobs.js';
 import type { ServerClock } from './clock.js';
+import type { ServerLimits } from './config-shape.js';
 import type { FaultController } from './faults.js';
 import { startHttpApp, type HttpApp } from './http-app.js';
 import { writeBody } from './reply.js';
@@ -59,7 +60,7 @@ export class ObjectStorage {
     return this.#app.url;
   }
 
-  async start(host: string, faults: FaultController, log: (l: string) => void): Promise<void> {
+  async start(host: string, faults: FaultController, log: (l: string) => void, limits: ServerLimits): Promise<void> {
     const router = new Router();
     router.add({ id: 'storage.download', method: 'GET', pattern: `/${this.#cfg.bucket}/:key`, handler: (ctx) => this.#serve(ctx) });
     this.#app = await startHttpApp(
@@ -74,11 +75,20 @@ export class ObjectStorage {
       },
       host,
       this.#cfg.port,
+      limits,
     );
   }
 
   async close(): Promise<void> {
     await this.#app?.close();
+  }
+
+  connections(): Promise<number> {
+    return this.#app?.connections() ?? Promise.resolve(0);
+  }
+
+  refused(): number {
+    return this.#app?.refused() ?? 0;
   }
 
   /** A URL on the storage origin that serves `blobKey` until it expires. */

@@ -1,18 +1,25 @@
-// `relpack serve [--config FILE] [--host H] [--port N] [--data-dir DIR]`
+// `relpack serve [--config FILE] [--host H] [--port N] [--data-dir DIR] [--max-connections N] [--recover-journal]`
 // Prints the URL and dev tokens, serves until SIGINT/SIGTERM, then closes listeners, gives
-// in-flight requests a moment to finish, and returns 0. Bad usage returns 2.
+// in-flight requests a moment to finish, and returns 0. Bad usage returns 2, and so does a data
+// dir it refuses (not its own, or a corrupt journal): the user has to change something first.
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-values.js';
+import { DataDirError } from './data-dir.js';
+import { JournalCorruptError } from './journal.js';
 import type { RunningServer } from './start.js';
 
-export const SERVE_USAGE = `Usage: relpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--quiet]
+export const SERVE_USAGE = `Usage: relpack serve [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--max-connections N] [--recover-journal] [--quiet]
 
 Runs a local GitLab-compatible generic package registry.
-  --config FILE     YAML config (projects, users, tokens, objectStorage, faults); see docs/serve.md
-  --host HOST       listen address (default 127.0.0.1)
-  --port PORT       listen port (default 8929; 0 = a free port)
-  --data-dir DIR    keep packages here across restarts (default: a temp dir removed on exit)
-  --quiet           do not log requests`;
+  --config FILE         YAML config (projects, users, tokens, objectStorage, limits, faults); see docs/serve.md
+  --host HOST           listen address (default 127.0.0.1)
+  --port PORT           listen port (default 8929; 0 = a free port)
+  --data-dir DIR        keep packages here across restarts (default: a temp dir removed on exit);
+                        must be new, empty, or a data dir relpack serve created
+  --max-connections N   open connections accepted at once (default 1024; limits.maxConnections)
+  --recover-journal     start on a corrupt journal: unreadable lines and the blobs no readable
+                        record refers to are moved to DIR/quarantine/, never deleted
+  --quiet               do not log requests`;
 
 export const DEFAULT_CLI_PORT = 8929;
 
@@ -22,7 +29,10 @@ export async function runServe(
 ): Promise<number> {
   const out = io.out ?? ((s: string) => process.stdout.write(s + '\n'));
   const err = io.err ?? ((s: string) => process.stderr.write(s + '\n'));
-  let values: { config?: string; host?: string; port?: string; 'data-dir'?: string; quiet?: boolean; help?: boolean };
+  let values: {
+    config?: string; host?: string; port?: string; 'data-dir'?: string; 'max-connections'?: string;
+    'recover-journal'?: boolean; quiet?: boolean; help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -31,6 +41,8 @@ export async function runServe(
         host: { type: 'string' },
         port: { type: 'string', short: 'p' },
         'data-dir': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'recover-journal': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -53,6 +65,14 @@ export async function runServe(
     }
     port = Number(values.port);
   }
+  let maxConnections: number | undefined;
+  if (values['max-connections'] !== undefined) {
+    if (!/^\d+$/.test(values['max-connections']) || Number(values['max-connections']) < 1) {
+      err(`relpack serve: --max-connections must be a whole number of at least 1, got ${JSON.stringify(values['max-connections'])}`);
+      return 2;
+    }
+    maxConnections = Number(values['max-connections']);
+  }
   const { startServer } = await import('./start.js');
   let server: RunningServer;
   try {
@@ -61,10 +81,13 @@ export async function runServe(
       host: values.host ?? '127.0.0.1',
       port,
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      // The flag wins over the config file's limits.maxConnections.
+      ...(maxConnections !== undefined ? { config: { limits: { maxConnections } } } : {}),
+      ...(values['recover-journal'] ? { recoverJournal: true } : {}),
       log: values.quiet ? () => {} : (l) => out(l),
     });
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof DataDirError || e instanceof JournalCorruptError) {
       err(`relpack serve: ${e.message}`);
       return 2;
     }

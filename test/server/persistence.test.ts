@@ -31,24 +31,35 @@ test('restart: packages, files, statuses, deletions and variables survive; ids c
   assert.deepEqual([next.json().id, next.json().package_id], [5, 4]);
 });
 
-test('restart: torn journal tail ignored, temp files removed, unreferenced blobs swept', async (t) => {
+test('restart: torn journal tail ignored, its own temp files removed, its own unreferenced blobs swept, nothing else touched', async (t) => {
   const dataDir = await tempDir();
   t.after(() => rm(dataDir, { recursive: true, force: true }));
   let s = await startServer({ port: 0, dataDir });
   await put(s, generic('a.bin'), 'alpha');
   await s.close();
-  // a crash mid-append, mid-upload, and between blob rename and metadata commit
+  // a crash mid-append, mid-upload, and between blob rename and metadata commit (names as the
+  // server gives them), next to files someone else put there
   await appendFile(join(dataDir, 'journal.jsonl'), '{"ns":"gitlab","op":"file.create","row":{"id":9');
-  await writeFile(join(dataDir, 'tmp', 'half-written-upload'), Buffer.alloc(1000));
+  const upload = 'upload-0b7c3a52-9d7e-4f4e-8f0a-3c1b2d4e5f60.part';
+  const orphan = '7f3e1c2a-1b2c-4d3e-8f4a-5b6c7d8e9f00';
+  await writeFile(join(dataDir, 'tmp', upload), Buffer.alloc(1000));
+  await writeFile(join(dataDir, 'tmp', 'notes.txt'), 'not relpack serve\'s');
+  await mkdir(join(dataDir, 'blobs', '7f'), { recursive: true });
+  await writeFile(join(dataDir, 'blobs', '7f', orphan), 'orphan');
+  await writeFile(join(dataDir, 'blobs', '7f', 'keep.bin'), 'keep');
   await mkdir(join(dataDir, 'blobs', 'zz'), { recursive: true });
-  await writeFile(join(dataDir, 'blobs', 'zz', 'zz-orphan'), 'orphan');
+  await writeFile(join(dataDir, 'blobs', 'zz', 'zz-orphan'), 'not a name relpack serve gives');
+  await writeFile(join(dataDir, '.journal-123-456.tmp'), 'compaction leftover');
   const logs: string[] = [];
   s = await startServer({ port: 0, dataDir, log: (l) => logs.push(l) });
   t.after(() => s.close());
   assert.equal((await get(s, generic('a.bin'))).text, 'alpha');
-  assert.deepEqual(await readdir(join(dataDir, 'tmp')), []);
-  assert.deepEqual(await readdir(join(dataDir, 'blobs', 'zz')), []);
+  assert.deepEqual(await readdir(join(dataDir, 'tmp')), ['notes.txt']);
+  assert.deepEqual(await readdir(join(dataDir, 'blobs', '7f')), ['keep.bin']);
+  assert.deepEqual(await readdir(join(dataDir, 'blobs', 'zz')), ['zz-orphan']);
+  assert.ok(!(await readdir(dataDir)).includes('.journal-123-456.tmp'));
   assert.ok(logs.some((l) => /unreferenced blob/.test(l)));
+  assert.ok(logs.some((l) => /left alone 3 file\(s\)/.test(l)), logs.join('\n'));
   const journal = await readFile(join(dataDir, 'journal.jsonl'), 'utf8');
   assert.ok(journal.endsWith('\n'));
   assert.ok(!journal.includes('"id":9'), 'compacted without the torn record');
