@@ -2,10 +2,13 @@
 // (flavour.ts). Kept out of config.ts, the loader, which imports the flavours: the plug-in contract
 // names these types without importing its own users back.
 import type { FaultSpec } from './faults.js';
+import type { ServerLimits } from './http-app.js';
 import type { ObjectStorageConfig } from './object-storage.js';
 import type { GitlabConfig, GitlabConfigInput } from './gitlab/config.js';
 import type { GiteaConfig } from './gitea/config.js';
 import type { GithubConfig } from './github/config.js';
+
+export type { ServerLimits } from './http-app.js';
 
 /** The YAML file's shape (every key optional). */
 export interface ServerConfigInput {
@@ -19,18 +22,6 @@ export interface ServerConfigInput {
   /** Reserved for the Gitea/Forgejo flavour. */
   gitea?: Record<string, unknown> | false;
   [key: string]: unknown;
-}
-
-/** See DEFAULT_LIMITS in config.ts and docs/serve.md "Limits". */
-export interface ServerLimits {
-  /** Open connections per origin; more are closed as soon as they are accepted. */
-  maxConnections: number;
-  /** Milliseconds for the request line and headers to arrive (0 = no limit). */
-  headersTimeout: number;
-  /** Milliseconds a connection may stay silent in both directions, mid-body included (0 = no limit). */
-  idleTimeout: number;
-  /** Bytes of request bodies held in memory, all uploads together; past it bodies go to disk at once. */
-  bodyMemory: number;
 }
 
 export interface ResolvedServerConfig {

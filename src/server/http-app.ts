@@ -11,7 +11,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerClock } from './clock.js';
-import type { ServerLimits } from './config-shape.js';
 import type { FaultController } from './faults.js';
 import { drainBody } from './request-body.js';
 import { sendJson, writeBody } from './reply.js';
@@ -28,6 +27,18 @@ export interface HttpAppOptions {
   /** Body for an unexpected handler error. */
   internalError: (ctx: RequestContext) => Promise<void>;
   log: (line: string) => void;
+}
+
+/** `limits:` in the server config; defaults in config.ts (DEFAULT_LIMITS), docs/serve.md "Limits". */
+export interface ServerLimits {
+  /** Open connections per origin; more are closed as soon as they are accepted. */
+  maxConnections: number;
+  /** Milliseconds for the request line and headers to arrive (0 = no limit). */
+  headersTimeout: number;
+  /** Milliseconds a connection may stay silent in both directions, mid-body included (0 = no limit). */
+  idleTimeout: number;
+  /** Bytes of request bodies held in memory, all uploads together; past it bodies go to disk at once. */
+  bodyMemory: number;
 }
 
 export interface HttpApp {

@@ -7,9 +7,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BlobStore } from './blobs.js';
 import type { ServerClock } from './clock.js';
-import type { ServerLimits } from './config-shape.js';
 import type { FaultController } from './faults.js';
-import { startHttpApp, type HttpApp } from './http-app.js';
+import { startHttpApp, type HttpApp, type ServerLimits } from './http-app.js';
 import { writeBody } from './reply.js';
 import { Router, type RequestContext } from './router.js';
 import { sendBlob } from './send-blob.js';
