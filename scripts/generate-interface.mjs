@@ -106,7 +106,8 @@ export function commandFlags(spec, command) {
       type: i.type === 'boolean' ? 'boolean' : 'string',
       negates: i.cli.flag !== undefined && i.type === 'boolean',
       description: i.cli.description ?? cliDescription(i.description),
-      default: i.cli.default ? i.default : i.type === 'boolean' ? false : undefined,
+      // parseArgs takes a string flag's default as a string (a number input's `8` is `'8'`).
+      default: i.cli.default ? (i.type === 'boolean' ? i.default : String(i.default)) : i.type === 'boolean' ? false : undefined,
       valueName: i.type === 'number' ? 'N' : i.options ? i.options.filter((o) => o !== '').join('|') : i.name.toUpperCase().replace(/-/g, '_'),
     }));
   const own = spec.cliFlags

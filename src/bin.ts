@@ -14,6 +14,13 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  // A reader that goes away (`relpack list | head -1`, `grep -q`) is not an error of relpack's:
+  // stop quietly, as other command-line tools do, instead of Node's unhandled 'error' trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
+    });
+  }
   const stderr = batchedWriter((text) => process.stderr.write(text));
   void import('./cli.js').then(async ({ main }) => {
     // `serve` resolves only once it has stopped; everything else ends here.

@@ -23,10 +23,9 @@ import { formatDotenv, summarizeBump, summarizeDownload, summarizePublish, type 
 import { download } from './operations/download.js';
 import { list } from './operations/list.js';
 import { publish, type FilesRequest } from './operations/publish.js';
+import { parseChecksums, parseConcurrency } from './operations/values.js';
 import { remove } from './operations/remove.js';
 import { bump, commitPublishedVersion, showCurrentVersion, showNextVersion, type VersionRequest } from './operations/version.js';
-
-export const DEFAULT_CONCURRENCY = 8;
 
 /** The overview `relpack --help` prints; each command's own help comes from component.yml. */
 const USAGE = `relpack ${pkg.version}: publish, verify and fetch release binaries in GitLab and Gitea/Forgejo generic package registries
@@ -35,7 +34,7 @@ Commands:
 ${Object.values(COMMANDS)
   .map((c) => `  ${c.usage}\n      ${c.summary}`)
   .join('\n')}
-  relpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR]
+  relpack serve [--config FILE] [--host 127.0.0.1] [--port N] [--data-dir DIR] [--max-connections N] [--recover-journal]
       A local registry with GitLab's and Gitea's API shapes, to try relpack and test against.
 
 Connection (flag, else environment, else CI default):
@@ -131,7 +130,17 @@ type Flags<C extends CommandName> = { -readonly [K in keyof Options<C>]?: Option
 /** argv after the command -> its flags (component.yml's table for it) and positionals. */
 function parse<C extends CommandName>(args: string[], command: C): { values: Flags<C>; positionals: string[] } {
   try {
-    return parseArgs({ args, options: COMMANDS[command].options, allowPositionals: true, strict: true }) as unknown as { values: Flags<C>; positionals: string[] };
+    const parsed = parseArgs({ args, options: COMMANDS[command].options, allowPositionals: true, strict: true });
+    // An empty value is no value (`--url "$UNSET"`), as for the action's inputs: the flag's
+    // default, else unset.
+    const values = parsed.values as Record<string, unknown>;
+    const options = COMMANDS[command].options as Record<string, { default?: unknown }>;
+    for (const [name, value] of Object.entries(values)) {
+      if (value !== '') continue;
+      if (options[name]?.default === undefined) delete values[name];
+      else values[name] = options[name].default;
+    }
+    return parsed as unknown as { values: Flags<C>; positionals: string[] };
   } catch (error) {
     const name = command.replace('-', ' ');
     throw usageError(`${name}: ${(error as Error).message}`, `run relpack ${name} --help for its options`);
@@ -143,19 +152,17 @@ function required(value: string | undefined, flag: string, command: string): str
   return value;
 }
 
+/** Flags with a default in component.yml always have a value once parsed. */
 function concurrency(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_CONCURRENCY;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw usageError(`--concurrency must be a whole number from 1 to 64, not ${JSON.stringify(value)}`);
-  return n;
+  return parseConcurrency(value ?? '', '--concurrency');
 }
 
 function connectionInput(values: { url?: string; project?: string; owner?: string; registry?: string }): ConnectionInput {
   return { url: values.url, project: values.project, owner: values.owner, registry: values.registry };
 }
 
-function checksumsOption(value: unknown): string | null {
-  return value === 'none' ? null : (value as string);
+function checksumsOption(value: string | undefined): string | null {
+  return parseChecksums(value ?? '');
 }
 
 /** The part of a publish that a bump shares: what to send and how. */
@@ -197,6 +204,7 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
   const ifExists = values['if-exists'] as string;
   if (!['skip', 'fail', 'replace'].includes(ifExists)) throw usageError(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
+  const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
   const result = await publish(shell.context(values), {
     connection: connectionInput(values),
     name: required(values.name, '--name', 'publish'),
@@ -204,7 +212,7 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
     ifExists: ifExists as IfExists,
     ...filesRequest(values, positionals),
   });
-  await writeDotenv(values.dotenv, shell.io.cwd, summarizePublish(result));
+  await dotenv(summarizePublish(result));
   if (values.json) json(shell.out, 'publish', result);
   else shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.ref.version}: ${result.uploaded} uploaded, ${result.skipped} skipped\n${result.packageUrl}\n`);
   return 0;
@@ -214,6 +222,7 @@ async function downloadCommand(args: string[], shell: Shell): Promise<number> {
   const { values, positionals } = parse(args, 'download');
   if (values.help) return printed(shell, COMMANDS.download.help);
   const name = required(values.name, '--name', 'download');
+  const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
   const result = await download(shell.context(values), {
     connection: connectionInput(values),
     name,
@@ -223,9 +232,9 @@ async function downloadCommand(args: string[], shell: Shell): Promise<number> {
     concurrency: concurrency(values.concurrency),
     verify: !values['no-verify'],
     maxFileSize: values['max-size'],
-    checksums: values.checksums as string,
+    checksums: checksumsOption(values.checksums),
   });
-  await writeDotenv(values.dotenv, shell.io.cwd, summarizeDownload(result));
+  await dotenv(summarizeDownload(result));
   if (values.json) json(shell.out, 'download', result);
   else shell.out(`downloaded ${name} ${result.ref.version} to ${result.outDir}: ${result.downloaded} downloaded, ${result.skipped} already present${values['no-verify'] ? ' (not verified)' : ', all verified'}\n`);
   return 0;
@@ -289,13 +298,14 @@ async function bumpCommand(values: Flags<'publish'>, positionals: string[], shel
   }
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
   const request = versionRequest(values, 'publish');
+  const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
   const result = await bump(shell.context(values), {
     ...request,
     bump: values.bump !== undefined ? parseBumpLevel(values.bump) : undefined,
     preid: values.preid,
     ...filesRequest(values, positionals),
   });
-  await writeDotenv(values.dotenv, shell.io.cwd, summarizeBump(result));
+  await dotenv(summarizeBump(result));
   if (values.json) json(shell.out, 'publish', result);
   else {
     const variable = result.variable
@@ -369,9 +379,14 @@ async function versionCommit(args: string[], shell: Shell): Promise<number> {
   return 0;
 }
 
-/** `--dotenv FILE`: the run's outputs as the component's dotenv report (component.yml's `dotenv:` names). */
-async function writeDotenv(file: string | undefined, cwd: string, summary: RunSummary): Promise<void> {
-  if (!file) return;
-  const names = DOTENV[summary.command as keyof typeof DOTENV];
-  await writeFile(resolve(cwd, file), formatDotenv(summary, names));
+/**
+ * `--dotenv FILE`: the run's outputs as the component's dotenv report (component.yml's `dotenv:`
+ * names). The file is created before the work starts, so a path that cannot be written fails the
+ * command before anything is sent, never after a publish or a bump has happened.
+ */
+async function openDotenv(file: string | undefined, cwd: string): Promise<(summary: RunSummary) => Promise<void>> {
+  if (!file) return async () => {};
+  const path = resolve(cwd, file);
+  await writeFile(path, '');
+  return (summary) => writeFile(path, formatDotenv(summary, DOTENV[summary.command as keyof typeof DOTENV]));
 }

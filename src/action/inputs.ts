@@ -8,6 +8,7 @@ import { inputError } from '../base/errors.js';
 import { DEFAULT_MANIFEST } from '../base/manifest.js';
 import type { IfExists } from '../core/publish.js';
 import type { ConnectionInput } from '../options/connection.js';
+import { parseChecksums, parseConcurrency } from '../operations/values.js';
 import { ACTION_INPUTS, type InputName, type InputSpec, type Operation } from './interface.generated.js';
 
 export interface ActionOptions {
@@ -85,11 +86,7 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
   const files = lines('files');
   need('files', files, 'list the files, directories or globs to publish, one per line');
 
-  const concurrencyText = raw('concurrency');
-  const concurrency = Number(concurrencyText);
-  if (!/^\d+$/.test(concurrencyText) || concurrency < 1 || concurrency > 64) {
-    throw inputError(`input "concurrency" must be a whole number from 1 to 64, not ${JSON.stringify(concurrencyText)}`);
-  }
+  const concurrency = parseConcurrency(raw('concurrency'), 'input "concurrency"');
   const checksums = string('checksums');
   const out = string('out');
   if (command === 'download' && out === '') throw inputError('input "out" must name a folder');
@@ -114,7 +111,7 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     variablesToken: optional(read('variables-token')),
     ifExists: string('if-exists') as IfExists,
     concurrency,
-    checksums: checksums === 'none' ? null : checksums || DEFAULT_MANIFEST,
+    checksums: parseChecksums(checksums || DEFAULT_MANIFEST),
     hidden: boolean('hidden'),
     includeHidden: boolean('include-hidden'),
     followSymlinks: boolean('follow-symlinks'),

@@ -13,7 +13,7 @@ import { maskSecrets } from '../http/redact.js';
 import { maskEnvironmentTokens, type OperationContext } from '../operations/context.js';
 import { download } from '../operations/download.js';
 import { list } from '../operations/list.js';
-import { publish } from '../operations/publish.js';
+import { publish, type FilesRequest } from '../operations/publish.js';
 import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePublish, type RunSummary } from '../operations/outputs.js';
 import { bump } from '../operations/version.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
@@ -57,21 +57,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 async function runCommand(ctx: OperationContext, options: ActionOptions): Promise<RunSummary> {
   const { connection, name } = options;
   const transfer = { concurrency: options.concurrency, checksums: options.checksums };
+  // What a publish and a bump share (operations/publish.ts FilesRequest).
+  const sent: FilesRequest = {
+    files: options.files,
+    ...transfer,
+    hidden: options.hidden,
+    includeHidden: options.includeHidden,
+    followSymlinks: options.followSymlinks,
+    dryRun: options.dryRun,
+  };
   switch (options.command) {
     case 'publish':
       return summarizePublish(
-        await publish(ctx, {
-          connection,
-          name,
-          version: options.version,
-          files: options.files,
-          ifExists: options.ifExists,
-          ...transfer,
-          hidden: options.hidden,
-          includeHidden: options.includeHidden,
-          followSymlinks: options.followSymlinks,
-          dryRun: options.dryRun,
-        }),
+        await publish(ctx, { connection, name, version: options.version, ifExists: options.ifExists, ...sent }),
       );
     case 'download':
       return summarizeDownload(await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify, maxFileSize: options.maxSize || undefined }));
@@ -88,12 +86,7 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
           store: { variable: options.versionVariable, token: options.variablesToken, registryToken: connection.token },
           bump: parseBumpLevel(options.bump),
           preid: options.preid || undefined,
-          files: options.files,
-          ...transfer,
-          hidden: options.hidden,
-          includeHidden: options.includeHidden,
-          followSymlinks: options.followSymlinks,
-          dryRun: options.dryRun,
+          ...sent,
         }),
       );
   }

@@ -35,7 +35,8 @@ export interface DownloadOptions {
   concurrency: number;
   verify: boolean;
   /** Name of the manifest to verify against when the version has one. */
-  checksums?: string;
+  /** The manifest to check against; null for none (`--checksums none`). Default SHA256SUMS. */
+  checksums?: string | null;
   /**
    * Bytes a file may have when the registry lists no size for it (a hidden GitLab package, a
    * Gitea listing read from SHA256SUMS). A listed size bounds its file itself. Default 50 GiB.
@@ -54,7 +55,7 @@ export interface DownloadResult {
 
 export async function downloadPackage(registry: RegistryAdapter, options: DownloadOptions, reporter: Reporter): Promise<DownloadResult> {
   const { ref } = options;
-  const manifestName = options.checksums ?? DEFAULT_MANIFEST;
+  const manifestName = options.checksums === undefined ? DEFAULT_MANIFEST : options.checksums;
   registry.validateRef(ref);
   for (const name of options.files) {
     registry.validateFileName(name);
@@ -70,14 +71,14 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
   refuseCollisions(wanted.map((file) => ({ name: file.fileName, path: targetPath(outDir, file.fileName, { fromRegistry: true }) })));
 
   let manifest: Map<string, string> | undefined;
-  const manifestFile = listed.find((file) => registry.sameFileName(file.fileName, manifestName));
+  const manifestFile = manifestName === null ? undefined : listed.find((file) => registry.sameFileName(file.fileName, manifestName));
   if (options.verify && manifestFile) manifest = await readManifest(registry, ref, manifestFile);
 
   const tree = new OutputTree(outDir);
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const results = await mapPool(wanted, options.concurrency, async (file): Promise<TransferResult> => {
     const { path, existing, leftovers } = await tree.prepare(file.fileName);
-    const fromManifest = manifest && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
+    const fromManifest = manifest && manifestName !== null && !registry.sameFileName(file.fileName, manifestName) ? lookup(registry, manifest, file.fileName) : undefined;
     if (file.sha256 && fromManifest && file.sha256.toLowerCase() !== fromManifest) {
       throw new RelpackError('CHECKSUM_MISMATCH', `${file.fileName}: the registry and ${manifestName} disagree about its SHA-256`, {
         hint: `the registry lists ${file.sha256}, ${manifestName} says ${fromManifest}; the package was changed after it was published. Nothing was written for this file.`,
@@ -241,7 +242,8 @@ class OutputTree {
         throw new RelpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} is a link to ${real}, outside the output directory`);
       }
       if (!info.isDirectory() && !info.isSymbolicLink()) {
-        throw new RelpackError('UNSAFE_PATH', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`);
+        // Found mid-download, after other files may have been written: a local problem (exit 1).
+        throw new RelpackError('FILESYSTEM', `refusing ${JSON.stringify(name)}: ${ancestor} exists and is not a directory`, { hint: 'remove or rename it, or download into another folder (--out)' });
       }
       this.safeDirs.add(ancestor);
     }

@@ -47,11 +47,12 @@ export function requireVersion(value: string, from: string): string {
 }
 
 /**
- * The package version a tag stands for, one rule in every shell (the default version of a tag
- * pipeline, and `--version-from tag`): a `v` before a semantic version is dropped (`v1.4.2` ->
- * `1.4.2`), as npm, Go modules and goreleaser read release tags, so that the version ranges of
- * `download` and the bumps compare it; any other tag is the version as written (`2024.11`,
- * `nightly`). A version given explicitly is never rewritten.
+ * The package version a tag stands for, one rule in every shell for the default version of a tag
+ * pipeline: a `v` before a semantic version is dropped (`v1.4.2` -> `1.4.2`), as npm, Go modules
+ * and goreleaser read release tags, so that `download`'s version ranges compare it; any other tag
+ * is the version as written (`2024.11`, `nightly`). A version given explicitly is never rewritten.
+ * (`--version-from tag` reads the tag through requireVersion, which drops the same `v` and refuses
+ * a tag that is not a semantic version, since a bump needs one.)
  */
 export function versionFromTag(tag: string): string {
   const rest = /^[vV](\d.*)$/.exec(tag)?.[1];

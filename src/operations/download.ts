@@ -47,7 +47,7 @@ export async function download(ctx: OperationContext, request: DownloadRequest):
     const ref = { name: request.name, version: resolved.version };
     const result = await downloadPackage(
       registry,
-      { ref, files: request.files, outDir, concurrency: request.concurrency, verify: request.verify, checksums: request.checksums ?? undefined, maxFileSize },
+      { ref, files: request.files, outDir, concurrency: request.concurrency, verify: request.verify, checksums: request.checksums, maxFileSize },
       ctx.reporter,
     );
     return resolved.resolved ? { ...result, versionSpec: resolved.spec } : result;

@@ -3,6 +3,7 @@
  * summary, and the CLI's dotenv report (the component's), are all made from it, so an output
  * means the same thing everywhere. Output names are component.yml's `outputs`.
  */
+import { RelpackError } from '../base/errors.js';
 import type { DownloadResult } from '../core/download.js';
 import type { ListResult } from '../core/list.js';
 import type { PublishResult } from '../core/publish.js';
@@ -79,7 +80,7 @@ export function formatDotenv(summary: RunSummary, names: Readonly<Record<string,
   return Object.entries(names)
     .map(([variable, output]) => {
       const value = values[output] ?? '';
-      if (/[\r\n]/.test(value)) throw new Error(`${output} holds a line break and cannot go into a dotenv report`);
+      if (/[\r\n]/.test(value)) throw new RelpackError('INTERNAL', `${output} holds a line break and cannot go into a dotenv report`);
       return `${variable}=${value}\n`;
     })
     .join('');

@@ -1,8 +1,10 @@
 /**
  * The registry flavours relpack speaks, one line each. A new flavour (GitHub Releases, a plain
  * HTTP mirror) is an adapter file implementing RegistryAdapter (types.ts), its name added to
- * RegistryFlavour, and one line here; core does not change, because it never asks which flavour
- * it talks to.
+ * RegistryFlavour, and one line here; core and operations do not change, because they never ask
+ * which flavour they talk to. What does: how the flavour is detected and which settings and
+ * credentials it takes from the environment (src/options/connection.ts, and version-store.ts for
+ * where a version variable lives), which are configuration, not behaviour.
  */
 import type { HttpClient } from '../http/client.js';
 import { giteaAdapter } from './gitea.js';

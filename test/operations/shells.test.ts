@@ -80,3 +80,41 @@ test('CLI bundle: with 2>&1 the result comes after every progress line (pending 
   assert.match(lines.at(-2)!, /^published app 1\.0\.0: 41 uploaded, 0 skipped$/, stdout);
   assert.match(lines.at(-1)!, /\/packages\/generic\/app\/1\.0\.0$/);
 });
+
+test('download --checksums none skips the manifest in the CLI and the action alike; an empty flag is no flag', async () => {
+  const server = await serve();
+  const token = server.tokens.maintainer!;
+  const env = gitlabEnv(server, token);
+  const work = await writeTree(await tempDir(), { 'd/a.txt': 'a' });
+  assert.equal((await cli(['publish', 'd', '--name', 'app', '--version', '1.0.0', '-q'], { env, cwd: work })).code, 0);
+  // A SHA256SUMS that lies about a.txt, as a tampered or broken manifest would.
+  const put = await fetch(`${server.url}/api/v4/projects/1/packages/generic/app/1.0.0/SHA256SUMS`, { method: 'PUT', headers: { 'PRIVATE-TOKEN': token }, body: `${'0'.repeat(64)}  a.txt\n` });
+  assert.ok(put.ok);
+  const checked = await cli(['download', '--name', 'app', '--version', '1.0.0', '--out', 'one'], { env, cwd: work });
+  assert.equal(checked.code, 1, 'by default the manifest is checked');
+  const cliNone = await cli(['download', 'a.txt', '--name', 'app', '--version', '1.0.0', '--out', 'two', '--checksums', 'none', '--url', ''], { env, cwd: work });
+  assert.equal(cliNone.code, 0, cliNone.stderr);
+  const actionNone = await runAction({ command: 'download', url: server.url, project: 'demo/app', token, name: 'app', version: '1.0.0', files: 'a.txt', out: 'three', checksums: 'none' }, { workspace: work });
+  assert.equal(actionNone.code, 0, actionNone.stdout + actionNone.stderr);
+  assert.equal(await readFile(join(work, 'three/a.txt'), 'utf8'), 'a');
+});
+
+test('--dotenv to a path that cannot be written fails before anything is sent', async () => {
+  const server = await serve();
+  const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
+  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--dotenv', 'no/such/dir/out.env'], { env: gitlabEnv(server, server.tokens.maintainer), cwd: work });
+  assert.notEqual(run.code, 0);
+  assert.match(run.stderr, /no\/such\/dir\/out\.env/);
+  assert.deepEqual(server.lines, [], 'no request was made');
+});
+
+test('CLI bundle: a reader that goes away (| head, grep -q) ends relpack quietly, without a stack trace', async () => {
+  const { stderr } = await new Promise<{ stderr: string }>((resolve, reject) => {
+    const child = spawn('sh', ['-c', `"${process.execPath}" "${join(ROOT, 'dist/relpack.mjs')}" --help | true`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let text = '';
+    child.stderr.on('data', (d) => (text += d));
+    child.on('error', reject);
+    child.on('close', () => resolve({ stderr: text }));
+  });
+  assert.doesNotMatch(stderr, /EPIPE|at .*\(node:/, stderr);
+});
