@@ -57,3 +57,46 @@ test('variables: form-urlencoded POST, PUT with filter, hidden values, key rules
   assert.equal((await get(s, V, s.tokens.outsider!)).status, 404);
   assert.equal((await get(s, V, { authorization: `Bearer ${s.tokens.maintainer}` })).status, 200);
 });
+
+// GitLab `lib/api/ci/variables.rb` (Grape merges query and body params, multipart included),
+// `lib/api/helpers/variables_helpers.rb` (find_variable reads params[:filter]) and
+// `app/models/concerns/ci/hidable_variable.rb` (masked cannot change on a hidden variable).
+test('variables: multipart --form bodies, filter[environment_scope] in the body, masked on a hidden variable', async (t) => {
+  const s = await serve(t, { storage: { fsync: false } });
+  const V = `${API()}/variables`;
+  const tok = { 'PRIVATE-TOKEN': s.tokens.maintainer! };
+  const multipart = (fields: Record<string, string>, method = 'POST', path = V) => {
+    const b = 'relpackBoundary42';
+    const body = `${Object.entries(fields).map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${b}--\r\n`;
+    return send(s.url, method, path, { headers: { ...tok, 'content-type': `multipart/form-data; boundary=${b}` }, body });
+  };
+
+  const c = await multipart({ key: 'FORM_KEY', value: 'form-value', protected: 'true' });
+  assert.deepEqual([c.status, c.json().key, c.json().value, c.json().protected], [201, 'FORM_KEY', 'form-value', true]);
+  const u = await multipart({ value: 'new-value' }, 'PUT', `${V}/FORM_KEY`);
+  assert.deepEqual([u.status, u.json().value], [200, 'new-value']);
+  assert.equal((await get(s, `${V}/FORM_KEY`)).json().value, 'new-value');
+
+  await multipart({ key: 'SCOPED', value: 'one', environment_scope: 'staging' });
+  await multipart({ key: 'SCOPED', value: 'two', environment_scope: 'production' });
+  const put = await multipart({ value: 'three', 'filter[environment_scope]': 'production' }, 'PUT', `${V}/SCOPED`);
+  assert.deepEqual([put.status, put.json().value, put.json().environment_scope], [200, 'three', 'production']);
+  const putJson = await send(s.url, 'PUT', `${V}/SCOPED`, {
+    headers: { ...tok, 'content-type': 'application/json' },
+    body: JSON.stringify({ value: 'four', filter: { environment_scope: 'staging' } }),
+  });
+  assert.deepEqual([putJson.status, putJson.json().value, putJson.json().environment_scope], [200, 'four', 'staging']);
+  const del = await send(s.url, 'DELETE', `${V}/SCOPED`, {
+    headers: { ...tok, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'filter[environment_scope]=staging',
+  });
+  assert.equal(del.status, 204);
+  const left = (await get(s, V)).json().filter((v: { key: string }) => v.key === 'SCOPED');
+  assert.deepEqual(left.map((v: { environment_scope: string }) => v.environment_scope), ['production']);
+
+  await multipart({ key: 'HIDDEN', value: 'abcdefgh12', masked_and_hidden: 'true' });
+  const unmask = await multipart({ masked: 'false' }, 'PUT', `${V}/HIDDEN`);
+  assert.deepEqual([unmask.status, unmask.json()], [400, { message: { base: ['Updating masked attribute is not allowed on updates for hidden variables.'] } }]);
+  const same = await multipart({ masked: 'true', value: 'zyxwvuts98' }, 'PUT', `${V}/HIDDEN`);
+  assert.deepEqual([same.status, same.json().hidden, same.json().masked], [200, true, true]);
+});

@@ -71,14 +71,16 @@ async function list(g: GitlabContext, ctx: RequestContext): Promise<void> {
 }
 
 /** find_variable with filter[environment_scope] (variables_helpers.rb): 404 none, 409 ambiguous. */
-async function lookup(g: GitlabContext, ctx: RequestContext, project: GitlabProject): Promise<VariableRow | null> {
+async function lookup(g: GitlabContext, ctx: RequestContext, project: GitlabProject, params?: Params): Promise<VariableRow | null> {
   let key: string;
   try {
     key = decodeURIComponent(ctx.params.key!);
   } catch {
     key = ctx.params.key!;
   }
-  const scope = ctx.query.get('filter[environment_scope]');
+  // Grape merges query and body params, so PUT/DELETE may send the filter in the body.
+  const fromBody = params === undefined ? undefined : strParam(params, FILTER);
+  const scope = fromBody ?? ctx.query.get(FILTER);
   const found = g.store.variables(project.id).filter((v) => v.key === key && (scope === null || v.environment_scope === scope));
   if (found.length === 0) {
     await notFound(ctx, 'Variable');
@@ -101,7 +103,9 @@ async function get(g: GitlabContext, ctx: RequestContext): Promise<void> {
 async function remove(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const project = await access(g, ctx, true);
   if (!project) return;
-  const v = await lookup(g, ctx, project);
+  const read = await readParams(ctx);
+  if ('error' in read) return read.error === 'aborted' ? undefined : paramError(ctx, read.error);
+  const v = await lookup(g, ctx, project, read.params);
   if (!v) return;
   await g.commit({ op: 'variable.delete', projectId: project.id, key: v.key, scope: v.environment_scope });
   return sendEmpty(ctx, 204);
@@ -109,7 +113,25 @@ async function remove(g: GitlabContext, ctx: RequestContext): Promise<void> {
 
 type Params = Record<string, unknown>;
 
-/** Grape merges query and body params; bodies may be JSON or form-urlencoded. */
+const FILTER = 'filter[environment_scope]';
+
+/**
+ * Rack nests `filter[environment_scope]=…` into `filter: {environment_scope}`, as a JSON body
+ * writes it; both are read here under the flat name.
+ */
+function flattenFilter(p: Params): Params {
+  const f = p.filter;
+  if (typeof f === 'object' && f !== null && !Array.isArray(f) && 'environment_scope' in f) {
+    const { filter: _, ...rest } = p;
+    return { ...rest, [FILTER]: (f as Params).environment_scope };
+  }
+  return p;
+}
+
+/**
+ * Grape merges query and body params; bodies may be JSON, form-urlencoded or multipart/form-data
+ * (`curl --form key=… --form value=…`, as `doc/api/project_level_variables.md` shows).
+ */
 async function readParams(ctx: RequestContext): Promise<{ params: Params } | { error: string }> {
   const params: Params = Object.fromEntries(ctx.query.entries());
   let body: Buffer | null;
@@ -127,10 +149,21 @@ async function readParams(ctx: RequestContext): Promise<{ params: Params } | { e
     try {
       const j = JSON.parse(text) as unknown;
       if (typeof j !== 'object' || j === null || Array.isArray(j)) return { error: 'The request body must be a JSON object' };
-      return { params: { ...params, ...(j as Params) } };
+      return { params: { ...params, ...flattenFilter(j as Params) } };
     } catch {
       return { error: 'There was a problem with the parsing of the request body' };
     }
+  }
+  if (type.startsWith('multipart/form-data')) {
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(body), { headers: { 'content-type': ctx.req.headers['content-type']! } }).formData();
+    } catch {
+      return { error: 'There was a problem with the parsing of the request body' };
+    }
+    const fields: Params = {};
+    for (const [k, v] of form.entries()) fields[k] = typeof v === 'string' ? v : await v.text();
+    return { params: { ...params, ...fields } };
   }
   return { params: { ...params, ...Object.fromEntries(new URLSearchParams(text).entries()) } };
 }
@@ -205,7 +238,7 @@ async function update(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const read = await readParams(ctx);
   if ('error' in read) return read.error === 'aborted' ? undefined : paramError(ctx, read.error);
   const p = read.params;
-  const current = await lookup(g, ctx, project);
+  const current = await lookup(g, ctx, project, p);
   if (!current) return;
   const errors: string[] = [];
   const type = strParam(p, 'variable_type');
@@ -214,12 +247,16 @@ async function update(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const masked = boolParam(p, 'masked', errors);
   const raw = boolParam(p, 'raw', errors);
   if (errors.length) return paramError(ctx, errors.join(', '));
+  // `app/models/concerns/ci/hidable_variable.rb`, validate_masked_and_hidden_on_update.
+  if (current.hidden && masked === false) {
+    return validationError(ctx, { base: ['Updating masked attribute is not allowed on updates for hidden variables.'] });
+  }
   const row: VariableRow = {
     ...current,
     value: strParam(p, 'value') ?? current.value,
     variable_type: (type as VariableRow['variable_type'] | undefined) ?? current.variable_type,
     protected: prot ?? current.protected,
-    masked: current.hidden ? true : (masked ?? current.masked),
+    masked: masked ?? current.masked,
     raw: raw ?? current.raw,
     environment_scope: strParam(p, 'environment_scope') ?? current.environment_scope,
     description: strParam(p, 'description') ?? current.description,
