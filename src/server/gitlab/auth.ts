@@ -53,7 +53,12 @@ export class GitlabAuth {
     if (authz) {
       const [scheme, ...rest] = authz.trim().split(/\s+/);
       const cred = rest.join(' ');
-      if (/^bearer$/i.test(scheme ?? '')) return this.#pat(cred);
+      if (/^bearer$/i.test(scheme ?? '')) {
+        // find_user_from_bearer_token tries the job first where `job_token_allowed` is set
+        // (`lib/gitlab/auth/auth_finders.rb`, find_user_from_job_bearer_token), then an access token.
+        if (rules.jobToken && this.#byValue.get(cred)?.type === 'job') return this.#job(cred);
+        return this.#pat(cred);
+      }
       if (/^basic$/i.test(scheme ?? '') && rules.basic) {
         const decoded = Buffer.from(cred, 'base64').toString('utf8');
         const colon = decoded.indexOf(':');
