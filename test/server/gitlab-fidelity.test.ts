@@ -19,3 +19,38 @@ test('GitLab: a job token as Authorization: Bearer works where job tokens do, an
   assert.equal((await get(s, `${API()}/variables`, bearer)).status, 401);
   assert.equal((await get(s, `${API()}/packages`, { authorization: 'Bearer not-a-token' })).status, 401);
 });
+
+// The generic routes find the project with `authorized_project_find!`
+// (`lib/api/helpers/packages/basic_auth_helpers.rb`), a bare `not_found!` → "404 Not Found"; the
+// Packages API's `user_project` says "404 Project Not Found". From 18.0 a job token whose user cannot
+// see the project is 403 on the Packages API and the package-file download by id
+// (`spec/requests/api/project_packages_spec.rb`, `spec/requests/api/package_files_spec.rb`); before, 404.
+for (const [version, status] of [['18.6.0', 403], ['17.11.0', 404]] as const) {
+  test(`GitLab ${version}: generic 404 Not Found; a non-member's job token on the Packages API → ${status}`, async (t) => {
+    const s = await serve(t, {
+      storage: { fsync: false },
+      gitlab: {
+        version,
+        projects: [{ id: 1, path: 'demo/app', members: { maintainer: 'maintainer' } }, { id: 2, path: 'other/app', members: { outsider: 'maintainer' } }],
+        tokens: {
+          maintainer: { type: 'personal', user: 'maintainer' },
+          outsider: { type: 'personal', user: 'outsider' },
+          strangerJob: { type: 'job', user: 'outsider', project: 2 },
+        },
+      },
+    });
+    const up = await put(s, `${generic('f.bin')}?select=package_file`, 'x');
+    const { package_id: pkgId, id: fileId } = up.json();
+    const job = { 'JOB-TOKEN': s.tokens.strangerJob! };
+    for (const r of [await put(s, generic('o.bin'), 'x', s.tokens.outsider!), await get(s, generic('f.bin'), job), await get(s, generic('f.bin', 'pkg', '1.0.0', 99), job)]) {
+      assert.deepEqual([r.status, r.json()], [404, { message: '404 Not Found' }]);
+    }
+    for (const path of ['/packages', `/packages/${pkgId}`, `/packages/${pkgId}/package_files`, `/packages/${pkgId}/package_files/${fileId}/download`]) {
+      const r = await get(s, `${API()}${path}`, job);
+      assert.deepEqual([r.status, r.json()], [status, { message: status === 403 ? '403 Forbidden' : '404 Project Not Found' }], path);
+    }
+    assert.equal((await send(s.url, 'DELETE', `${API()}/packages/${pkgId}`, { headers: job })).status, status);
+    // a PAT of the same non-member stays 404 on every version
+    assert.deepEqual((await get(s, `${API()}/packages`, s.tokens.outsider!)).json(), { message: '404 Project Not Found' });
+  });
+}

@@ -23,8 +23,12 @@ export function insufficientScope(ctx: RequestContext, scopes: string[]): Promis
   }, { 'www-authenticate': `Bearer realm="", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="${scopes.join(' ')}"` });
 }
 
-/** `what` = 'Project', 'Package', 'Variable'…; omitted → ActiveRecord's "404 Not found". */
+/**
+ * `what` = 'Project', 'Package', 'Variable'…; '' → a bare `not_found!` ("404 Not Found");
+ * omitted → ActiveRecord's "404 Not found" (`lib/api/api.rb`).
+ */
 export function notFound(ctx: RequestContext, what?: string): Promise<void> {
+  if (what === '') return sendJson(ctx, 404, { message: '404 Not Found' });
   return sendJson(ctx, 404, { message: what ? `404 ${what} Not Found` : '404 Not found' });
 }
 

@@ -11,6 +11,7 @@ import { findProject, missingScope, projectAccess, creatorId, type Principal, ty
 import type { GitlabProject } from './config.js';
 import { nowIso, type GitlabContext } from './context.js';
 import { badRequest, forbidden, insufficientScope, notFound, paramError, unauthorized } from './errors.js';
+import { versionAtLeast } from './version.js';
 import { paginate, pageParams } from './pagination.js';
 import { decodeSegment, encodeUriComponentGitlab, FILE_NAME, isAbsolutePath, isTraversal, PACKAGE_NAME, PACKAGE_VERSION } from './regex.js';
 import { DISPLAYABLE, INSTALLABLE, LISTED_BY_DEFAULT, PACKAGE_STATUSES, type FileRow, type PackageRow, type PackageStatus } from './store.js';
@@ -71,11 +72,15 @@ function parseGenericPath(ctx: RequestContext): GenericPath | { error: string } 
   return { name: name!, version: version!, storedName: path ? encodeUriComponentGitlab(`${path}/${fileName}`) : fileName! };
 }
 
-/** Looks up `:id` and checks visibility; answers 404 itself and returns null on failure. */
-async function projectFor(g: GitlabContext, ctx: RequestContext, p: Principal): Promise<GitlabProject | null> {
+/**
+ * Looks up `:id` and checks visibility; answers 404 itself and returns null on failure. The generic
+ * routes find the project through `authorized_project_find!` (`lib/api/helpers/packages/basic_auth_helpers.rb`),
+ * whose bare `not_found!` says `404 Not Found`; the Packages API's `user_project` says `404 Project Not Found`.
+ */
+async function projectFor(g: GitlabContext, ctx: RequestContext, p: Principal, generic = false): Promise<GitlabProject | null> {
   const project = findProject(g.cfg, ctx.params.id!);
   if (!project || !projectAccess(p, project).visible) {
-    await notFound(ctx, 'Project');
+    await notFound(ctx, generic ? '' : 'Project');
     return null;
   }
   return project;
@@ -97,7 +102,7 @@ async function upload(g: GitlabContext, ctx: RequestContext): Promise<void> {
   if (errors.length) return paramError(ctx, errors.join(', '));
   const { name, version, storedName } = parsed as GenericPath;
 
-  const project = await projectFor(g, ctx, principal);
+  const project = await projectFor(g, ctx, principal, true);
   if (!project) return;
   const scope = missingScope(principal, true);
   if (scope) return insufficientScope(ctx, scope);
@@ -221,7 +226,7 @@ async function download(g: GitlabContext, ctx: RequestContext): Promise<void> {
   if (principal.kind === 'anonymous' && (!project || !projectAccess(principal, project).visible)) {
     return unauthorized(ctx, { realm: true });
   }
-  if (!project || !projectAccess(principal, project).visible) return notFound(ctx, 'Project');
+  if (!project || !projectAccess(principal, project).visible) return notFound(ctx, '');
   const scope = missingScope(principal, false);
   if (scope) return insufficientScope(ctx, scope);
   if (!projectAccess(principal, project).readPackages) return forbidden(ctx);
@@ -283,6 +288,13 @@ async function packagesApiAccess(g: GitlabContext, ctx: RequestContext, need: 'r
   const a = g.auth.authenticate(ctx, PACKAGES_API);
   if (!a.ok) {
     await unauthorized(ctx);
+    return null;
+  }
+  // 18.0 and later answer a job token whose user cannot see the project with 403, not 404
+  // (`spec/requests/api/project_packages_spec.rb`, `spec/requests/api/package_files_spec.rb`).
+  const target = findProject(g.cfg, ctx.params.id!);
+  if (target && a.principal.kind === 'job' && !projectAccess(a.principal, target).visible && versionAtLeast(g.cfg.version, 18)) {
+    await forbidden(ctx);
     return null;
   }
   const project = await projectFor(g, ctx, a.principal);
