@@ -2,8 +2,11 @@
 // downloads with a redirect (GitLab 302, Gitea 303) to a presigned, expiring URL whose query
 // carries response-content-disposition / response-content-type (GitLab's direct download from
 // object storage, `present_carrierwave_file!` in `lib/api/helpers.rb`). Like S3, this origin refuses a request that also carries another
-// auth mechanism (a client that forwards its registry token across the redirect), and refuses
-// bad or expired signatures.
+// auth mechanism (an `Authorization` header next to the presigned query) and bad or expired
+// signatures, and ignores headers it does not know (`PRIVATE-TOKEN`, `JOB-TOKEN`, `DEPLOY-TOKEN`), so
+// the docs' `curl --location --header "PRIVATE-TOKEN: …"` works as it does against GitLab. Every
+// credential that reaches this origin is recorded (`credentialsSeen()`) and logged, so tests can
+// still assert that a client forwards none.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BlobStore } from './blobs.js';
 import type { ServerClock } from './clock.js';
@@ -40,12 +43,20 @@ export interface PresignOptions {
 
 const FORWARDED_AUTH = ['authorization', 'private-token', 'job-token', 'deploy-token'];
 
+/** A registry credential header that reached the storage origin (the value is not kept). */
+export interface StorageCredential {
+  header: string;
+  path: string;
+}
+
 export class ObjectStorage {
   #app: HttpApp | null = null;
   readonly #cfg: ObjectStorageConfig;
   readonly #secret: Buffer;
   readonly #blobs: BlobStore;
   readonly #clock: ServerClock;
+  readonly #seen: StorageCredential[] = [];
+  #log: (l: string) => void = () => {};
 
   constructor(cfg: ObjectStorageConfig, blobs: BlobStore, clock: ServerClock) {
     this.#cfg = cfg;
@@ -60,6 +71,7 @@ export class ObjectStorage {
   }
 
   async start(host: string, faults: FaultController, log: (l: string) => void, limits: ServerLimits): Promise<void> {
+    this.#log = (l) => log(`[storage] ${l}`);
     const router = new Router();
     router.add({ id: 'storage.download', method: 'GET', pattern: `/${this.#cfg.bucket}/:key`, handler: (ctx) => this.#serve(ctx) });
     this.#app = await startHttpApp(
@@ -86,6 +98,11 @@ export class ObjectStorage {
     return this.#app?.connections() ?? Promise.resolve(0);
   }
 
+  /** Registry credentials clients sent to this origin, oldest first. */
+  credentialsSeen(): StorageCredential[] {
+    return [...this.#seen];
+  }
+
   refused(): number {
     return this.#app?.refused() ?? 0;
   }
@@ -103,7 +120,7 @@ export class ObjectStorage {
     q.set('X-Relpack-Modified', String(opts.lastModified.getTime()));
     const path = `/${this.#cfg.bucket}/${blobKey}`;
     q.set('X-Amz-Signature', this.#sign(path, q));
-    return `${this.#originFor(opts.clientOrigin)}${path}?${q.toString()}`;
+    return `${this.#originFor(opts.clientOrigin)}${path}?${s3Query(q)}`;
   }
 
   #originFor(clientOrigin: string | undefined): string {
@@ -126,10 +143,14 @@ export class ObjectStorage {
   }
 
   async #serve(ctx: RequestContext): Promise<void> {
-    const forwarded = FORWARDED_AUTH.filter((h) => ctx.req.headers[h] !== undefined);
-    if (forwarded.length) {
-      // What S3 says when a presigned URL is requested with an Authorization header as well.
-      return s3Error(ctx, 400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified', `<ArgumentName>${forwarded[0] === 'authorization' ? 'Authorization' : forwarded[0]}</ArgumentName>`);
+    for (const header of FORWARDED_AUTH.filter((h) => ctx.req.headers[h] !== undefined)) {
+      this.#seen.push({ header, path: ctx.rawPath });
+      this.#log(`credential header ${header} reached the storage origin`);
+    }
+    if (ctx.req.headers.authorization !== undefined) {
+      // What S3 says when a presigned URL is requested with an Authorization header as well; it
+      // ignores other headers it does not know.
+      return s3Error(ctx, 400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified', '<ArgumentName>Authorization</ArgumentName>');
     }
     const q = ctx.query;
     const sig = q.get('X-Amz-Signature') ?? '';
@@ -156,6 +177,15 @@ export class ObjectStorage {
       { notFound: () => s3Error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.') },
     );
   }
+}
+
+/**
+ * The query as S3 SDKs write presigned URLs (fog's `Fog::AWS.escape`, minio-go's query encoding):
+ * every byte outside `A-Za-z0-9-_.~` percent-escaped with upper-case hex, a space as `%20`.
+ */
+function s3Query(q: URLSearchParams): string {
+  const s3Escape = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return [...q.entries()].map(([k, v]) => `${s3Escape(k)}=${s3Escape(v)}`).join('&');
 }
 
 function s3Error(ctx: RequestContext, status: number, code: string, message: string, extra = ''): Promise<void> {

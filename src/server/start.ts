@@ -15,7 +15,7 @@ import type { FlavourInstance } from './flavour.js';
 import { flavours } from './flavours.js';
 import { startHttpApp, type HttpApp } from './http-app.js';
 import { Journal, JournalCorruptError, type CorruptLine, type JournalRecord } from './journal.js';
-import { ObjectStorage } from './object-storage.js';
+import { ObjectStorage, type StorageCredential } from './object-storage.js';
 import { sendJson } from './reply.js';
 import { Router } from './router.js';
 
@@ -68,6 +68,12 @@ export interface RunningServer {
   url: string;
   /** Object-storage origin when `objectStorage.enabled`. */
   storageUrl?: string;
+  /**
+   * Registry credential headers (`Authorization`, `PRIVATE-TOKEN`, `JOB-TOKEN`, `DEPLOY-TOKEN`) that
+   * reached the object-storage origin; like S3 it refuses only `Authorization`, so tests assert
+   * this is empty to prove a client forwards no credential. Also logged as `[storage] credential …`.
+   */
+  storageCredentials(): StorageCredential[];
   dataDir: string;
   /** Named dev tokens (see docs/serve.md): maintainer, developer, reporter, guest, outsider, job, deployRw, deployRo, deployWo, admin. */
   tokens: Record<string, string>;
@@ -216,6 +222,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const server: RunningServer = {
     url: api.url,
     ...(objectStorage ? { storageUrl: objectStorage.url } : {}),
+    storageCredentials: () => objectStorage?.credentialsSeen() ?? [],
     dataDir,
     tokens,
     faults,

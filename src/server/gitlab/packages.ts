@@ -4,9 +4,10 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { StagedBlob } from '../blobs.js';
 import { BodyAbortedError, bodyChunks, dropAfterCommit } from '../request-body.js';
-import { sendEmpty, sendJson } from '../reply.js';
+import { sendEmpty, sendJson, sendText } from '../reply.js';
 import type { RequestContext, Router } from '../router.js';
-import { attachmentDisposition, sendBlob } from '../send-blob.js';
+import { sendBlob } from '../send-blob.js';
+import { gitlabAttachmentDisposition } from './disposition.js';
 import { findProject, missingScope, projectAccess, creatorId, type Principal, type AuthRules } from './auth.js';
 import type { GitlabProject } from './config.js';
 import { nowIso, type GitlabContext } from './context.js';
@@ -237,7 +238,7 @@ async function download(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const file = pkg && g.store.packageFiles(pkg.id).filter((f) => f.fileName === parsed.storedName).pop();
   if (!pkg || !file) return notFound(ctx);
   touchDownload(g, pkg);
-  const disposition = attachmentDisposition(file.fileName);
+  const disposition = gitlabAttachmentDisposition(file.fileName);
   if (g.env.objectStorage) return redirectToStorage(g, ctx, file, disposition);
   return sendBlob(ctx, g.env.blobs, { key: file.blob, size: file.size, lastModified: new Date(file.createdAt) }, {
     'content-type': 'application/octet-stream',
@@ -257,7 +258,9 @@ function redirectToStorage(g: GitlabContext, ctx: RequestContext, file: FileRow,
     clientOrigin: ctx.origin,
     ...(disposition ? { contentDisposition: disposition } : {}),
   });
-  return sendEmpty(ctx, 302, { location, 'cache-control': 'no-cache', 'content-type': 'text/html; charset=utf-8' });
+  // Grape's `redirect` (grape `lib/grape/dsl/inside_route.rb`): 302, text/plain, and its sentence,
+  // which GitLab's `format :json` (`lib/api/api.rb`) serialises as a JSON string.
+  return sendText(ctx, 302, JSON.stringify(`This resource has been moved temporarily to ${location}.`), { location, 'cache-control': 'no-cache', 'content-type': 'text/plain' });
 }
 
 function touchDownload(g: GitlabContext, pkg: PackageRow): void {
