@@ -64,7 +64,7 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
 
-  const listed = await registry.listFiles(ref);
+  const listed = await listedFiles(registry, ref, options.files);
   const wanted = selectFiles(registry, ref, listed, options.files);
   // The names come from the registry now: one that would escape --out, or that holds control
   // characters, is the registry's fault (exit 1), refused before anything is written.
@@ -108,6 +108,20 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
     downloaded: results.filter((r) => r.status === 'downloaded').length,
     skipped: results.filter((r) => r.status === 'skipped').length,
   };
+}
+
+/**
+ * The version's files as the registry lists them. Where this credential cannot list (a GitLab
+ * deploy token or Basic, which the Packages API does not take: `lib/api/project_packages.rb`) and
+ * the version has no SHA256SUMS to stand in, named files are still fetched by their URLs.
+ */
+async function listedFiles(registry: RegistryAdapter, ref: PackageRef, names: string[]): Promise<RemoteFile[]> {
+  try {
+    return await registry.listFiles(ref);
+  } catch (error) {
+    if (names.length > 0 && registry.unlistedUploads({}) && error instanceof RelpackError && error.code === 'NOT_FOUND') return [];
+    throw error;
+  }
 }
 
 function selectFiles(registry: RegistryAdapter, ref: PackageRef, listed: RemoteFile[], names: string[]): RemoteFile[] {

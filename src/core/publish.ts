@@ -85,7 +85,9 @@ export async function publishFiles(registry: RegistryAdapter, options: PublishOp
     }
   }
 
-  const remote = await registry.listFiles(ref);
+  const lookup = await registry.lookupFiles(ref, [...locals.map((file) => file.name), ...(options.checksums !== null ? [options.checksums] : [])]);
+  if (lookup.warning) reporter.warn(lookup.warning);
+  const remote = lookup.files;
   const remoteByKey = new Map(remote.map((file) => [key(file.fileName), file]));
   const plan = await planUploads(locals, remoteByKey, key, options.ifExists);
   const url = (name: string) => registry.fileUrl(ref, name);
@@ -260,7 +262,7 @@ async function sendFile(
     if (!(error instanceof RelpackError && (error.code === 'EXISTS' || error.code === 'DUPLICATE'))) throw error;
     const ours = source.data ? sha256(source.data) : await hashPlanned(source);
     const key = registry.normalizeFileName(source.name);
-    const stored = (await registry.listFiles(ref)).find((file) => registry.normalizeFileName(file.fileName) === key);
+    const stored = (await registry.lookupFiles(ref, [source.name])).files.find((file) => registry.normalizeFileName(file.fileName) === key);
     if (stored?.sha256?.toLowerCase() !== ours) {
       throw new RelpackError('CONFLICT', `${source.name}: another run published it into ${ref.name} ${ref.version} at the same time, with different content`, {
         hint: `this run's sha256 is ${ours}, the registry holds ${stored?.sha256 ?? 'no SHA-256'}. ${ANOTHER_RUN_HINT}`,

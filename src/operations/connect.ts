@@ -19,6 +19,7 @@ export async function withRegistry<T>(ctx: OperationContext, input: ConnectionIn
     for (const secret of [...connection.secrets, ...registry.secrets()]) ctx.addSecret(secret);
     const where = connection.flavour === 'gitlab' ? `project ${connection.project}` : `owner ${connection.owner}`;
     log(`${connection.flavour} registry at ${redactUrl(connection.url).replace(/\/$/, '')} (${connection.detectedBy}), ${where}, using ${connection.credentialLabel}`);
+    if (registry.notice) log(registry.notice);
     try {
       return await work(registry, connection);
     } finally {

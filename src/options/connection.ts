@@ -30,6 +30,8 @@ export interface Connection {
   credentialLabel: string;
   /** The CI job's own token (CI_JOB_TOKEN, GITEA_TOKEN, …), which may not publish everywhere. */
   jobToken: boolean;
+  /** How the token is sent (RELPACK_TOKEN_TYPE on GitLab: private, deploy, basic, job); undefined without a choice. */
+  tokenType?: string;
   /** How the flavour was chosen, for the log. */
   detectedBy: string;
   /** Secret values to mask in every output. */
@@ -91,7 +93,7 @@ function baseUrl(input: ConnectionInput, env: NodeJS.ProcessEnv, flavour: Regist
   return (url.origin + url.pathname).replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/api\/v1$/, '');
 }
 
-type Credential = Pick<Connection, 'credentials' | 'credentialLabel' | 'jobToken' | 'secrets'>;
+type Credential = Pick<Connection, 'credentials' | 'credentialLabel' | 'jobToken' | 'secrets' | 'tokenType'>;
 
 /**
  * A token travels in an HTTP header, where a line break or another control character cannot go
@@ -123,20 +125,21 @@ function gitlabCredentials(input: ConnectionInput, env: NodeJS.ProcessEnv): Cred
   if (token) {
     switch (type) {
       case 'deploy':
-        return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
+        return { credentials: { 'DEPLOY-TOKEN': token }, credentialLabel: 'a deploy token (RELPACK_TOKEN)', jobToken: false, tokenType: 'deploy', secrets: [token] };
       case 'job':
-        return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (RELPACK_TOKEN)', jobToken: true, secrets: [token] };
+        return { credentials: { 'JOB-TOKEN': token }, credentialLabel: 'a job token (RELPACK_TOKEN)', jobToken: true, tokenType: 'job', secrets: [token] };
       case 'basic': {
         const [user, secret] = token.includes(':') ? [token.slice(0, token.indexOf(':')), token.slice(token.indexOf(':') + 1)] : [env.RELPACK_USERNAME ?? 'relpack', token];
         return {
           credentials: { Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` },
           credentialLabel: `Basic authentication as ${user} (RELPACK_TOKEN)`,
           jobToken: false,
+          tokenType: 'basic',
           secrets: [token, secret],
         };
       }
       default:
-        return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (RELPACK_TOKEN)', jobToken: false, secrets: [token] };
+        return { credentials: { 'PRIVATE-TOKEN': token }, credentialLabel: 'an access token (RELPACK_TOKEN)', jobToken: false, tokenType: 'private', secrets: [token] };
     }
   }
   if (env.CI_JOB_TOKEN) {
@@ -222,6 +225,7 @@ export function createRegistry(connection: Connection, http: HttpClient): Regist
       credential: connection.credentialLabel,
       jobToken: connection.jobToken,
       anonymous: Object.keys(connection.credentials).length === 0,
+      tokenType: connection.tokenType,
     },
     http,
   );

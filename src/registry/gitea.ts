@@ -17,7 +17,7 @@ import { getFile, putFile } from './file-requests.js';
 import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import { readRows, type Answer, type Shape } from './answers.js';
-import type { AdapterFactory, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
+import type { AdapterFactory, FileLookup, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
 
 export interface GiteaTarget {
   /** The instance URL (GITHUB_SERVER_URL in Gitea/Forgejo Actions). */
@@ -101,6 +101,10 @@ export class GiteaRegistry implements RegistryAdapter {
       versions = (await fetchAllPages(this.http, { url: search, fail: fail(search), rows })).filter((p) => p.name.toLowerCase() === name.toLowerCase());
     }
     return versions.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at })).reverse();
+  }
+
+  async lookupFiles(ref: PackageRef): Promise<FileLookup> {
+    return { files: await this.listFiles(ref) };
   }
 
   async listFiles(ref: PackageRef): Promise<RemoteFile[]> {

@@ -15,7 +15,8 @@ import { getFile, putFile } from './file-requests.js';
 import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import { readObject, readRows, type Parsed, type Shape } from './answers.js';
-import type { AdapterFactory, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
+import { lookupByUrl } from './file-lookup.js';
+import type { AdapterFactory, DownloadRequest, FileLookup, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
 
 export interface GitlabTarget {
   /** The instance URL (CI_SERVER_URL); a trailing /api/v4 is accepted and removed. */
@@ -24,7 +25,18 @@ export interface GitlabTarget {
   project: string;
   /** What kind of credential is in use, for error hints (e.g. "a job token (CI_JOB_TOKEN)"). */
   credential: string;
+  /**
+   * A deploy token or HTTP Basic: GitLab's Packages API (`lib/api/project_packages.rb`,
+   * `lib/api/package_files.rb`) authenticates neither, only the generic routes
+   * (`lib/api/generic_packages.rb`) do, so relpack works through those alone.
+   */
+  genericOnly?: boolean;
 }
+
+/** Why a deploy token or Basic cannot list or delete, and which credentials can. */
+const GENERIC_ONLY_HINT =
+  "GitLab's Packages API, which lists and deletes packages, takes only a personal, project or group access token (RELPACK_TOKEN, sent as PRIVATE-TOKEN) " +
+  'or a job token (CI_JOB_TOKEN); a deploy token and HTTP Basic reach only the generic upload and download routes';
 
 /** A row of `GET /projects/:id/packages` (GitLab `lib/api/entities/package.rb`), the fields relpack reads. */
 const PACKAGE = { id: 'id', name: 'string', version: 'string', status: 'text?', created_at: 'text?' } as const satisfies Shape;
@@ -46,13 +58,16 @@ export function gitlabInstanceUrl(url: string): string {
 /** The gitlab line of the adapter table (registry/adapters.ts). */
 export const gitlabAdapter: AdapterFactory = (target, http) => {
   if (!target.project) throw usageError('no GitLab project given', 'pass --project (numeric id or group/project path) or set RELPACK_PROJECT');
-  return new GitlabRegistry({ url: target.url, project: target.project, credential: target.credential }, http);
+  const genericOnly = target.tokenType === 'deploy' || target.tokenType === 'basic';
+  return new GitlabRegistry({ url: target.url, project: target.project, credential: target.credential, genericOnly }, http);
 };
 
 export class GitlabRegistry implements RegistryAdapter {
   readonly flavour = 'gitlab' as const;
   private readonly instance: string;
   private readonly projectApi: string;
+  /** Said once when the connection opens (operations/connect.ts). */
+  readonly notice?: string;
 
   constructor(
     private readonly target: GitlabTarget,
@@ -60,6 +75,16 @@ export class GitlabRegistry implements RegistryAdapter {
   ) {
     this.instance = gitlabInstanceUrl(target.url);
     this.projectApi = `${this.instance}/api/v4/projects/${encodeURIComponent(target.project)}`;
+    if (target.genericOnly) {
+      this.notice =
+        `generic routes only: GitLab's Packages API does not take ${target.credential}, so relpack does not list packages; ` +
+        "each file is checked by its own URL, a whole version is downloaded by its SHA256SUMS, and list, delete and prune need another token";
+    }
+  }
+
+  /** The error for work that needs the Packages API, under a deploy token or Basic. */
+  private genericOnlyError(what: string): RelpackError {
+    return usageError(`${what} needs GitLab's Packages API, which does not take ${this.target.credential}`, GENERIC_ONLY_HINT);
   }
 
   validateRef(ref: PackageRef): void {
@@ -92,11 +117,20 @@ export class GitlabRegistry implements RegistryAdapter {
   }
 
   async listVersions(name: string): Promise<RemoteVersion[]> {
+    if (this.target.genericOnly) throw this.genericOnlyError(`listing the versions of ${name}`);
     const packages = await this.findPackages(name);
     return packages.map((p) => ({ version: p.version, id: p.id, createdAt: p.created_at, status: p.status }));
   }
 
   async listFiles(ref: PackageRef): Promise<RemoteFile[]> {
+    if (this.target.genericOnly) {
+      // The version's SHA256SUMS, read over the generic route, is the only index such a token can get.
+      const files = await filesFromManifest(this, ref);
+      if (files) return files;
+      throw new RelpackError('NOT_FOUND', `${ref.name} ${ref.version} has no SHA256SUMS to tell its files, and listing them needs GitLab's Packages API, which does not take ${this.target.credential}`, {
+        hint: `name the files to fetch, publish the version with its SHA256SUMS, or list it with another token: ${GENERIC_ONLY_HINT}`,
+      });
+    }
     const rows = await this.listRows(ref);
     if (rows.length === 0) return (await this.hiddenFiles(ref)) ?? [];
     const served = new Map<string, RemoteFile>();
@@ -106,6 +140,11 @@ export class GitlabRegistry implements RegistryAdapter {
       if (!current || (row.id ?? 0) > (current.id ?? 0)) served.set(row.fileName, row);
     }
     return [...served.values()].sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  }
+
+  async lookupFiles(ref: PackageRef, fileNames: string[]): Promise<FileLookup> {
+    if (!this.target.genericOnly) return { files: await this.listFiles(ref) };
+    return lookupByUrl(this, ref, fileNames, this.target.credential);
   }
 
   async upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult> {
@@ -129,6 +168,7 @@ export class GitlabRegistry implements RegistryAdapter {
    * leaves them out of the list, `lib/api/package_files.rb` answers 404; docs/gitlab-behaviour.md, cases 15 and 17).
    */
   unlistedUploads(options: UploadOptions): string | undefined {
+    if (this.target.genericOnly) return `GitLab's Packages API does not take ${this.target.credential}`;
     return options.hidden ? 'GitLab does not list hidden packages' : undefined;
   }
 
@@ -139,6 +179,9 @@ export class GitlabRegistry implements RegistryAdapter {
    */
   async replaceFile<T extends UploadResult>(ref: PackageRef, existing: RemoteFile, upload: () => Promise<T>): Promise<Replaced<T>> {
     const uploaded = await upload();
+    if (this.target.genericOnly) {
+      return { upload: uploaded, warning: `replaced (GitLab serves the newest file), but the older copies stay: finding and deleting them needs the Packages API, which does not take ${this.target.credential}` };
+    }
     const outcome = await this.removeOlderDuplicates(ref, existing.fileName, uploaded.id);
     if (outcome === 'forbidden') {
       return { upload: uploaded, warning: 'replaced (GitLab serves the newest file), but the older copies stay: deleting them needs the Maintainer role' };
@@ -155,6 +198,7 @@ export class GitlabRegistry implements RegistryAdapter {
 
   /** Deletes every row of each named file: deleting only the served one would bring an older copy back. */
   async deleteFiles(ref: PackageRef, files: RemoteFile[]): Promise<void> {
+    if (this.target.genericOnly) throw this.genericOnlyError(`deleting files of ${ref.name} ${ref.version}`);
     const rows = await this.listRows(ref);
     for (const file of files) {
       const matching = rows.filter((row) => row.fileName === file.fileName);
@@ -164,6 +208,7 @@ export class GitlabRegistry implements RegistryAdapter {
   }
 
   async deleteVersion(ref: PackageRef): Promise<void> {
+    if (this.target.genericOnly) throw this.genericOnlyError(`deleting ${ref.name} ${ref.version}`);
     const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
     if (packages.length === 0) {
       throw new RelpackError('NOT_FOUND', `package ${ref.name} ${ref.version} was not found in project ${this.target.project}`);
@@ -181,6 +226,7 @@ export class GitlabRegistry implements RegistryAdapter {
     // Without the new row's id (a server that ignored select=package_file) every row would look
     // older: leave them all, GitLab serves the newest anyway.
     if (keepId === undefined) return 'none';
+    if (this.target.genericOnly) return 'forbidden';
     const older = (await this.listRows(ref)).filter((row) => row.fileName === fileName && row.id !== keepId);
     if (older.length === 0) return 'none';
     for (const row of older) {
@@ -216,6 +262,7 @@ export class GitlabRegistry implements RegistryAdapter {
 
   /** Every stored row of the version, duplicates included. */
   async listRows(ref: PackageRef): Promise<RemoteFile[]> {
+    if (this.target.genericOnly) throw this.genericOnlyError(`listing the files of ${ref.name} ${ref.version}`);
     const packages = (await this.findPackages(ref.name)).filter((p) => p.version === ref.version);
     const rows: RemoteFile[] = [];
     for (const pkg of packages) {

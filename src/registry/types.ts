@@ -61,8 +61,18 @@ export interface Replaced<T extends UploadResult> {
   warning?: string;
 }
 
+/** What a registry can tell about some files of a version before a publish. */
+export interface FileLookup {
+  /** The published files among those asked about, and any others the registry showed. */
+  files: RemoteFile[];
+  /** Said once when the registry could not tell (a token that may write but not read). */
+  warning?: string;
+}
+
 export interface RegistryAdapter {
   readonly flavour: RegistryFlavour;
+  /** A line to log once when the connection opens: a mode the credential puts the adapter in. */
+  readonly notice?: string;
   /**
    * The adapter's HTTP client. Kept only while the shells still close it and read its secrets
    * here; use close() and secrets(). Core never reaches it.
@@ -88,6 +98,12 @@ export interface RegistryAdapter {
   listVersions(name: string): Promise<RemoteVersion[]>;
   /** The files of one version, the served one for each name; [] when the version does not exist. */
   listFiles(ref: PackageRef): Promise<RemoteFile[]>;
+  /**
+   * The published files among `fileNames` (which a publish is about to send), for its plan: where
+   * the credential may list, the whole listing (listFiles); where it may not (a GitLab deploy
+   * token or Basic), each file asked for at its own URL.
+   */
+  lookupFiles(ref: PackageRef, fileNames: string[]): Promise<FileLookup>;
   /** Every stored row of the version: with GitLab's duplicates, more than listFiles shows. */
   listRows(ref: PackageRef): Promise<RemoteFile[]>;
   /**
@@ -144,6 +160,8 @@ export interface RegistryTarget {
   jobToken: boolean;
   /** No credential at all. */
   anonymous: boolean;
+  /** How the credential is sent (`private`, `job`, `deploy`, `basic`), where the flavour has a choice. */
+  tokenType?: string;
 }
 
 /** Builds one flavour's adapter over the client that carries the credential: a line of registry/adapters.ts. */

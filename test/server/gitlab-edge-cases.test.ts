@@ -406,7 +406,8 @@ test('GitLab edge 18: DELETE package/file → 204, gone at once; non-Maintainer 
   const del = (path: string, token: string | Record<string, string>) =>
     send(s.url, 'DELETE', path, { headers: typeof token === 'string' ? { 'PRIVATE-TOKEN': token } : token });
   assert.deepEqual([(await del(`${API()}/packages/1`, s.tokens.developer!)).status], [403]);
-  assert.equal((await del(`${API()}/packages/1`, { 'DEPLOY-TOKEN': s.tokens.deployRo! })).status, 403);
+  // The Packages API does not take deploy tokens (`lib/api/project_packages.rb`): anonymous on a private project.
+  assert.equal((await del(`${API()}/packages/1`, { 'DEPLOY-TOKEN': s.tokens.deployRo! })).status, 404);
   assert.equal((await del(`${API()}/packages/1`, { 'JOB-TOKEN': s.tokens.job! })).status, 204, 'job token triggered by a maintainer');
   assert.deepEqual((await get(s, `${API()}/packages`)).json(), []);
   assert.equal((await get(s, `${API()}/packages/1`)).status, 404);
@@ -415,7 +416,8 @@ test('GitLab edge 18: DELETE package/file → 204, gone at once; non-Maintainer 
   const re = await put(s, generic('f.bin') + '?select=package_file', 'v2');
   assert.equal(re.json().package_id, 2);
   assert.equal((await get(s, generic('f.bin'))).text, 'v2');
-  assert.equal((await del(`${API()}/packages/2`, { 'DEPLOY-TOKEN': s.tokens.deployRw! })).status, 204);
+  assert.equal((await del(`${API()}/packages/2`, { 'DEPLOY-TOKEN': s.tokens.deployRw! })).status, 404);
+  assert.equal((await del(`${API()}/packages/2`, s.tokens.maintainer!)).status, 204);
   await put(s, generic('g.bin'), 'v3');
   const fileId = (await get(s, `${API()}/packages/3/package_files`)).json()[0].id;
   assert.equal((await del(`${API()}/packages/3/package_files/${fileId}`, s.tokens.developer!)).status, 403);
@@ -480,4 +482,30 @@ test('GitLab probes: GET /api/v4/version needs auth; GET /api/v4/projects/:id re
   assert.equal((await get(s, API(99))).status, 404);
   const raw = await readFile(join(s.dataDir, 'journal.jsonl'), 'utf8');
   assert.ok(!raw.includes('"ns":"gitlab"'), 'probes write nothing');
+});
+
+test('GitLab Packages API takes neither deploy tokens nor Basic, the generic routes take both (issue 14, point 1)', async (t) => {
+  // `lib/api/project_packages.rb` and `lib/api/package_files.rb`: `route_setting :authentication,
+  // job_token_allowed: true` only; `lib/api/generic_packages.rb` adds `deploy_token_allowed` and
+  // `basic_auth_personal_access_token`. A credential the route does not look at leaves the caller
+  // anonymous: a private project is 404 Project Not Found, a public one lists and refuses DELETE.
+  const s = await serve(t, twoProjects);
+  await put(s, generic('f.bin'), 'x');
+  await put(s, `${API(2)}/packages/generic/pkg/1.0.0/f.bin`, 'x', { 'PRIVATE-TOKEN': s.tokens.maintainer! });
+  const deploy = { 'DEPLOY-TOKEN': s.tokens.deployRw! };
+  const basicDeploy = basic('deployer', s.tokens.deployRw!);
+  const basicPat = basic('maintainer', s.tokens.maintainer!);
+  for (const headers of [deploy, basicDeploy, basicPat]) {
+    for (const path of ['/packages', '/packages/1', '/packages/1/package_files']) {
+      const r = await get(s, `${API()}${path}`, headers);
+      assert.deepEqual([r.status, r.json()], [404, { message: '404 Project Not Found' }], `${path} ${Object.keys(headers)}`);
+    }
+    assert.equal((await send(s.url, 'DELETE', `${API()}/packages/1`, { headers })).status, 404);
+    // the generic routes take them
+    assert.equal((await get(s, generic('f.bin'), headers)).status, 200);
+    // a public project: anonymous reads, anonymous may not delete
+    assert.equal((await get(s, `${API(2)}/packages`, headers)).status, 200);
+    assert.equal((await send(s.url, 'DELETE', `${API(2)}/packages/2`, { headers })).status, 403);
+  }
+  assert.equal((await get(s, `${API()}/packages`, { 'PRIVATE-TOKEN': s.tokens.maintainer! })).status, 200);
 });

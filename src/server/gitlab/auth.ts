@@ -126,7 +126,8 @@ export function projectAccess(p: Principal, project: GitlabProject): ProjectAcce
     const own = p.token.project === project.id;
     const read = own && (p.token.scopes.includes('read_package_registry') || p.token.scopes.includes('write_package_registry'));
     const write = own && p.token.scopes.includes('write_package_registry');
-    // SPEC: ro/wo/rw deploy tokens may all download; only write_package_registry uploads/deletes.
+    // SPEC: ro/wo/rw deploy tokens may all download; only write_package_registry uploads. The policy
+    // would let it delete too, but the Packages API never authenticates a deploy token (packages.ts).
     return { visible: own || publicish, level: 0, readPackages: read || publicish, writePackages: write, destroyPackages: write, adminVariables: false };
   }
   const member = level > 0;

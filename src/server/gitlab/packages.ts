@@ -32,7 +32,12 @@ export function registerPackageRoutes(router: Router, g: GitlabContext): void {
 
 const GENERIC_PUT: AuthRules = { jobToken: true, deployToken: true, basic: true, jobBasic: false };
 const GENERIC_GET: AuthRules = { jobToken: true, deployToken: true, basic: true, jobBasic: true };
-const PACKAGES_API: AuthRules = { jobToken: true, deployToken: true, basic: false, jobBasic: false };
+// The Packages API (`lib/api/project_packages.rb`, `lib/api/package_files.rb`) sets
+// `route_setting :authentication, job_token_allowed: true` only: a DEPLOY-TOKEN header or HTTP Basic
+// is not looked at (`deploy_token_from_request` and Basic need `deploy_token_allowed` /
+// `basic_auth_personal_access_token`, set only in `lib/api/generic_packages.rb`), so the caller is
+// anonymous: 404 Project Not Found on a private project, a read or 403 on a public one.
+const PACKAGES_API: AuthRules = { jobToken: true, deployToken: false, basic: false, jobBasic: false };
 
 interface GenericPath {
   name: string;
