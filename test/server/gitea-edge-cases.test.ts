@@ -55,7 +55,7 @@ test('Gitea edge 2: same file name again → 409, also when only the case differ
   assert.equal((await get(s, P('a.BIN'))).text, 'one');
 });
 
-test('Gitea edge 3: validation order name → filename → version, each 400 plain text; spaces in file names pass', async (t) => {
+test('Gitea edge 3: upload validation order name → filename → version, each 400 plain text; spaces in file names pass; GET/HEAD/DELETE do not validate (404)', async (t) => {
   const s = await serve(t);
   const expect400 = async (path: string, text: string) => {
     const r = await put(s, path, 'x');
@@ -75,8 +75,16 @@ test('Gitea edge 3: validation order name → filename → version, each 400 pla
   for (const name of ['a', '7', 'my+pkg_1.0-x']) assert.equal((await put(s, P('f.bin', name), 'x')).status, 201, name);
   for (const version of ['1.0.3-te%20st', 'not-semver', 'v1', '2026.11.22+build.7']) assert.equal((await put(s, P('f.bin', 'ver', version), 'x')).status, 201, version);
   assert.equal((await get(s, P('my%20file.bin'))).text, 'x');
-  // Downloads validate the same way.
-  assert.equal((await get(s, P('a%7Cb'))).text, 'invalid filename');
+  // Only the upload validates (sanitizeParameters in Gitea `routers/api/packages/generic/generic.go`):
+  // GET, HEAD and DELETE look the names up as sent, so a name the upload refuses is not found.
+  for (const path of [P('a%7Cb'), P('f.bin', '-'), P('f.bin', 'pkg', '%201.0'), P('..')]) {
+    for (const [method, text] of [['GET', 'package file does not exist'], ['HEAD', ''], ['DELETE', 'package file does not exist']] as const) {
+      const r = await send(s.url, method, path, { headers: tok(s.tokens.giteaOwner) });
+      assert.equal(r.status, 404, `${method} ${path}`);
+      const versionExists = path === P('a%7Cb') || path === P('..');
+      assert.equal(r.text, versionExists || method === 'HEAD' ? text : 'package does not exist', `${method} ${path}`);
+    }
+  }
 });
 
 function multipart(boundary: string, parts: { name: string; filename?: string; body: Buffer | string }[]): Buffer {

@@ -92,6 +92,22 @@ async function fileParams(g: GiteaContext, ctx: RequestContext): Promise<FilePar
   return { name, version, filename };
 }
 
+/**
+ * Only UploadPackage calls sanitizeParameters: DownloadPackageFile, DeletePackageFile and
+ * DeletePackage (Gitea `routers/api/packages/generic/generic.go`) look the path parameters up as
+ * they are, so a name, file name or version the upload rules refuse is simply not found (404).
+ */
+async function lookupParams(ctx: RequestContext): Promise<FileParams | null> {
+  const name = decodeSegment(ctx.params.name);
+  const version = decodeSegment(ctx.params.version);
+  const filename = decodeSegment(ctx.params.filename);
+  if (name === null || version === null || filename === null) {
+    await notFound(ctx, 'no-version');
+    return null;
+  }
+  return { name, version, filename };
+}
+
 function lookup(g: GiteaContext, owner: Owner, p: { name: string; version: string; filename?: string }): { pkg: PackageRow; version: VersionRow; file?: FileRow } | 'no-version' | 'no-file' {
   const pkg = g.store.findPackage(owner.name, p.name);
   const version = pkg && g.store.findVersion(pkg.id, p.version);
@@ -189,7 +205,7 @@ async function upload(g: GiteaContext, ctx: RequestContext): Promise<void> {
 async function download(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await packageRequest(g, ctx, Access.Read);
   if (!r) return;
-  const params = await fileParams(g, ctx);
+  const params = await lookupParams(ctx);
   if (!params) return;
   const found = lookup(g, r.owner, params);
   if (typeof found === 'string') return notFound(ctx, found);
@@ -228,7 +244,7 @@ async function head(g: GiteaContext, ctx: RequestContext): Promise<void> {
   // Content-Length, never a redirect (Forgejo `routers/api/packages/generic/generic.go`).
   const r = await packageRequest(g, ctx, Access.Read);
   if (!r) return;
-  const params = await fileParams(g, ctx);
+  const params = await lookupParams(ctx);
   if (!params) return;
   const found = lookup(g, r.owner, params);
   if (typeof found === 'string') return notFound(ctx, found);
@@ -246,7 +262,7 @@ async function head(g: GiteaContext, ctx: RequestContext): Promise<void> {
 async function deleteFile(g: GiteaContext, ctx: RequestContext): Promise<void> {
   const r = await packageRequest(g, ctx, Access.Write);
   if (!r) return;
-  const params = await fileParams(g, ctx);
+  const params = await lookupParams(ctx);
   if (!params) return;
   const removed = await g.lock(`${r.owner.name.toLowerCase()}\0${params.name.toLowerCase()}`, async () => {
     const found = lookup(g, r.owner, params);
