@@ -24,12 +24,25 @@ export interface PageLimits {
 
 export const DEFAULT_PAGE_LIMITS: PageLimits = { maxPages: 10_000, maxRows: 1_000_000 };
 
+/**
+ * The next page's URL. GitLab builds `Link` from its configured host and port and the scheme the
+ * request arrived with (`lib/gitlab/pagination/offset_header_builder.rb`), Gitea from its ROOT_URL
+ * (`services/context/pagination.go`): behind a proxy or under an internal hostname that is another
+ * origin than the one relpack was given, where its credentials are not sent. A `Link` to another
+ * origin is therefore rebased onto the URL relpack called: same origin and path, the link's query
+ * (the page, the cursor). Credentials are never dropped from a page, nor sent to another origin.
+ */
 export function nextPageUrl(response: HttpResponse, current: URL): URL | undefined {
   const link = response.header('link');
   if (link) {
     for (const part of link.split(',')) {
       const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
-      if (match && URL.canParse(match[1], current)) return new URL(match[1], current);
+      if (!match || !URL.canParse(match[1], current)) continue;
+      const next = new URL(match[1], current);
+      if (next.origin === current.origin) return next;
+      const rebased = new URL(current);
+      rebased.search = next.search;
+      return rebased;
     }
   }
   const nextPage = response.header('x-next-page');

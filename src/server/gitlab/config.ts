@@ -40,6 +40,12 @@ export type GitlabToken =
 export interface GitlabConfig {
   /** Reported by GET /api/v4/version. */
   version: string;
+  /**
+   * GitLab's `external_url` (`gitlab.host`/`gitlab.port` in `config/gitlab.yml`): the host and port
+   * of the `Link` pagination URLs (`lib/gitlab/pagination/offset_header_builder.rb`), which may
+   * differ from the address a client called. Undefined: the request's own host.
+   */
+  externalUrl?: string;
   users: GitlabUser[];
   projects: GitlabProject[];
   tokens: GitlabToken[];
@@ -48,6 +54,7 @@ export interface GitlabConfig {
 /** YAML shape of the section (all optional). */
 export interface GitlabConfigInput {
   version?: string;
+  externalUrl?: string;
   users?: (string | { username: string; id?: number; admin?: boolean })[];
   projects?: {
     id?: number;
@@ -76,7 +83,7 @@ const DEPLOY_SCOPES = ['read_repository', 'read_registry', 'write_registry', 're
 
 export function resolveGitlabConfig(raw: unknown): GitlabConfig {
   const r = expectObject(raw, 'gitlab');
-  onlyKeys(r, ['version', 'users', 'projects', 'tokens'], 'gitlab');
+  onlyKeys(r, ['version', 'externalUrl', 'users', 'projects', 'tokens'], 'gitlab');
 
   const usersRaw = r.users === undefined ? DEFAULT_USERS : expectArray(r.users, 'gitlab.users');
   const users: GitlabUser[] = usersRaw.map((u, i) => {
@@ -170,7 +177,11 @@ export function resolveGitlabConfig(raw: unknown): GitlabConfig {
     };
   });
   unique(tokens.map((t) => t.value), 'gitlab.tokens', 'value');
-  return { version: optString(r.version, 'gitlab.version', '18.6.0'), users, projects, tokens };
+  const externalUrl = r.externalUrl === undefined || r.externalUrl === null ? undefined : optString(r.externalUrl, 'gitlab.externalUrl', '');
+  if (externalUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(externalUrl)) {
+    throw new ConfigError('gitlab.externalUrl', `expected an http(s) URL with a host and no path, got ${JSON.stringify(externalUrl)}`);
+  }
+  return { version: optString(r.version, 'gitlab.version', '18.6.0'), ...(externalUrl ? { externalUrl } : {}), users, projects, tokens };
 }
 
 function defaultMembers(users: Set<string>): Record<string, Role> {

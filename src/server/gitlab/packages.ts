@@ -351,7 +351,7 @@ async function listPackages(g: GitlabContext, ctx: RequestContext): Promise<void
   const key: (p: PackageRow) => string = orderBy === 'name' ? (p) => p.name : orderBy === 'version' ? (p) => p.version : orderBy === 'type' ? () => 'generic' : (p) => p.createdAt;
   rows = rows.sort((a, b) => cmp(key(a), key(b)) || a.id - b.id);
   if (sort === 'desc') rows.reverse();
-  const out = paginate(ctx, rows, page);
+  const out = paginate(ctx, rows, page, g.cfg.externalUrl);
   const canDelete = projectAccess(r.principal, r.project).destroyPackages;
   return sendJson(ctx, 200, out.items.map((p) => packageEntity(ctx, r.project, p, canDelete)), out.headers);
 }
@@ -405,7 +405,7 @@ async function listFiles(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const key: (f: FileRow) => string | number = orderBy === 'file_name' ? (f) => f.fileName : orderBy === 'created_at' ? (f) => f.createdAt : (f) => f.id;
   const files = [...g.store.packageFiles(pkg.id)].sort((a, b) => cmp(key(a), key(b)) || a.id - b.id);
   if (sort === 'desc') files.reverse();
-  const out = paginate(ctx, files, page);
+  const out = paginate(ctx, files, page, g.cfg.externalUrl);
   return sendJson(ctx, 200, out.items.map(packageFileEntity), out.headers);
 }
 
