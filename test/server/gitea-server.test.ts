@@ -267,3 +267,32 @@ test('docs/serve-gitea.md: every YAML example starts a server as documented', as
   assert.equal((await get(s, P('a.bin', 'pkg', '1.0', 'acme'), tok(s.tokens.release))).text, 'x');
   assert.equal((await get(s, P('a.bin', 'pkg', '1.0', 'acme'), {})).status, 401, 'acme is private');
 });
+
+// `reqPackageAccess` (`routers/api/packages/api.go`) and `checkTokenPublicOnly` (`routers/api/v1/api.go`):
+// Gitea after 1.26.2 refuses a public-only token for every owner that is not public, limited included;
+// 1.26.2 and older, and Forgejo, refuse private owners only.
+for (const [server, version, limitedStatus] of [['gitea', '1.26.1', 200], ['gitea', '1.26.3', 403], ['forgejo', '16.0.0', 200]] as const) {
+  test(`Gitea public-only token (${server} ${version}): limited owner → ${limitedStatus}, private → 403, public → 200`, async (t) => {
+    const s = await serve(t, {
+      gitea: {
+        server,
+        version,
+        users: [{ name: 'open' }, { name: 'members', visibility: 'limited' }, { name: 'secret', visibility: 'private' }],
+        tokens: {
+          open: { user: 'open', scopes: ['write:package'] },
+          members: { user: 'members', scopes: ['write:package'] },
+          secret: { user: 'secret', scopes: ['write:package'] },
+          publicOnly: { user: 'open', scopes: ['read:package', 'public-only'] },
+        },
+      },
+    });
+    const T = s.tokens;
+    for (const owner of ['open', 'members', 'secret']) assert.equal((await put(s, P('f.bin', 'pkg', '1.0', owner), 'x', tok(T[owner]))).status, 201);
+    assert.equal((await get(s, P('f.bin', 'pkg', '1.0', 'open'), tok(T.publicOnly))).status, 200);
+    const limited = await get(s, P('f.bin', 'pkg', '1.0', 'members'), tok(T.publicOnly));
+    assert.equal(limited.status, limitedStatus);
+    if (limitedStatus === 403) assert.equal(limited.text.trim(), 'token scope is limited to public packages');
+    assert.equal((await get(s, P('f.bin', 'pkg', '1.0', 'secret'), tok(T.publicOnly))).status, 403);
+    assert.equal((await get(s, '/api/v1/packages/members?type=generic', tok(T.publicOnly))).status, limitedStatus);
+  });
+}

@@ -2,7 +2,7 @@
 // `routers/api/v1/misc/version.go`; docs/gitea-behaviour.md, cases 12–14).
 import { sendEmpty, sendJson } from '../reply.js';
 import type { RequestContext, Router } from '../router.js';
-import { Access, hasScope, publicOnly, type Owner, type Principal } from './auth.js';
+import { Access, hasScope, publicOnlyRefused, publicOnly, type Owner, type Principal } from './auth.js';
 import type { GiteaUser } from './config.js';
 import { decodeSegment, rfc3339, type GiteaContext } from './context.js';
 import { apiError, apiNotFound } from './errors.js';
@@ -64,7 +64,7 @@ async function v1Access(g: GiteaContext, ctx: RequestContext, write: boolean): P
     await apiError(ctx, 403, `token does not have at least one of required scope(s), required=[${write ? 'write' : 'read'}:package], token scope=${scopes}`);
     return null;
   }
-  if (publicOnly(p) && owner.visibility === 'private') {
+  if (publicOnly(p) && publicOnlyRefused(owner, g.cfg.features)) {
     await apiError(ctx, 403, 'token scope is limited to public packages');
     return null;
   }

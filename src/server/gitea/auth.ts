@@ -3,7 +3,7 @@
 // `reqOwner` in `routers/api/v1/api.go`; docs/gitea-behaviour.md).
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../router.js';
-import type { GiteaConfig, GiteaOrg, GiteaRepo, GiteaToken, GiteaUser, Visibility } from './config.js';
+import type { GiteaConfig, GiteaFeatures, GiteaOrg, GiteaRepo, GiteaToken, GiteaUser, Visibility } from './config.js';
 
 /** The pseudo-user an Actions task token logs in as (id -2). */
 export const ACTIONS_USER = { id: -2, name: 'gitea-actions' } as const;
@@ -140,6 +140,11 @@ export function hasScope(p: Principal, category: string, write: boolean): boolea
   const s = p.token.scopes;
   if (s.includes('all') || s.includes(`write:${category}`)) return true;
   return !write && s.includes(`read:${category}`);
+}
+
+/** Does a `public-only` token stop at this owner (`reqPackageAccess` in `routers/api/packages/api.go`)? */
+export function publicOnlyRefused(owner: Owner, f: GiteaFeatures): boolean {
+  return f.publicOnlyRefusesLimited ? owner.visibility !== 'public' : owner.visibility === 'private';
 }
 
 export function publicOnly(p: Principal): boolean {

@@ -67,6 +67,12 @@ export interface GiteaFeatures {
   multipartErrorStatus: 500 | 400;
   /** G ≤1.21 used `[A-Za-z0-9._+-]+` for both package name and file name. */
   legacyNames: boolean;
+  /**
+   * A `public-only` token is refused (403) for every owner that is not public, limited included
+   * (G after 1.26.2: `reqPackageAccess` in `routers/api/packages/api.go` and `checkTokenPublicOnly`
+   * in `routers/api/v1/api.go` test `!Visibility.IsPublic()`); before, and in F, private owners only.
+   */
+  publicOnlyRefusesLimited: boolean;
   /** Variable names starting with FORGEJO_ are reserved too (F). */
   forgejoPrefix: boolean;
   /** `/api/v1/version` answer. */
@@ -282,6 +288,7 @@ function features(server: ServerKind, v: Version, version: string): GiteaFeature
       anonymousV1: atLeast(v, [12, 0, 0]),
       multipartErrorStatus: 400,
       legacyNames: false,
+      publicOnlyRefusesLimited: false,
       forgejoPrefix: true,
       versionString: `${version}+gitea-1.22.0`,
     };
@@ -299,6 +306,9 @@ function features(server: ServerKind, v: Version, version: string): GiteaFeature
     anonymousV1: false,
     multipartErrorStatus: 500,
     legacyNames: !atLeast(v, [1, 22, 0]),
+    // 1.26.2 still tested IsPrivate() only; the first release after it is taken as the fix, so serve
+    // is never kinder than a fixed server (the exact release is not pinned).
+    publicOnlyRefusesLimited: atLeast(v, [1, 26, 3]),
     forgejoPrefix: false,
     versionString: version,
   };

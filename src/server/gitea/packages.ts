@@ -6,7 +6,7 @@ import { BodyAbortedError, bodyChunks, dropAfterCommit } from '../request-body.j
 import { sendEmpty } from '../reply.js';
 import type { RequestContext, Router } from '../router.js';
 import { attachmentDisposition, sendBlob } from '../send-blob.js';
-import { Access, hasScope, principalUserId, publicOnly, type Owner, type Principal } from './auth.js';
+import { Access, hasScope, publicOnlyRefused, principalUserId, publicOnly, type Owner, type Principal } from './auth.js';
 import { decodeSegment, nowIsoMs, type GiteaContext } from './context.js';
 import { packageUnauthorized, plain } from './errors.js';
 import { boundaryOf, firstFilePart, isFormContentType, MultipartError } from './multipart.js';
@@ -54,7 +54,7 @@ async function packageRequest(g: GiteaContext, ctx: RequestContext, need: Access
     await packageUnauthorized(ctx);
     return null;
   }
-  if (publicOnly(p) && owner.visibility === 'private') {
+  if (publicOnly(p) && publicOnlyRefused(owner, g.cfg.features)) {
     await plain(ctx, 403, 'token scope is limited to public packages');
     return null;
   }
