@@ -296,3 +296,35 @@ for (const [server, version, limitedStatus] of [['gitea', '1.26.1', 200], ['gite
     assert.equal((await get(s, '/api/v1/packages/members?type=generic', tok(T.publicOnly))).status, limitedStatus);
   });
 }
+
+// The web route under a version's html_url: GET /{owner}/-/packages/generic/{name}/{version}/files/{fileid}
+// (Gitea `routers/web/web.go`, `DownloadPackageFile` in `routers/web/user/package.go`) serves the
+// file as an attachment; web routes take no token or Basic (`services/auth/basic.go`), so without a
+// session only what an anonymous user may read is served.
+test('Gitea web route: html_url/files/{id} serves the file as an attachment to anonymous readers; 404 otherwise', async (t) => {
+  const s = await serve(t, {
+    gitea: {
+      users: [{ name: 'demo' }, { name: 'secret', visibility: 'private' }],
+      tokens: { demo: { user: 'demo', scopes: ['all'] }, secret: { user: 'secret', scopes: ['all'] } },
+    },
+  });
+  const T = s.tokens;
+  assert.equal((await put(s, P('my file.bin'.replace(' ', '%20')), 'web bytes', tok(T.demo))).status, 201);
+  assert.equal((await put(s, P('other.bin', 'pkg', '2.0.0'), 'other', tok(T.demo))).status, 201);
+  assert.equal((await put(s, P('s.bin', 'pkg', '1.0.0', 'secret'), 'hidden', tok(T.secret))).status, 201);
+  const [pkg] = (await get(s, '/api/v1/packages/demo?type=generic&q=pkg', tok(T.demo))).json().filter((p: { version: string }) => p.version === '1.0.0');
+  const [file] = (await get(s, '/api/v1/packages/demo/generic/pkg/1.0.0/files', tok(T.demo))).json();
+  const webPath = `${new URL(pkg.html_url).pathname}/files/${file.id}`;
+  assert.equal(webPath, `/demo/-/packages/generic/pkg/1.0.0/files/${file.id}`);
+  const r = await send(s.url, 'GET', webPath);
+  assert.deepEqual([r.status, r.text], [200, 'web bytes']);
+  assert.equal(r.headers['content-disposition'], `attachment; filename="my file.bin"; filename*=UTF-8''my%20file.bin`);
+  // another version's file id, an unknown id, an unknown version: 404
+  const [other] = (await get(s, '/api/v1/packages/demo/generic/pkg/2.0.0/files', tok(T.demo))).json();
+  for (const path of [`/demo/-/packages/generic/pkg/1.0.0/files/${other.id}`, '/demo/-/packages/generic/pkg/1.0.0/files/999', `/demo/-/packages/generic/pkg/9.9.9/files/${file.id}`]) {
+    assert.equal((await send(s.url, 'GET', path)).status, 404, path);
+  }
+  // a private owner: 404 even with the owner's token, which web routes do not read
+  const [sf] = (await get(s, '/api/v1/packages/secret/generic/pkg/1.0.0/files', tok(T.secret))).json();
+  assert.equal((await get(s, `/secret/-/packages/generic/pkg/1.0.0/files/${sf.id}`, tok(T.secret))).status, 404);
+});

@@ -12,6 +12,7 @@ import { apiNotFound, plain } from './errors.js';
 import { registerPackageRoutes } from './packages.js';
 import { asRecord, GiteaStore, type GiteaRecord } from './store.js';
 import { registerVariableRoutes } from './variables.js';
+import { registerWebRoutes } from './web.js';
 
 export type { GiteaConfig, GiteaConfigInput } from './config.js';
 
@@ -34,6 +35,7 @@ export const giteaFlavour: Flavour<GiteaConfig> = {
     registerPackageRoutes(env.router, g);
     registerApiRoutes(env.router, g);
     registerVariableRoutes(env.router, g);
+    registerWebRoutes(env.router, g);
     const label = cfg.server === 'forgejo' ? 'Forgejo' : 'Gitea';
     return {
       apply: (r: JournalRecord) => store.apply(r as unknown as GiteaRecord),
