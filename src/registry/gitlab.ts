@@ -150,7 +150,11 @@ export class GitlabRegistry implements RegistryAdapter {
   async upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult> {
     const url = new URL(this.fileUrl(ref, fileName));
     url.searchParams.set('select', 'package_file');
-    if (options.hidden) url.searchParams.set('status', 'hidden');
+    // GitLab changes a package's status only when an upload sends `status`
+    // (`app/services/packages/generic/create_package_file_service.rb`), so a version hidden once
+    // would stay hidden: every upload says which it should be, and a publish without --hidden
+    // makes the version visible again.
+    url.searchParams.set('status', options.hidden ? 'hidden' : 'default');
     const response = await putFile(this.http, url, body, size);
     if (response.status === 200) {
       const file = readObject({ method: 'PUT', url }, await response.json(), PACKAGE_FILE);

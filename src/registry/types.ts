@@ -33,7 +33,7 @@ export interface RemoteVersion {
 }
 
 export interface UploadOptions {
-  /** GitLab `status=hidden`. */
+  /** GitLab `status=hidden`; without it GitLab uploads send `status=default`, which makes a hidden version visible. */
   hidden?: boolean;
 }
 

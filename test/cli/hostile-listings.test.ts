@@ -137,7 +137,7 @@ test('the packages listing and the upload answer are checked too (GitLab)', asyn
   const work = await writeTree(await tempDir(), { 'b.bin': 'b' });
   const up = await cli(['publish', 'b.bin', '--name', 'app', '--version', '2.0.0', '--checksums', 'none'], { env, cwd: work });
   assert.equal(up.code, 1, up.stderr);
-  assert.match(up.stderr, /answer to PUT .*b\.bin\?select=package_file is not what relpack expects: "file_name" is null/);
+  assert.match(up.stderr, /answer to PUT .*b\.bin\?select=package_file&status=default is not what relpack expects: "file_name" is null/);
   assertNoStack(up);
 });
 
