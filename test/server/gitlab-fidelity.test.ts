@@ -54,3 +54,17 @@ for (const [version, status] of [['18.6.0', 403], ['17.11.0', 404]] as const) {
     assert.deepEqual((await get(s, `${API()}/packages`, s.tokens.outsider!)).json(), { message: '404 Project Not Found' });
   });
 }
+
+// GitLab 13.5 (`generic_package_version_regex` in `lib/gitlab/regex.rb`) took only X.Y.Z versions on
+// the generic routes; later releases take `maven_version_regex` (`lib/gitlab/regex/packages.rb`).
+test('GitLab gitlab.version 13.5: generic versions are X.Y.Z only; 13.6 and later take the relaxed rule', async (t) => {
+  const old = await serve(t, { storage: { fsync: false }, gitlab: { version: '13.5.4' } });
+  assert.equal((await put(old, generic('f.bin', 'pkg', '1.2.3'), 'x')).status, 201);
+  for (const version of ['1.2', 'v1.2.3', '1.2.3-rc.1']) {
+    const r = await put(old, generic('f.bin', 'pkg', version), 'x');
+    assert.deepEqual([r.status, r.json()], [400, { error: 'package_version is invalid' }], version);
+    assert.equal((await get(old, generic('f.bin', 'pkg', version))).status, 400, version);
+  }
+  const now = await serve(t, { storage: { fsync: false }, gitlab: { version: '13.6.0' } });
+  for (const version of ['1.2', 'v1.2.3', '1.2.3-rc.1']) assert.equal((await put(now, generic('f.bin', 'pkg', version), 'x')).status, 201, version);
+});

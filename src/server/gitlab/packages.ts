@@ -12,7 +12,7 @@ import { findProject, missingScope, projectAccess, creatorId, type Principal, ty
 import type { GitlabProject } from './config.js';
 import { nowIso, type GitlabContext } from './context.js';
 import { badRequest, forbidden, insufficientScope, notFound, paramError, unauthorized } from './errors.js';
-import { versionAtLeast } from './version.js';
+import { versionAllowedBy, versionAtLeast } from './version.js';
 import { paginate, pageParams } from './pagination.js';
 import { decodeSegment, encodeUriComponentGitlab, FILE_NAME, isAbsolutePath, isTraversal, PACKAGE_NAME, PACKAGE_VERSION } from './regex.js';
 import { DISPLAYABLE, INSTALLABLE, LISTED_BY_DEFAULT, PACKAGE_STATUSES, type FileRow, type PackageRow, type PackageStatus } from './store.js';
@@ -51,7 +51,7 @@ interface GenericPath {
  * the version is the first segment after the name, the last is the file name, anything between
  * is the sub-path. Validates in Grape's declaration order and joins every error like Grape does.
  */
-function parseGenericPath(ctx: RequestContext): GenericPath | { error: string } | 'no-route' {
+function parseGenericPath(ctx: RequestContext, gitlabVersion: string): GenericPath | { error: string } | 'no-route' {
   const rest = ctx.rest;
   if (rest.length < 2 || rest[rest.length - 1] === '') return 'no-route';
   const errors: string[] = [];
@@ -61,7 +61,7 @@ function parseGenericPath(ctx: RequestContext): GenericPath | { error: string } 
   const fileName = decodeSegment(rest[rest.length - 1]!);
   if (name === null || !PACKAGE_NAME.test(name)) errors.push('package_name is invalid');
   else if (isTraversal(name)) errors.push('package_name should be a valid file path');
-  if (version === null || !PACKAGE_VERSION.test(version)) errors.push('package_version is invalid');
+  if (version === null || !PACKAGE_VERSION.test(version) || !versionAllowedBy(gitlabVersion, version)) errors.push('package_version is invalid');
   else if (isTraversal(version)) errors.push('package_version should be a valid file path');
   let path: string | null = null;
   if (pathSegs.length) {
@@ -98,7 +98,7 @@ async function upload(g: GitlabContext, ctx: RequestContext): Promise<void> {
   const a = g.auth.authenticate(ctx, GENERIC_PUT);
   if (!a.ok || a.principal.kind === 'anonymous') return unauthorized(ctx, { realm: true });
   const principal = a.principal;
-  const parsed = parseGenericPath(ctx);
+  const parsed = parseGenericPath(ctx, g.cfg.version);
   if (parsed === 'no-route') return routeNotFound(ctx);
   const errors: string[] = 'error' in parsed ? [parsed.error] : [];
   const status = ctx.query.get('status');
@@ -217,7 +217,7 @@ function packageFileRecord(f: FileRow, project: GitlabProject): Record<string, u
 // ---------------------------------------------------------------- download
 
 async function download(g: GitlabContext, ctx: RequestContext): Promise<void> {
-  const parsed = parseGenericPath(ctx);
+  const parsed = parseGenericPath(ctx, g.cfg.version);
   if (parsed === 'no-route') return routeNotFound(ctx);
   let a = g.auth.authenticate(ctx, GENERIC_GET);
   if (!a.ok) {
