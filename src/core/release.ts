@@ -428,9 +428,11 @@ export async function resolveVersion(registry: RegistryAdapter, name: string, sp
   if (versionSpecKind(spec) === 'exact') return { version: spec, spec, resolved: false };
   registry.validateName(name);
   const published = await publishedVersions(registry, name);
-  // A version published under exactly this text wins: `1` or `2024` are ranges to semver but
-  // ordinary version names to GitLab and Gitea.
-  if (published.includes(spec)) return { version: spec, spec, resolved: false };
+  // A version published under this text wins: `1` or `2024` are ranges to semver but ordinary
+  // version names to GitLab and Gitea. The text is compared as the registry compares versions
+  // (Gitea ignores case: `1.X` is the published `1.x`), and the published spelling is used.
+  const same = published.find((v) => registry.normalizeVersion(v) === registry.normalizeVersion(spec));
+  if (same !== undefined) return { version: same, spec, resolved: same !== spec };
   const version = matchVersion(published, spec);
   if (version) return { version, spec, resolved: true };
   const semverOnes = sortBySemver(published);

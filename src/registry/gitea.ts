@@ -47,6 +47,15 @@ export const giteaAdapter: AdapterFactory = (target, http) => {
   return new GiteaRegistry({ url: target.url, owner: target.owner, credential: target.credential, jobToken: target.jobToken, anonymous: target.anonymous }, http);
 };
 
+/** What a failure message names: the file, its size, and the version it went to. */
+interface FailureContext {
+  fileName?: string;
+  size?: number;
+  version?: string;
+}
+
+type FailedRequest = { method: string; url: string; status?: number; body?: string };
+
 export class GiteaRegistry implements RegistryAdapter {
   readonly flavour = 'gitea' as const;
   private readonly instance: string;
@@ -79,6 +88,11 @@ export class GiteaRegistry implements RegistryAdapter {
 
   normalizeFileName(fileName: string): string {
     return fileName.toLowerCase();
+  }
+
+  /** Gitea finds a version by its lower_version (`models/packages/package_version.go`): `1.0.0-RC1` is `1.0.0-rc1`. */
+  normalizeVersion(version: string): string {
+    return version.toLowerCase();
   }
 
   fileUrl(ref: PackageRef, fileName: string): string {
@@ -146,7 +160,7 @@ export class GiteaRegistry implements RegistryAdapter {
       // Gitea returns no body: the stored SHA-256 is checked from the files listing afterwards.
       return {};
     }
-    throw await this.failure('PUT', url, response, { fileName, size });
+    throw await this.failure('PUT', url, response, { fileName, size, version: ref.version });
   }
 
   /** Gitea has no hidden packages (the option is GitLab's): every upload is listed. */
@@ -234,7 +248,7 @@ export class GiteaRegistry implements RegistryAdapter {
     return response.status === 200 && length && /^\d+$/.test(length) ? Number(length) : undefined;
   }
 
-  private async failure(method: Method, url: string, response: HttpResponse, context: { fileName?: string; size?: number }): Promise<RelpackError> {
+  private async failure(method: Method, url: string, response: HttpResponse, context: FailureContext): Promise<RelpackError> {
     const message = serverMessage(await errorBody(response));
     const request = { method, url: redactUrl(url), status: response.status, body: message || undefined };
     const what = context.fileName ? ` ${context.fileName}` : '';
@@ -254,7 +268,7 @@ export class GiteaRegistry implements RegistryAdapter {
           ].join('\n'),
         });
       case 403:
-        if (/maximum allowed|quota/i.test(message)) return this.tooLarge(request, context);
+        if (/maximum allowed|quota/i.test(message)) return this.quotaExceeded(message, request, context);
         return new RelpackError('FORBIDDEN', `the registry refused ${method}${what} for ${this.target.credential}`, {
           request,
           hint: 'the token may be limited to public resources, or lack the package scope for this owner',
@@ -278,7 +292,35 @@ export class GiteaRegistry implements RegistryAdapter {
     }
   }
 
-  private tooLarge(request: { method: string; url: string; status?: number; body?: string }, context: { fileName?: string; size?: number }): RelpackError {
+  /**
+   * The three package quotas of Gitea and Forgejo (`services/packages/packages.go`: ErrQuotaTypeSize,
+   * ErrQuotaTotalSize, ErrQuotaTotalCount), each a 403 with its own sentence. Only the first is
+   * about the file's size. The size quotas are checked before Gitea looks for a file of the same
+   * name, so a file already published can get one of them instead of 409.
+   */
+  private quotaExceeded(message: string, request: FailedRequest, context: FailureContext): RelpackError {
+    const before409 = 'Gitea checks this before it looks for an existing file, so a file already published in this version gets this answer too, not 409.';
+    if (/package count/i.test(message)) {
+      // CheckCountQuotaExceeded runs only when an upload creates a version, and Gitea finds the
+      // version by its lower_version (`models/packages/package_version.go`): 1.0.0-RC1 is 1.0.0-rc1.
+      return new RelpackError('FORBIDDEN', `owner ${this.target.owner} has as many package versions as the instance allows, so ${context.version ? `version ${context.version}` : 'a new version'} cannot be created`, {
+        request,
+        hint:
+          'Gitea limits the versions an owner may hold with [packages] LIMIT_TOTAL_OWNER_COUNT, counted when an upload creates a new version; ' +
+          'uploads into a version that exists (compared case-insensitively) still work. Delete old versions (relpack delete, relpack prune) or ask an administrator to raise the limit.',
+      });
+    }
+    if (/storage quota/i.test(message)) {
+      return new RelpackError('TOO_LARGE', `owner ${this.target.owner} has used all the package storage the instance allows${context.fileName ? `, so ${context.fileName} cannot be stored` : ''}`, {
+        request,
+        hint: `Gitea limits the bytes of all an owner's packages with [packages] LIMIT_TOTAL_OWNER_SIZE. Delete old versions (relpack delete, relpack prune) or ask an administrator to raise it. ${before409}`,
+      });
+    }
+    const error = this.tooLarge(request, context);
+    return new RelpackError('TOO_LARGE', error.message, { request, hint: `${error.hint} ${before409}` });
+  }
+
+  private tooLarge(request: FailedRequest, context: FailureContext): RelpackError {
     return new RelpackError('TOO_LARGE', `${context.fileName ?? 'the file'} is too large for this instance${context.size ? ` (${formatBytes(context.size)})` : ''}`, {
       request,
       hint: 'Gitea limits generic files with [packages] LIMIT_SIZE_GENERIC and owner totals with LIMIT_TOTAL_OWNER_SIZE; Forgejo also has [quota] (413). An administrator can raise them.',

@@ -108,6 +108,11 @@ export class GitlabRegistry implements RegistryAdapter {
     return fileName;
   }
 
+  /** GitLab finds a version by its exact text (`app/finders/packages/generic/package_finder.rb`). */
+  normalizeVersion(version: string): string {
+    return version;
+  }
+
   fileUrl(ref: PackageRef, fileName: string): string {
     return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/${gitlabFilePath(fileName)}`;
   }

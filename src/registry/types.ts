@@ -91,6 +91,11 @@ export interface RegistryAdapter {
    * files against n listed ones is linear.
    */
   normalizeFileName(fileName: string): string;
+  /**
+   * The key under which the registry holds a version: two versions are the same where their keys
+   * are (Gitea finds versions by lower_version, GitLab by the exact text).
+   */
+  normalizeVersion(version: string): string;
   /** The registry's URL for one file (what a browser or curl would fetch). */
   fileUrl(ref: PackageRef, fileName: string): string;
   /** A human-facing URL for the package version. */
