@@ -94,7 +94,7 @@ export function loadInterface(text) {
 }
 
 /** The CLI command an operation's template runs: a bump is `publish --bump`. */
-const TEMPLATE_COMMAND = { publish: 'publish', download: 'download', bump: 'publish' };
+const TEMPLATE_COMMAND = { publish: 'publish', download: 'download', bump: 'publish', prune: 'prune' };
 
 /** Every flag of one CLI command: from the inputs that declare one, then the CLI's own. */
 export function commandFlags(spec, command) {

@@ -19,7 +19,8 @@ import { maskSecrets } from './http/redact.js';
 import type { ConnectionInput } from './options/connection.js';
 import { COMMANDS, DOTENV, type CommandName } from './cli/commands.generated.js';
 import { maskEnvironmentTokens, type OperationContext } from './operations/context.js';
-import { formatDotenv, summarizeBump, summarizeDownload, summarizePublish, type RunSummary } from './operations/outputs.js';
+import { formatDotenv, summarizeBump, summarizeDownload, summarizePrune, summarizePublish, type RunSummary } from './operations/outputs.js';
+import { prune } from './operations/prune.js';
 import { download } from './operations/download.js';
 import { list } from './operations/list.js';
 import { publish, type FilesRequest } from './operations/publish.js';
@@ -102,6 +103,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await listCommand(rest, shell);
       case 'delete':
         return await deleteCommand(rest, shell);
+      case 'prune':
+        return await pruneCommand(rest, shell);
       case 'version':
         return await versionCommand(rest, shell);
       case 'serve': {
@@ -259,6 +262,26 @@ async function deleteCommand(args: string[], shell: Shell): Promise<number> {
   if (values.json) json(shell.out, 'delete', result);
   else if (result.dryRun) shell.out(`would delete ${result.wholeVersion ? `${ref.name} ${ref.version} and its` : ''} ${result.files.length} file(s); nothing was deleted: pass --yes to delete\n`);
   else shell.out(`deleted ${result.wholeVersion ? `${ref.name} ${ref.version} (${result.files.length} files)` : `${result.files.length} file(s) from ${ref.name} ${ref.version}`}\n`);
+  return 0;
+}
+
+async function pruneCommand(args: string[], shell: Shell): Promise<number> {
+  const { values } = parse(args, 'prune');
+  if (values.help) return printed(shell, COMMANDS.prune.help);
+  const name = required(values.name, '--name', 'prune');
+  const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
+  const result = await prune(shell.context(values), {
+    connection: connectionInput(values),
+    name,
+    keep: required(values.keep, '--keep', 'prune'),
+    olderThan: values['older-than'],
+    match: values.match,
+    store: { variable: values['version-variable'], store: values['version-store'] },
+    yes: values.yes ?? false,
+  });
+  await dotenv(summarizePrune(result));
+  if (values.json) json(shell.out, 'prune', result);
+  else shell.out(`${result.dryRun ? `would prune ${result.pruned}` : `pruned ${result.pruned}`} of ${result.pruned + result.kept} version(s) of ${name}, kept ${result.kept}${result.dryRun && result.pruned ? ': pass --yes to delete' : ''}\n`);
   return 0;
 }
 

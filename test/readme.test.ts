@@ -93,3 +93,20 @@ test('README Install › one file: download relpack.mjs and SHA256SUMS, check, r
   assert.match(run.stdout, /^relpack\.mjs: OK$/m);
   assert.match(run.stdout, new RegExp(`^${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
 });
+
+test('README prune example: the plan, then --yes, against published versions', async () => {
+  const script = (await readmeBlocks()).get('cli-prune');
+  assert.ok(script, 'README has the cli-prune example');
+  const server = await serve();
+  const bin = await relpackOnPath();
+  const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
+  const env = { PATH: `${bin}:${process.env.PATH}`, RELPACK_URL: server.url, RELPACK_PROJECT: 'demo/app', RELPACK_TOKEN: server.tokens.maintainer };
+  for (const version of ['1.0.0', '1.1.0-rc.1', '1.1.0-rc.2', '1.1.0']) {
+    const published = await bash(`relpack publish a.bin --name my-tool --version ${version} -q`, { cwd: work, env });
+    assert.equal(published.status, 0, published.stderr);
+  }
+  const run = await bash(script, { cwd: work, env });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, /would prune 0 of 4 version\(s\) of my-tool, kept 4/);
+  assert.match(run.stdout, /pruned 0 of 2 version\(s\) of my-tool, kept 2/, 'the --match run considers the two release candidates; both are too new to go');
+});

@@ -35,6 +35,10 @@ export interface ActionOptions {
   maxSize: string;
   /** Seconds the run may take; empty for RELPACK_TIMEOUT, else no limit. */
   timeout: string;
+  /** prune: versions to keep (text; the operation checks it). */
+  keep: string;
+  olderThan: string;
+  match: string;
   out: string;
   verify: boolean;
   dryRun: boolean;
@@ -107,7 +111,9 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     files,
     bump: string('bump'),
     preid: string('preid'),
-    versionVariable: string('version-variable'),
+    // prune protects the variable's version only when one is named: reading a variable needs a
+    // token a job rarely has, so the bump's default name is not assumed there.
+    versionVariable: command === 'prune' ? (read('version-variable') === '' ? '' : string('version-variable')) : string('version-variable'),
     variablesToken: optional(read('variables-token')),
     ifExists: string('if-exists') as IfExists,
     concurrency,
@@ -117,6 +123,9 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     followSymlinks: boolean('follow-symlinks'),
     maxSize: string('max-size'),
     timeout: string('timeout'),
+    keep: raw('keep'),
+    olderThan: string('older-than'),
+    match: string('match'),
     out,
     verify: boolean('verify'),
     dryRun: boolean('dry-run'),

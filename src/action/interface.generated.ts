@@ -1,6 +1,6 @@
 // Generated from component.yml by scripts/generate-interface.mjs: do not edit.
 // The action's inputs as the runner passes them (strings), with what each operation needs.
-export type Operation = 'publish' | 'download' | 'list' | 'bump';
+export type Operation = 'publish' | 'download' | 'list' | 'bump' | 'prune';
 
 export interface InputSpec {
   type: 'string' | 'boolean' | 'number' | 'array';
@@ -14,30 +14,33 @@ export interface InputSpec {
 }
 
 export const ACTION_INPUTS = {
-  'command': { type: 'string', default: "publish", operations: ["publish","download","list","bump"], required: [], options: ["publish","download","list","bump"] },
+  'command': { type: 'string', default: "publish", operations: ["publish","download","list","bump","prune"], required: [], options: ["publish","download","list","bump","prune"] },
   'files': { type: 'array', default: "", operations: ["publish","download","bump"], required: ["publish","bump"] },
-  'name': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: ["publish","download","list","bump"] },
+  'name': { type: 'string', default: "", operations: ["publish","download","list","bump","prune"], required: ["publish","download","list","bump"] },
   'version': { type: 'string', default: "", operations: ["publish","download","list"], required: ["download"] },
   'bump': { type: 'string', default: "patch", operations: ["bump"], required: [], options: ["major","minor","patch","premajor","preminor","prepatch","prerelease","auto"] },
   'preid': { type: 'string', default: "", operations: ["bump"], required: [] },
-  'version-variable': { type: 'string', default: "RELPACK_RELEASE_VERSION", operations: ["bump"], required: [], regex: "^[A-Za-z_][A-Za-z0-9_]*$" },
-  'registry': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [], options: ["","gitlab","gitea","forgejo"] },
-  'url': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
-  'project': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
-  'owner': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
-  'token': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [] },
+  'version-variable': { type: 'string', default: "RELPACK_RELEASE_VERSION", operations: ["bump","prune"], required: [], regex: "^([A-Za-z_][A-Za-z0-9_]*)?$" },
+  'registry': { type: 'string', default: "", operations: ["publish","download","list","bump","prune"], required: [], options: ["","gitlab","gitea","forgejo"] },
+  'url': { type: 'string', default: "", operations: ["publish","download","list","bump","prune"], required: [] },
+  'project': { type: 'string', default: "", operations: ["publish","download","list","bump","prune"], required: [] },
+  'owner': { type: 'string', default: "", operations: ["publish","download","list","bump","prune"], required: [] },
+  'token': { type: 'string', default: "", operations: ["publish","download","list","bump","prune"], required: [] },
   'variables-token': { type: 'string', default: "", operations: ["bump"], required: [] },
   'if-exists': { type: 'string', default: "skip", operations: ["publish"], required: [], options: ["skip","fail","replace"] },
   'concurrency': { type: 'number', default: "8", operations: ["publish","download","bump"], required: [] },
   'checksums': { type: 'string', default: "SHA256SUMS", operations: ["publish","download","bump"], required: [] },
   'hidden': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
   'include-hidden': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
+  'keep': { type: 'number', default: undefined, operations: ["prune"], required: ["prune"] },
+  'older-than': { type: 'string', default: "", operations: ["prune"], required: [], regex: "^([0-9]+[smhdw])?$" },
+  'match': { type: 'string', default: "", operations: ["prune"], required: [] },
   'follow-symlinks': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
   'max-size': { type: 'string', default: "", operations: ["download"], required: [], regex: "^([0-9]+(\\.[0-9]+)? *[A-Za-z]*)?$" },
-  'timeout': { type: 'string', default: "", operations: ["publish","download","list","bump"], required: [], regex: "^([0-9]+(\\.[0-9]+)?)?$" },
+  'timeout': { type: 'string', default: "", operations: ["publish","download","list","bump","prune"], required: [], regex: "^([0-9]+(\\.[0-9]+)?)?$" },
   'out': { type: 'string', default: "downloads", operations: ["download"], required: [] },
   'verify': { type: 'boolean', default: "true", operations: ["download"], required: [] },
-  'dry-run': { type: 'boolean', default: "false", operations: ["publish","bump"], required: [] },
+  'dry-run': { type: 'boolean', default: "false", operations: ["publish","bump","prune"], required: [] },
 } as const satisfies Record<string, InputSpec>;
 
 export type InputName = keyof typeof ACTION_INPUTS;
@@ -46,12 +49,14 @@ export type InputName = keyof typeof ACTION_INPUTS;
 export const ACTION_OUTPUTS = {
   'version': ["publish","download","bump"],
   'previous-version': ["bump"],
-  'name': ["publish","download","bump"],
+  'name': ["publish","download","bump","prune"],
   'package-url': ["publish","download","bump"],
   'files': ["publish","download","list","bump"],
   'versions': ["list"],
   'uploaded': ["publish","bump"],
   'skipped': ["publish","download","bump"],
+  'pruned': ["prune"],
+  'kept': ["prune"],
   'downloaded': ["download"],
 } as const satisfies Record<string, readonly Operation[]>;
 

@@ -14,7 +14,8 @@ import { maskEnvironmentTokens, type OperationContext } from '../operations/cont
 import { download } from '../operations/download.js';
 import { list } from '../operations/list.js';
 import { publish, type FilesRequest } from '../operations/publish.js';
-import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePublish, type RunSummary } from '../operations/outputs.js';
+import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePrune, summarizePublish, type RunSummary } from '../operations/outputs.js';
+import { prune } from '../operations/prune.js';
 import { bump } from '../operations/version.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
 import { writeFailureSummary, writeSummary } from './summary.js';
@@ -75,6 +76,19 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
       return summarizeDownload(await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify, maxFileSize: options.maxSize || undefined }));
     case 'list':
       return summarizeList(await list(ctx, { connection, name, version: options.version }));
+    case 'prune':
+      // The action deletes only when `dry-run` is false, as the template; the CLI asks for --yes.
+      return summarizePrune(
+        await prune(ctx, {
+          connection,
+          name,
+          keep: options.keep,
+          olderThan: options.olderThan || undefined,
+          match: options.match || undefined,
+          store: { variable: options.versionVariable || undefined, token: options.variablesToken, registryToken: connection.token },
+          yes: !options.dryRun,
+        }),
+      );
     case 'bump':
       // The variable's token is `variables-token`, else RELPACK_VARIABLES_TOKEN, else the registry
       // token when the variable lives on the registry's own origin.

@@ -14,6 +14,8 @@ export function versionLine(data: SummaryData): string {
       return `${data.dryRun ? 'Dry run: would bump' : 'Bumped'} ${escapeHtml(data.name)} from ${escapeHtml(data.previousVersion || 'nothing')} to ${pkg}: ${data.uploaded ?? 0} uploaded, ${data.skipped ?? 0} skipped.`;
     case 'download':
       return `Downloaded ${pkg} to <code>${escapeHtml(data.outDir ?? '')}</code>: ${data.downloaded ?? 0} downloaded, ${data.skipped ?? 0} already present.`;
+    case 'prune':
+      return `${data.dryRun ? 'Dry run: would prune' : 'Pruned'} ${data.pruned ?? 0} version(s) of ${escapeHtml(data.name)}, kept ${data.kept ?? 0}.`;
     case 'list':
       return data.versions ? `${escapeHtml(data.name)}: ${data.versions.length} version(s).` : `Files of ${pkg}.`;
   }

@@ -6,10 +6,11 @@
 import { RelpackError } from '../base/errors.js';
 import type { DownloadResult } from '../core/download.js';
 import type { ListResult } from '../core/list.js';
+import type { PruneResult } from '../core/prune.js';
 import type { PublishResult } from '../core/publish.js';
 import type { ReleaseResult } from '../core/release.js';
 
-export type OperationName = 'publish' | 'download' | 'list' | 'bump';
+export type OperationName = 'publish' | 'download' | 'list' | 'bump' | 'prune';
 
 export interface FileRow {
   name: string;
@@ -27,10 +28,13 @@ export interface RunSummary {
   previousVersion?: string;
   packageUrl?: string;
   files: FileRow[];
-  versions?: { version: string; createdAt?: string }[];
+  /** list: the package's versions; prune: each version considered, with what was decided. */
+  versions?: { version: string; createdAt?: string; decision?: string; reason?: string }[];
   uploaded?: number;
   skipped?: number;
   downloaded?: number;
+  pruned?: number;
+  kept?: number;
   outDir?: string;
   dryRun?: boolean;
 }
@@ -56,6 +60,11 @@ export function summarizeList(result: ListResult): RunSummary {
   return { command: 'list', name: result.name, version: result.version ?? '', packageUrl: result.packageUrl, files, versions };
 }
 
+export function summarizePrune(result: PruneResult): RunSummary {
+  const versions = result.versions.map((v) => ({ version: v.version, createdAt: v.createdAt, decision: v.decision, reason: v.reason }));
+  return { command: 'prune', name: result.name, version: '', files: [], versions, pruned: result.pruned, kept: result.kept, dryRun: result.dryRun };
+}
+
 /** Each output that the run sets, as the text an action output or a dotenv variable holds. */
 export function outputValues(summary: RunSummary): Record<string, string> {
   const values: Record<string, string> = { name: summary.name };
@@ -67,6 +76,8 @@ export function outputValues(summary: RunSummary): Record<string, string> {
   if (summary.uploaded !== undefined) values.uploaded = String(summary.uploaded);
   if (summary.skipped !== undefined) values.skipped = String(summary.skipped);
   if (summary.downloaded !== undefined) values.downloaded = String(summary.downloaded);
+  if (summary.pruned !== undefined) values.pruned = String(summary.pruned);
+  if (summary.kept !== undefined) values.kept = String(summary.kept);
   return values;
 }
 
