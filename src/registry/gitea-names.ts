@@ -49,6 +49,23 @@ export function validateGiteaRef(ref: PackageRef): void {
   }
 }
 
+/** The file-name rule of Gitea 1.21 and older (`routers/api/packages/generic/generic.go` then). */
+const GITEA_1_21_FILE_NAME = /^[A-Za-z0-9._+-]+$/;
+
+/**
+ * Why Gitea 1.21 or older refuses a file name the current rule (GITEA_FILE_NAME) accepts, or
+ * undefined when it would accept it too. A sub-path is stored with `%2F`, so it needs 1.22.
+ */
+export function olderGiteaFileNameRules(fileName: string): string | undefined {
+  const stored = encodeGiteaFileName(fileName);
+  if (GITEA_1_21_FILE_NAME.test(stored)) return undefined;
+  return (
+    'Gitea 1.21 and older allow only letters, digits, ".", "_", "-" and "+" in file names' +
+    (fileName.includes('/') ? ', and a file in a sub-directory is stored as dir%2Ffile, which needs Gitea 1.22 or later' : '') +
+    ' (routers/api/packages/generic/generic.go). This server seems to be one of them: upgrade it, or rename the file (and publish from a flat directory)'
+  );
+}
+
 export function validateGiteaFileName(fileName: string): void {
   const segments = fileName.split('/');
   for (const segment of segments) {

@@ -11,7 +11,7 @@ import { DEFAULT_MANIFEST } from '../base/manifest.js';
 import { throwIfRetryable, type HttpClient, type HttpRequest, type HttpResponse, type Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { RetryableFailure, type RetryHooks } from '../http/retry.js';
-import { decodeGiteaFileName, encodeGiteaFileName, validateGiteaFileName, validateGiteaName, validateGiteaRef } from './gitea-names.js';
+import { decodeGiteaFileName, encodeGiteaFileName, olderGiteaFileNameRules, validateGiteaFileName, validateGiteaName, validateGiteaRef } from './gitea-names.js';
 import { filesFromManifest } from './manifest-index.js';
 import { getFile, putFile } from './file-requests.js';
 import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
@@ -286,7 +286,11 @@ export class GiteaRegistry implements RegistryAdapter {
           hint: 'Gitea keeps one file per name (compared case-insensitively); another publish may have raced this one. Re-run with --if-exists skip or replace.',
         });
       case 400:
-        return new RelpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+        return new RelpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, {
+          request,
+          // relpack checks names against the current rule; an older server's 400 says which releases differ.
+          hint: context.fileName && /invalid filename/i.test(message) ? olderGiteaFileNameRules(context.fileName) : undefined,
+        });
       default:
         return unexpectedAnswer(method, what, response, request);
     }

@@ -32,6 +32,22 @@ export function validateGitlabRef(ref: PackageRef): void {
   }
 }
 
+/**
+ * Why an older GitLab may refuse a file name that the newest rule (GITLAB_FILE_NAME) accepts, or
+ * undefined when every release's rule accepts it. `generic_package_file_name_regex` in
+ * `lib/gitlab/regex/packages.rb` was first the package-name rule `\A[A-Za-z0-9.\_\-+]+\z`, then
+ * `\A(?!~)[A-Za-z0-9.\_\-+~]+(?<!~)\z` (`~` inside a name), and the newest also takes `@` inside
+ * a name (`spec/requests/api/generic_packages_spec.rb` uploads `myfile@1.1.tar.gz`).
+ */
+export function olderGitlabFileNameRules(fileName: string): string | undefined {
+  const base = fileName.split('/').pop() ?? '';
+  const reasons: string[] = [];
+  if (base.includes('~')) reasons.push('"~" is refused by GitLab releases whose generic file-name rule is still the package-name rule [A-Za-z0-9._+-]');
+  if (base.includes('@')) reasons.push('"@" is accepted only by the newest GitLab releases; those whose rule allows "~" but not "@" refuse it');
+  if (reasons.length === 0) return undefined;
+  return `${reasons.join('; ')} (lib/gitlab/regex/packages.rb, generic_package_file_name_regex). This server seems to be one of them: rename the file, e.g. with "-" or "_" in their place`;
+}
+
 export function validateGitlabFileName(fileName: string): void {
   const segments = fileName.split('/');
   const base = segments.pop() ?? '';

@@ -9,7 +9,7 @@ import { formatBytes } from '../base/format.js';
 import type { HttpClient, HttpRequest, HttpResponse, Method } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import type { RetryHooks } from '../http/retry.js';
-import { decodeGitlabFileName, gitlabFilePath, validateGitlabFileName, validateGitlabName, validateGitlabRef } from './gitlab-names.js';
+import { decodeGitlabFileName, gitlabFilePath, olderGitlabFileNameRules, validateGitlabFileName, validateGitlabName, validateGitlabRef } from './gitlab-names.js';
 import { filesFromManifest } from './manifest-index.js';
 import { getFile, putFile } from './file-requests.js';
 import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
@@ -363,7 +363,11 @@ export class GitlabRegistry implements RegistryAdapter {
             hint: 'GitLab limits generic package files to generic_packages_max_file_size, 5 GiB by default (5 GB on GitLab.com); an administrator can raise it in the plan limits',
           });
         }
-        return new RelpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, { request });
+        return new RelpackError('INVALID_INPUT', `the registry rejected ${method}${what}: ${message || 'bad request'}`, {
+          request,
+          // relpack checks names against the newest rule; an older server's 400 says which releases differ.
+          hint: context.fileName && /file_name is invalid/.test(message) ? olderGitlabFileNameRules(context.fileName) : undefined,
+        });
       default:
         return unexpectedAnswer(method, what, response, request);
     }
