@@ -86,7 +86,7 @@ export async function uploadFile(
       if (unlisted) {
         // Whether this attempt was stored cannot be checked, and sending it again could add a duplicate.
         throw new RelpackError('NETWORK', `${source.name}: the connection broke after the whole file was sent, and ${unlisted}, so relpack cannot tell whether it was stored`, {
-          hint: 'run the same publish again: files already published with the same SHA-256 are skipped once the version has its SHA256SUMS; or publish without --hidden',
+          hint: `run the same publish again: files already published with the same SHA-256 are skipped${options.hidden ? ' once the version has its SHA256SUMS; or publish without --hidden' : ''}`,
         });
       }
       const rows = await registry.listRows(ref);

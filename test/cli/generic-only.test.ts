@@ -9,8 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { cli, gitlabEnv, serve, tempDir, writeTree } from '../helpers/harness.js';
 
 const modes = (server: Awaited<ReturnType<typeof serve>>) => [
@@ -78,4 +80,28 @@ test('a write-only deploy token still reads files by URL, as GitLab lets it (spe
   const again = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0', '--json'], { env, cwd: work });
   assert.equal(again.code, 0, again.stderr);
   assert.equal(JSON.parse(again.stdout).uploaded, 0);
+});
+
+test('a deploy token GitLab will not let read: every file is uploaded, and relpack says why', async () => {
+  // A server of the test's own: the generic GET/HEAD refuses the token (403), PUT takes it.
+  const puts: string[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'PUT') {
+        puts.push(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? ''));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: puts.length, package_id: 1, file_name: puts.at(-1), size: 1, file_sha256: null }));
+        return;
+      }
+      res.writeHead(403, { 'content-type': 'application/json' }).end('{"message":"403 Forbidden"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const work = await writeTree(await tempDir(), { 'a.bin': 'a' });
+  const run = await cli(['publish', 'a.bin', '--name', 'app', '--version', '1.0.0'], { env: { RELPACK_URL: url, RELPACK_PROJECT: '1', RELPACK_TOKEN: 'gldt-x', RELPACK_TOKEN_TYPE: 'deploy' }, cwd: work });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /may not read this project's packages[\s\S]*cannot tell which files are already published[\s\S]*read_package_registry/);
+  assert.deepEqual(puts, ['a.bin', 'SHA256SUMS']);
 });
