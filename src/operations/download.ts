@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { usageError } from '../base/errors.js';
 import { formatBytes, parseByteSize } from '../base/format.js';
+import { DEFAULT_CACHE_MAX_BYTES, DownloadCache, keepInCache, placeFromCache, undoPlacement } from '../core/cache.js';
 import { DEFAULT_MAX_FILE_SIZE, downloadPackage, type DownloadResult } from '../core/download.js';
 import { resolveVersion } from '../core/release.js';
 import type { ConnectionInput } from '../options/connection.js';
@@ -29,6 +30,13 @@ export interface DownloadRequest {
    * bounds its file itself. Default: RELPACK_MAX_FILE_SIZE, else 50 GiB.
    */
   maxFileSize?: number | string;
+  /**
+   * The download cache's folder (`--cache`): files are copied from it, verified, instead of
+   * fetched, and each file fetched is added (core/cache.ts). Default: RELPACK_CACHE_DIR, else none.
+   */
+  cache?: string;
+  /** The most the cache may hold (`--cache-max`: `5GiB`, `512MiB`, bytes). Default 5 GiB. */
+  cacheMax?: number | string;
 }
 
 export interface DownloadOperationResult extends DownloadResult {
@@ -41,17 +49,44 @@ export async function download(ctx: OperationContext, request: DownloadRequest):
   if (!request.out) throw usageError('download needs a folder to write to', 'pass --out DIR');
   const outDir = isAbsolute(request.out) ? request.out : resolve(ctx.cwd, request.out);
   const maxFileSize = resolveMaxFileSize(request.maxFileSize, ctx.env);
+  const cache = resolveCache(request, ctx);
   return withRegistry(ctx, request.connection, async (registry) => {
     const resolved = await resolveVersion(registry, request.name, request.version);
     if (resolved.resolved) ctx.reporter.info(`--version ${resolved.spec} resolved to ${resolved.version}`);
     const ref = { name: request.name, version: resolved.version };
-    const result = await downloadPackage(
-      registry,
-      { ref, files: request.files, outDir, concurrency: request.concurrency, verify: request.verify, checksums: request.checksums, maxFileSize },
-      ctx.reporter,
-    );
+    // Only a verifying download skips a file already present, so only one uses the cache.
+    const placement = cache && request.verify ? await placeFromCache(cache, registry, { ref, files: request.files, outDir }) : undefined;
+    for (const name of placement?.corrupt ?? []) ctx.reporter.warn(`${name}: its cache entry did not match its SHA-256; removed, and the file fetched again`);
+    let result: DownloadResult;
+    try {
+      result = await downloadPackage(
+        registry,
+        { ref, files: request.files, outDir, concurrency: request.concurrency, verify: request.verify, checksums: request.checksums, maxFileSize },
+        ctx.reporter,
+      );
+    } catch (error) {
+      if (placement) await undoPlacement(placement);
+      throw error;
+    }
+    if (cache) await keepInCache(cache, result.files, { verified: request.verify, warn: (message) => ctx.reporter.warn(message) });
     return resolved.resolved ? { ...result, versionSpec: resolved.spec } : result;
   });
+}
+
+/** The cache the request names, else RELPACK_CACHE_DIR's, else none; its bound, else 5 GiB. */
+export function resolveCache(request: Pick<DownloadRequest, 'cache' | 'cacheMax'>, ctx: { env: NodeJS.ProcessEnv; cwd: string }): DownloadCache | undefined {
+  let maxBytes = DEFAULT_CACHE_MAX_BYTES;
+  if (typeof request.cacheMax === 'string') {
+    const bytes = parseByteSize(request.cacheMax);
+    if (bytes === undefined || bytes <= 0) throw usageError(`--cache-max must be a size such as 5GiB, 512MiB or a number of bytes, not ${JSON.stringify(request.cacheMax)}`);
+    maxBytes = bytes;
+  } else if (request.cacheMax !== undefined) {
+    if (!Number.isSafeInteger(request.cacheMax) || request.cacheMax <= 0) throw usageError(`the cache's maximum must be a whole number of bytes above 0, not ${request.cacheMax}`);
+    maxBytes = request.cacheMax;
+  }
+  const dir = request.cache || ctx.env.RELPACK_CACHE_DIR?.trim();
+  if (!dir) return undefined;
+  return new DownloadCache(isAbsolute(dir) ? dir : resolve(ctx.cwd, dir), { maxBytes });
 }
 
 /** The request's maximum, else RELPACK_MAX_FILE_SIZE (`50GiB`, `512MiB`, bytes), else 50 GiB. */
