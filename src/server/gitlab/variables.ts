@@ -66,7 +66,7 @@ async function list(g: GitlabContext, ctx: RequestContext): Promise<void> {
   if (!project) return;
   const page = pageParams(ctx.query);
   if ('error' in page) return paramError(ctx, page.error);
-  const out = paginate(ctx, g.store.variables(project.id), page);
+  const out = paginate(ctx, g.store.variables(project.id), page, g.cfg.externalUrl);
   return sendJson(ctx, 200, out.items.map(entity), out.headers);
 }
 
