@@ -145,6 +145,9 @@ test('object storage: the 302 is followed without credentials, which that origin
   }
   assert.equal(server.lines.filter((line) => /^GET \S+a\.bin 302 /.test(line)).length, 3, server.lines.join('\n'));
   assert.equal(server.lines.filter((line) => /storage\.download/.test(line) && / 200 /.test(line)).length, 3, server.lines.join('\n'));
+  // Like S3, the storage origin ignores token headers instead of refusing them: serve records any
+  // that reach it, and relpack must send none.
+  assert.deepEqual(server.storageCredentials(), [], 'no credential reached the storage origin');
 });
 
 test('HTTPS_PROXY/HTTP_PROXY are used, NO_PROXY bypasses them', async () => {
