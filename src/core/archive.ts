@@ -368,3 +368,33 @@ async function handleZipEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, sink: Stag
   const data = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))));
   await sink.write(path, data, unixMode || 0o644, entry.uncompressedSize);
 }
+
+// ---- download --extract --------------------------------------------------------------------------
+
+/** The message `download --extract` fails with when nothing it would fetch is an archive. */
+export const EXTRACT_NEEDS_ARCHIVE = '--extract needs an archive in the version';
+
+/** The archives among a version's file names (`*.tar.gz`, `*.tgz`, `*.zip`), in name order. */
+export function archivesAmong(names: readonly string[]): string[] {
+  return names.filter((name) => archiveFormatOf(name) !== undefined).sort();
+}
+
+export interface ExtractedArchive extends ExtractResult {
+  /** The archive's file name in the package. */
+  archive: string;
+}
+
+/**
+ * Extracts each downloaded archive into outDir, in name order, each all or nothing. The archives
+ * stay where the download put them. Two archives that hold the same top-level name collide like
+ * an archive and a file already there: the second is refused, the first stays extracted.
+ */
+export async function extractArchives(outDir: string, archives: readonly { name: string; path: string }[], options: ExtractOptions): Promise<ExtractedArchive[]> {
+  const extracted: ExtractedArchive[] = [];
+  for (const { name, path } of [...archives].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const format = archiveFormatOf(name);
+    if (!format) continue;
+    extracted.push({ archive: name, ...(await extractArchive(path, format, outDir, options)) });
+  }
+  return extracted;
+}

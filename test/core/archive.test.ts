@@ -86,7 +86,7 @@ test('SOURCE_DATE_EPOCH sets the mtime; unset is 1980-01-01T00:00:02Z; junk is u
 });
 
 /** A tar.gz written header by header, so it can hold what relpack never writes. */
-export function hostileTar(entries: { path: string; type?: string; linkpath?: string; body?: string }[]): Buffer {
+function hostileTar(entries: { path: string; type?: string; linkpath?: string; body?: string }[]): Buffer {
   const blocks: Buffer[] = [];
   for (const entry of entries) {
     const body = Buffer.from(entry.body ?? '');
@@ -99,7 +99,7 @@ export function hostileTar(entries: { path: string; type?: string; linkpath?: st
 }
 
 /** A zip with one entry named `name` (yazl refuses `..` and absolute names, so they are patched in). */
-export async function hostileZip(name: string, mode = 0o100644): Promise<Buffer> {
+async function hostileZip(name: string, mode = 0o100644): Promise<Buffer> {
   const placeholder = 'p'.repeat(Buffer.byteLength(name));
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from('x'), placeholder, { mode, mtime: new Date(2000, 0, 1) });
