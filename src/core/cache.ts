@@ -27,6 +27,7 @@ import { RelpackError } from '../base/errors.js';
 import { hashFile } from '../base/hashing.js';
 import type { PackageRef, RegistryAdapter, RemoteFile } from '../registry/types.js';
 import { refuseCollisions, targetPath } from './download.js';
+import { mapPool } from './pool.js';
 import type { TransferResult } from './progress.js';
 
 /** Default bound on the cache's size: 5 GiB. */
@@ -235,7 +236,7 @@ export interface CachePlacement {
 export async function placeFromCache(
   cache: DownloadCache,
   registry: RegistryAdapter,
-  options: { ref: PackageRef; files: string[]; outDir: string },
+  options: { ref: PackageRef; files: string[]; outDir: string; concurrency?: number },
 ): Promise<CachePlacement> {
   const placement: CachePlacement = { placed: new Map(), corrupt: [] };
   let listed: RemoteFile[];
@@ -260,17 +261,17 @@ export async function placeFromCache(
   refuseCollisions(targets);
   await mkdir(outDir, { recursive: true });
   const realRoot = await realpath(outDir);
-  for (const { file, path } of targets) {
+  await mapPool(targets, options.concurrency ?? 4, async ({ file, path }) => {
     const sha256 = (file.sha256 as string).toLowerCase();
-    if (!(await cache.lookup(sha256))) continue;
-    if (!(await safeParent(outDir, realRoot, file.fileName))) continue;
-    if (lstatSync(path, { throwIfNoEntry: false })) continue;
+    if (!(await cache.lookup(sha256))) return;
+    if (!(await safeParent(outDir, realRoot, file.fileName))) return;
+    if (lstatSync(path, { throwIfNoEntry: false })) return;
     const outcome = await cache.place(sha256, path);
     if (outcome === 'corrupt') placement.corrupt.push(file.fileName);
-    if (outcome !== 'placed') continue;
+    if (outcome !== 'placed') return;
     const info = await lstat(path);
     placement.placed.set(path, { name: file.fileName, ino: info.ino, dev: info.dev });
-  }
+  });
   return placement;
 }
 

@@ -130,6 +130,19 @@ test('two downloads sharing a cache at once both end with every file verified, a
   await assertTree(outs[2]);
 });
 
+test('a download that fails takes back what it placed: the registry and SHA256SUMS disagree, nothing of that file is left', async () => {
+  const { server, ctx, request } = await setup(flavours[0]);
+  const cacheDir = await tempDir();
+  await download(ctx, request(await tempDir(), { cache: cacheDir }));
+  // A newer SHA256SUMS (GitLab serves the newest duplicate) that lies about top.txt.
+  const lying = Object.entries(FILES).map(([name, content]) => `${name === 'top.txt' ? sha('other') : sha(content)}  ${name}\n`).join('');
+  assert.equal(await flavours[0].rawPut(server, 'app', '1.0.0', 'SHA256SUMS', lying), 201);
+  const out = await tempDir();
+  await assert.rejects(download(ctx, request(out, { cache: cacheDir })), /top\.txt: the registry and SHA256SUMS disagree/);
+  const left = (await readdir(out, { recursive: true })).filter((name) => Object.keys(FILES).includes(name));
+  assert.deepEqual(left, [], 'the files placed from the cache were taken back');
+});
+
 test('a file in the cache folder that is not relpack\'s is left untouched', async () => {
   const { ctx, request } = await setup(flavours[0]);
   const cacheDir = await writeTree(await tempDir(), { 'notes.txt': 'mine', 'sha256/readme': 'also mine', [`sha256/ab/${'ab'.repeat(31)}`]: 'not 64' });
