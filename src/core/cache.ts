@@ -65,6 +65,8 @@ function isCode(error: unknown, ...codes: string[]): boolean {
 export class DownloadCache {
   readonly maxBytes: number;
   private readonly store: string;
+  /** The clock a use is recorded with (a test sets it). */
+  private readonly now: () => number;
 
   constructor(
     readonly dir: string,
@@ -74,8 +76,6 @@ export class DownloadCache {
     this.store = join(dir, 'sha256');
     this.now = options.now ?? Date.now;
   }
-
-  private readonly now: () => number;
 
   /** Where the entry for `sha256` lives (whether or not it is there). */
   entryPath(sha256: string): string {
