@@ -14,6 +14,7 @@ import { haveCommand, installCleanupHandlers, killAll, loadAvg, run, splitComman
 import { availableParallelism } from 'node:os';
 import { startNginx, type NginxServer } from './lib/nginx.js';
 import { relpackCli, startRelpackServer, type RelpackServer } from './lib/relpack.js';
+import { archiveVsFiles } from './lib/archive-scenario.js';
 import { largeFile, nginxTarget, rerun, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
 import { fmtRate } from './lib/stats.js';
 import { goalsTable, handWrittenPart, machineInfo, renderMarkdown, sectionTable, type Goal, type Section } from './lib/report.js';
@@ -21,23 +22,26 @@ import { goalsTable, handWrittenPart, machineInfo, renderMarkdown, sectionTable,
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-const SCENARIOS = ['large', 'huge', 'small', 'rerun', 'startup'] as const;
+const SCENARIOS = ['large', 'huge', 'small', 'rerun', 'archive', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const ALIASES: Record<string, Scenario> = {
   large: 'large', '1g': 'large', '1gib': 'large', big: 'large',
   huge: 'huge', '4g': 'huge', '4gib': 'huge',
   small: 'small', files: 'small', many: 'small', '500': 'small',
   rerun: 'rerun', 're-run': 'rerun', noop: 'rerun', '10k': 'rerun',
+  archive: 'archive', 'tar.gz': 'archive', extract: 'archive',
   startup: 'startup', 'start-up': 'startup', version: 'startup',
 };
 
 const HELP = `Usage: node --import tsx bench/run.ts [options]   (npm run bench -- [options])
 
 Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 × 10 KiB),
-  rerun (a 10,000-file publish, then the same publish again: nothing to upload), startup
+  rerun (a 10,000-file publish, then the same publish again: nothing to upload),
+  archive (5,000 × 1 KiB published and downloaded as one tar.gz vs file by file; in-process), startup
   --only <list>       comma-separated scenarios to run, e.g. --only small,startup
   --quick             smoke run: 64 MiB / 256 MiB / 50 files / 1,000 files, 1 run, 5 start-up runs
   --rerun-files N     files in the rerun scenario (default 10000; 1000 with --quick)
+  --archive-files N   files in the archive scenario (default 5000; 500 with --quick; runs at most 3)
   --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick;
                       rerun at most 3: each run uploads every file)
   --warmup N          uncounted warm-up runs per transfer scenario (default 1; 0 with --quick)
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
       fresh: { type: 'boolean', default: false },
       'quiet-wait': { type: 'string' },
       'rerun-files': { type: 'string' },
+      'archive-files': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -127,6 +132,8 @@ async function main(): Promise<void> {
   const startupRuns = quick ? 5 : Math.max(20, values.runs ? runs : 20);
   const rerunFiles = values['rerun-files'] === undefined ? (quick ? 1000 : 10_000) : Number(values['rerun-files']);
   if (!Number.isInteger(rerunFiles) || rerunFiles < 1 || rerunFiles > 1_000_000) fail('--rerun-files must be a whole number from 1 to 1000000');
+  const archiveFiles = values['archive-files'] === undefined ? (quick ? 500 : 5000) : Number(values['archive-files']);
+  if (!Number.isInteger(archiveFiles) || archiveFiles < 1 || archiveFiles > 1_000_000) fail('--archive-files must be a whole number from 1 to 1000000');
   let only: Set<Scenario> = new Set(SCENARIOS);
   if (values.only) {
     only = new Set();
@@ -277,6 +284,7 @@ async function main(): Promise<void> {
   }
   if (only.has('small')) await guard('small', () => smallFiles(ctx, quick ? 50 : 500, 10 * 1024, runs));
   if (only.has('rerun')) await guard('rerun', () => rerun(ctx, rerunFiles, 1024, Math.min(runs, 3)));
+  if (only.has('archive')) await guard('archive', () => archiveVsFiles(ctx, archiveFiles, 1024, Math.min(runs, 3)));
   if (only.has('startup')) await guard('startup', () => startup(ctx, gpArgv, startupRuns));
 
   await serve?.stop().catch(() => undefined);

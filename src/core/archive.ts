@@ -67,8 +67,8 @@ export async function createArchive(files: readonly LocalFile[], format: Archive
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].name === sorted[i - 1].name) throw new RelpackError('INVALID_INPUT', `two files would be archived as ${JSON.stringify(sorted[i].name)}`);
   }
-  const modes = await Promise.all(sorted.map(async (file) => normalMode((await stat(file.path)).mode)));
-  const entries = sorted.map((file, i) => ({ file, mode: modes[i] }));
+  const stats = await Promise.all(sorted.map((file) => stat(file.path)));
+  const entries = sorted.map((file, i) => ({ file, mode: normalMode(stats[i].mode), size: stats[i].size }));
   if (format === 'tar.gz') await pipeline(tarStream(entries, options.mtime), createGzip({ level: 9 }), gzipHeaderFix(), createWriteStream(dest));
   else await writeZip(entries, dest, options.mtime);
   return { path: dest, size: (await stat(dest)).size, entries: entries.length };
@@ -82,11 +82,12 @@ function normalMode(mode: number): number {
 interface Entry {
   file: LocalFile;
   mode: number;
+  /** As stat saw it just before archiving: the header promises it, so the data is held to it. */
+  size: number;
 }
 
 async function* tarStream(entries: readonly Entry[], mtime: Date): AsyncGenerator<Buffer> {
-  for (const { file, mode } of entries) {
-    const size = (await stat(file.path)).size;
+  for (const { file, mode, size } of entries) {
     const header = new Header({ path: file.name, mode, uid: 0, gid: 0, size, mtime, type: 'File', uname: '', gname: '', devmaj: 0, devmin: 0 });
     const block = Buffer.alloc(512);
     header.encode(block);
@@ -128,8 +129,8 @@ async function writeZip(entries: readonly Entry[], dest: string, mtime: Date): P
   const local = new Date(clamped.getUTCFullYear(), clamped.getUTCMonth(), clamped.getUTCDate(), clamped.getUTCHours(), clamped.getUTCMinutes(), clamped.getUTCSeconds());
   const zip = new yazl.ZipFile();
   const done = pipeline(zip.outputStream, createWriteStream(dest));
-  for (const { file, mode } of entries) {
-    zip.addReadStreamLazy(file.name, { mtime: local, mode: 0o100000 | mode, compressionLevel: 9, forceDosTimestamp: true, size: file.size }, (cb) => {
+  for (const { file, mode, size } of entries) {
+    zip.addReadStreamLazy(file.name, { mtime: local, mode: 0o100000 | mode, compressionLevel: 9, forceDosTimestamp: true, size }, (cb) => {
       // opened only when yazl reaches the entry, so 5,000 files hold one descriptor at a time
       const stream = createReadStream(file.path);
       stream.once('error', (error) => (zip.outputStream as Readable).destroy(error));
@@ -216,6 +217,8 @@ class StagingTree {
   bytes = 0;
   private entries = 0;
   private readonly seen = new Set<string>();
+  /** Folders already made: one mkdir per folder, not per file (5,000 files in one folder). */
+  private readonly made = new Set<string>();
   constructor(
     readonly root: string,
     readonly archive: string,
@@ -234,7 +237,11 @@ class StagingTree {
       this.files++;
     }
     const path = join(this.root, ...name.split('/'));
-    await mkdir(kind === 'directory' ? path : dirname(path), { recursive: true });
+    const folder = kind === 'directory' ? path : dirname(path);
+    if (!this.made.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.made.add(folder);
+    }
     return path;
   }
 
