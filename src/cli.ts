@@ -23,7 +23,7 @@ import { formatDotenv, summarizeBump, summarizeDownload, summarizePrune, summari
 import { prune } from './operations/prune.js';
 import { download } from './operations/download.js';
 import { list } from './operations/list.js';
-import { publish, type FilesRequest } from './operations/publish.js';
+import { publish, type FilesRequest, type PublishRequest } from './operations/publish.js';
 import { parseChecksums, parseConcurrency } from './operations/values.js';
 import { remove } from './operations/remove.js';
 import { bump, commitPublishedVersion, showCurrentVersion, showNextVersion, type VersionRequest } from './operations/version.js';
@@ -213,6 +213,8 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
     name: required(values.name, '--name', 'publish'),
     version: values.version,
     ifExists: ifExists as IfExists,
+    archive: values.archive as PublishRequest['archive'],
+    archiveName: values['archive-name'],
     ...filesRequest(values, positionals),
   });
   await dotenv(summarizePublish(result));
@@ -235,6 +237,9 @@ async function downloadCommand(args: string[], shell: Shell): Promise<number> {
     concurrency: concurrency(values.concurrency),
     verify: !values['no-verify'],
     maxFileSize: values['max-size'],
+    extract: values.extract,
+    cache: values.cache,
+    cacheMax: values['cache-max'],
     checksums: checksumsOption(values.checksums),
   });
   await dotenv(summarizeDownload(result));

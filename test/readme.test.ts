@@ -110,3 +110,17 @@ test('README prune example: the plan, then --yes, against published versions', a
   assert.match(run.stdout, /would prune 0 of 4 version\(s\) of my-tool, kept 4/);
   assert.match(run.stdout, /pruned 0 of 2 version\(s\) of my-tool, kept 2/, 'the --match run considers the two release candidates; both are too new to go');
 });
+
+test('README archive example: publish one archive, download it verified, extracted and cached', async () => {
+  const script = (await readmeBlocks()).get('cli-archive');
+  assert.ok(script, 'README has the cli-archive example');
+  const server = await serve();
+  const bin = await relpackOnPath();
+  const home = await tempDir();
+  const work = await writeTree(await tempDir(), { 'dist/linux/my-tool': 'elf', 'dist/README.txt': 'readme' });
+  const env = { PATH: `${bin}:${process.env.PATH}`, HOME: home, RELPACK_URL: server.url, RELPACK_PROJECT: 'demo/app', RELPACK_TOKEN: server.tokens.maintainer };
+  const run = await bash(script, { cwd: work, env });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.equal(await readFile(join(work, 'my-tool/linux/my-tool'), 'utf8'), 'elf');
+  assert.equal(await readFile(join(work, 'my-tool/README.txt'), 'utf8'), 'readme');
+});

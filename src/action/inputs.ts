@@ -35,6 +35,11 @@ export interface ActionOptions {
   maxSize: string;
   /** Seconds the run may take; empty for RELPACK_TIMEOUT, else no limit. */
   timeout: string;
+  archive: string;
+  archiveName: string;
+  extract: boolean;
+  cache: string;
+  cacheMax: string;
   /** prune: versions to keep (text; the operation checks it). */
   keep: string;
   olderThan: string;
@@ -123,6 +128,11 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     followSymlinks: boolean('follow-symlinks'),
     maxSize: string('max-size'),
     timeout: string('timeout'),
+    archive: string('archive'),
+    archiveName: string('archive-name'),
+    extract: boolean('extract'),
+    cache: string('cache'),
+    cacheMax: string('cache-max'),
     keep: raw('keep'),
     olderThan: string('older-than'),
     match: string('match'),

@@ -13,7 +13,7 @@ import { maskSecrets } from '../http/redact.js';
 import { maskEnvironmentTokens, type OperationContext } from '../operations/context.js';
 import { download } from '../operations/download.js';
 import { list } from '../operations/list.js';
-import { publish, type FilesRequest } from '../operations/publish.js';
+import { publish, type FilesRequest, type PublishRequest } from '../operations/publish.js';
 import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePrune, summarizePublish, type RunSummary } from '../operations/outputs.js';
 import { prune } from '../operations/prune.js';
 import { bump } from '../operations/version.js';
@@ -70,10 +70,18 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
   switch (options.command) {
     case 'publish':
       return summarizePublish(
-        await publish(ctx, { connection, name, version: options.version, ifExists: options.ifExists, ...sent }),
+        await publish(ctx, {
+          connection,
+          name,
+          version: options.version,
+          ifExists: options.ifExists,
+          archive: (options.archive || undefined) as PublishRequest['archive'],
+          archiveName: options.archiveName || undefined,
+          ...sent,
+        }),
       );
     case 'download':
-      return summarizeDownload(await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify, maxFileSize: options.maxSize || undefined }));
+      return summarizeDownload(await download(ctx, { connection, name, version: options.version, files: options.files, out: options.out, ...transfer, verify: options.verify, maxFileSize: options.maxSize || undefined, extract: options.extract, cache: options.cache || undefined, cacheMax: options.cacheMax || undefined }));
     case 'list':
       return summarizeList(await list(ctx, { connection, name, version: options.version }));
     case 'prune':
