@@ -96,6 +96,19 @@ for (const format of ['tar.gz', 'zip'] as const) {
   });
 }
 
+test('Gitea: publish --archive zip, a re-run skipped as identical, download --extract', async () => {
+  const server = await serve();
+  const root = await project();
+  const gitea = { ...context(server, root), env: { RELPACK_URL: server.url, RELPACK_REGISTRY: 'gitea', RELPACK_OWNER: 'demo', RELPACK_TOKEN: server.tokens.giteaOwner, RELPACK_RETRY_DELAY_MS: '20' } };
+  const first = await publish(gitea, publishRequest({ archive: 'zip' }));
+  assert.equal(first.uploaded, 2);
+  const again = await publish(gitea, publishRequest({ archive: 'zip' }));
+  assert.equal(again.uploaded, 0);
+  const result = await download(gitea, downloadRequest({ extract: true }));
+  assert.deepEqual(result.extracted?.map((one) => one.placed), [['bin', 'share']]);
+  assert.equal(await readFile(join(root, 'out/bin/app'), 'utf8'), '#!/bin/sh\necho app\n');
+});
+
 test('SOURCE_DATE_EPOCH changes the archive; the same value gives the same SHA-256', async () => {
   const server = await serve();
   const root = await project();
