@@ -47,7 +47,8 @@ export interface PublishRequest extends FilesRequest {
 export async function publish(ctx: OperationContext, request: PublishRequest): Promise<PublishResult> {
   const ref = { name: request.name, version: packageVersion(ctx, request.version, 'publish') };
   if (request.files.length === 0) throw usageError('publish needs at least one file, directory or glob');
-  if (request.archive !== undefined) return publishArchive(ctx, request, ref, request.archive);
+  // empty is file by file, as the declaration's default (component.yml) says
+  if (request.archive) return publishArchive(ctx, request, ref, request.archive);
   return publishInputs(ctx, request, ref, request.files, ctx.cwd);
 }
 

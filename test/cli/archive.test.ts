@@ -109,6 +109,12 @@ test('Gitea: publish --archive zip, a re-run skipped as identical, download --ex
   assert.equal(await readFile(join(root, 'out/bin/app'), 'utf8'), '#!/bin/sh\necho app\n');
 });
 
+test('an empty archive is file by file (the declared default)', async () => {
+  const server = await serve();
+  const result = await publish(context(server, await project()), publishRequest({ archive: '' as 'zip' }));
+  assert.deepEqual(result.files.map((file) => file.name).sort(), ['SHA256SUMS', 'bin/app', 'share/readme.txt']);
+});
+
 test('SOURCE_DATE_EPOCH changes the archive; the same value gives the same SHA-256', async () => {
   const server = await serve();
   const root = await project();
