@@ -7,7 +7,7 @@
  * no size listed, than `maxFileSize`); and a part file left by a run that was killed is resumed by
  * the next run rather than fetched again from the first byte.
  */
-import { constants, lstatSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { constants, lstatSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { createHash, type Hash } from 'node:crypto';
@@ -72,7 +72,7 @@ export async function downloadPackage(registry: RegistryAdapter, options: Downlo
 
   let manifest: Map<string, string> | undefined;
   const manifestFile = manifestName === null ? undefined : listed.find((file) => registry.sameFileName(file.fileName, manifestName));
-  if (options.verify && manifestFile) manifest = await readManifest(registry, ref, manifestFile);
+  if (options.verify && manifestFile) manifest = await readManifest(registry, ref, manifestFile, targetPath(outDir, manifestFile.fileName, { fromRegistry: true }));
 
   const tree = new OutputTree(outDir);
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -144,10 +144,15 @@ function lookup(registry: RegistryAdapter, manifest: Map<string, string>, name: 
   return undefined;
 }
 
-async function readManifest(registry: RegistryAdapter, ref: PackageRef, file: RemoteFile): Promise<Map<string, string>> {
+async function readManifest(registry: RegistryAdapter, ref: PackageRef, file: RemoteFile, localPath: string): Promise<Map<string, string>> {
   if ((file.size ?? 0) > MAX_MANIFEST_BYTES) {
     throw new RelpackError('CHECKSUM_MISMATCH', `${file.fileName} is ${file.size} bytes, too large to be a checksum manifest`);
   }
+  // The manifest already at its target (a re-run into the same folder, or placed from the download
+  // cache) is the registry's own when its bytes hash to the SHA-256 the registry lists: read it there
+  // instead of fetching it again.
+  const local = file.sha256 ? readVerifiedLocal(localPath, file.sha256) : undefined;
+  if (local) return parseManifest(local.toString('utf8'), file.fileName);
   const { data, headerSha256 } = await readSmallFile(registry, ref, file.fileName, MAX_MANIFEST_BYTES);
   const digest = sha256(data);
   const expected = file.sha256 ?? headerSha256;
@@ -155,6 +160,14 @@ async function readManifest(registry: RegistryAdapter, ref: PackageRef, file: Re
     throw new RelpackError('CHECKSUM_MISMATCH', `${file.fileName}: SHA-256 mismatch against the registry`, { hint: `expected ${expected}, received ${digest}` });
   }
   return parseManifest(data.toString('utf8'), file.fileName);
+}
+
+/** A regular file's bytes when they hash to `sha256` (and fit a manifest's bound); otherwise undefined. */
+function readVerifiedLocal(path: string, expected: string): Buffer | undefined {
+  const info = lstatSync(path, { throwIfNoEntry: false });
+  if (!info?.isFile() || info.size > MAX_MANIFEST_BYTES) return undefined;
+  const data = readFileSync(path);
+  return sha256(data) === expected.toLowerCase() ? data : undefined;
 }
 
 /**
