@@ -100,3 +100,25 @@ test('action: command prune with dry-run plans through the bundle, as a runner s
   assert.equal(bad.code, 1);
   assert.match(bad.stdout + bad.stderr, /keep/);
 });
+
+test('gitlab: the version the version variable holds is never pruned, even when it is beyond what is kept', async () => {
+  const server = await serve();
+  const env = gitlab.writer(server);
+  const work = await writeTree(await tempDir(), { 'app.bin': 'app' });
+  for (const version of ['1.0.0', '1.1.0', '2.0.0']) assert.equal((await cli(['publish', 'app.bin', '--name', 'app', '--version', version, '-q'], { env, cwd: work })).code, 0);
+  const created = await fetch(`${server.url}/api/v4/projects/1/variables`, {
+    method: 'POST',
+    headers: { 'PRIVATE-TOKEN': server.tokens.maintainer!, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key: 'APP_VERSION', value: '1.0.0' }),
+  });
+  assert.equal(created.status, 201);
+  const ctx = { env, cwd: work, reporter: silentReporter, addSecret: () => {}, userAgent: 'relpack-test' };
+  const result = await prune(ctx, { connection: {}, name: 'app', keep: 1, store: { variable: 'APP_VERSION', store: 'gitlab' }, yes: true, now: () => Date.now() + HOUR });
+  assert.deepEqual(result.versions.map((v) => [v.version, v.decision, v.reason]), [
+    ['2.0.0', 'kept', 'among the newest 1'],
+    ['1.1.0', 'deleted', 'beyond what is kept'],
+    ['1.0.0', 'kept', 'the version variable holds it'],
+  ]);
+  assert.ok((await gitlab.rows(server, 'app', '1.0.0')).length > 0);
+  assert.deepEqual(await gitlab.rows(server, 'app', '1.1.0'), []);
+});
