@@ -28,6 +28,12 @@ export interface FilesRequest {
   dryRun: boolean;
 }
 
+/** How core sends the files of a request: the part of core's options a publish and a bump share. */
+export function sendOptions(request: FilesRequest) {
+  const { files, concurrency, checksums, hidden, includeHidden, followSymlinks, dryRun } = request;
+  return { inputs: files, concurrency, checksums, hidden, includeHidden, followSymlinks, dryRun };
+}
+
 export interface PublishRequest extends FilesRequest {
   connection: ConnectionInput;
   name: string;
@@ -59,15 +65,10 @@ function publishInputs(ctx: OperationContext, request: PublishRequest, ref: Pack
       registry,
       {
         ref,
+        ...sendOptions(request),
         inputs,
         cwd,
         ifExists: request.ifExists,
-        concurrency: request.concurrency,
-        checksums: request.checksums,
-        hidden: request.hidden,
-        includeHidden: request.includeHidden,
-        followSymlinks: request.followSymlinks,
-        dryRun: request.dryRun,
       },
       ctx.reporter,
     ),

@@ -17,7 +17,7 @@ import {
 import { DEFAULT_INITIAL_VERSION, type BumpLevel, type VersionSource } from '../core/versioning.js';
 import type { ConnectionInput } from '../options/connection.js';
 import { ciTag, withRegistry, withVersionStore, type VersionStoreRequest } from './connect.js';
-import type { FilesRequest } from './publish.js';
+import { sendOptions, type FilesRequest } from './publish.js';
 import type { OperationContext } from './context.js';
 
 export interface VersionRequest {
@@ -59,13 +59,7 @@ export async function bump(ctx: OperationContext, request: BumpRequest): Promise
           ...options,
           bump: request.bump,
           preid: request.preid,
-          inputs: request.files,
-          concurrency: request.concurrency,
-          checksums: request.checksums,
-          hidden: request.hidden,
-          includeHidden: request.includeHidden,
-          followSymlinks: request.followSymlinks,
-          dryRun: request.dryRun,
+          ...sendOptions(request),
         },
         ctx.reporter,
       ),
