@@ -8,7 +8,7 @@
  * network retries. Over real HTTP against `relpack serve`.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFile, chmod, mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import { lineReporter } from '../../src/core/progress.js';
 import { publish } from '../../src/operations/publish.js';
 import { packageFiles } from '../helpers/gitlab.js';
-import { cli, gitlabEnv, ROOT, serve, tempDir, writeTree, type CliRun } from '../helpers/harness.js';
+import { cli, gitlabEnv, ROOT, runProcess, serve, tempDir, writeTree, type CliRun } from '../helpers/harness.js';
 import type { RunningServer } from '../../src/server/index.js';
 
 const sent = (server: { lines: string[] }) => server.lines.filter((line) => line.startsWith('PUT '));
@@ -153,20 +153,11 @@ test('publish: FIFOs, sockets and devices found in a directory are skipped and l
 async function cliWithoutRootRights(args: string[], cwd: string, env: Record<string, string>): Promise<CliRun> {
   if (process.getuid?.() !== 0) return cli(args, { env, cwd });
   await chmod(cwd, 0o755);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/bin.ts'), ...args], {
-      cwd,
-      uid: 65534,
-      gid: 65534,
-      env: { PATH: process.env.PATH, RELPACK_RETRY_DELAY_MS: '20', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  return runProcess(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/bin.ts'), ...args], {
+    cwd,
+    uid: 65534,
+    gid: 65534,
+    env: { PATH: process.env.PATH, RELPACK_RETRY_DELAY_MS: '20', ...env },
   });
 }
 

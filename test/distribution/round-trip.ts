@@ -5,11 +5,10 @@
  * asynchronous.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir, writeTree, type CliRun } from '../helpers/harness.js';
+import { runProcess, tempDir, writeTree, type CliRun } from '../helpers/harness.js';
 
 export type Relpack = (args: string[], options?: { cwd?: string }) => Promise<CliRun>;
 
@@ -19,15 +18,7 @@ export function relpackCommand(argv: string[], env: Record<string, string | unde
 }
 
 export function run(file: string, args: string[], options: { cwd: string; env: Record<string, string | undefined> }): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(file, args, options);
 }
 
 /** Publishes a tree (a binary large enough to stream, a nested text file) and downloads it into an empty folder. */

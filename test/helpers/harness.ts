@@ -2,7 +2,7 @@
  * Test plumbing: a `relpack serve` in-process on a free port with its own data directory, the CLI
  * run in-process (or as the built bundle), and small file trees.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,21 +53,22 @@ export async function cli(args: string[], options: { env?: Record<string, string
   return { code, stdout, stderr };
 }
 
-/** Runs the built bundle as a process, as users run it. */
-export function cliProcess(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+/** Runs a program to its end with exactly `env` (plus spawn options such as uid), collecting its output. */
+export function runProcess(file: string, args: string[], options: SpawnOptions & { cwd: string; env: Record<string, string | undefined> }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/relpack.mjs'), ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env.PATH, ...options.env } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(file, args, { ...options, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Runs the built bundle as a process, as users run it. */
+export function cliProcess(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+  return runProcess(process.execPath, [join(ROOT, 'dist/relpack.mjs'), ...args], { cwd: options.cwd ?? ROOT, env: { PATH: process.env.PATH, ...options.env } });
 }
 
 export async function writeTree(root: string, files: Record<string, string | Buffer>): Promise<string> {
