@@ -5,11 +5,8 @@
  * machine are neither, so no tracked file outside dist/ (rebuilt from src) may name them.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from './helpers/harness.js';
+import { findInTrackedFiles } from './helpers/tracked-files.js';
 
 /** Spelled in pieces so that this file does not contain what it looks for. */
 const NOTE_NAMES = [['gitlab', '-api', '.md'], ['gitea', '-api', '.md'], ['peers', '.md']].map((parts) => parts.join(''));
@@ -21,27 +18,8 @@ const NOTE = new RegExp(`(${[...NOTE_NAMES, NOTE_DIR].map(escapeRegExp).join('|'
 /** An absolute path under one of those roots: the leading `/` not preceded by a path or word character. */
 const ABSOLUTE = new RegExp(`(^|[^A-Za-z0-9_.~/-])/(${MACHINE_ROOTS.join('|')})/`);
 
-function trackedFiles(): string[] {
-  return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
-    .split('\0')
-    .filter((f) => f && !f.startsWith('dist/'));
-}
-
 test('no tracked file outside dist/ cites notes kept outside the repository or a build machine path', () => {
-  const hits: string[] = [];
-  for (const file of trackedFiles()) {
-    if (NOTE.test(file)) hits.push(`${file} (path)`);
-    let text: string;
-    try {
-      text = readFileSync(join(ROOT, file), 'latin1');
-    } catch {
-      continue; // deleted in the work tree, not yet committed
-    }
-    text.split('\n').forEach((line, i) => {
-      const found = NOTE.exec(line)?.[1] ?? ABSOLUTE.exec(line)?.[0].trim();
-      if (found) hits.push(`${file}:${i + 1}: ${found}`);
-    });
-  }
+  const hits = findInTrackedFiles((text) => NOTE.exec(text)?.[1] ?? ABSOLUTE.exec(text)?.[0].trim(), { skip: (file) => file.startsWith('dist/') });
   assert.deepEqual(hits, [], `cite the upstream source or a page under docs/ instead:\n${hits.join('\n')}`);
 });
 

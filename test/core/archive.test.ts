@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmod, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { Header } from 'tar';
-import yazl from 'yazl';
 import { archiveMtime, createArchive, DEFAULT_ARCHIVE_MTIME, extractArchive, type ArchiveFormat } from '../../src/core/archive.js';
 import { expandInputs } from '../../src/core/local-files.js';
+import { hostileTar, hostileZip } from '../helpers/archives.js';
 import { tempDir, writeTree } from '../helpers/harness.js';
 
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
@@ -84,30 +82,6 @@ test('SOURCE_DATE_EPOCH sets the mtime; unset is 1980-01-01T00:00:02Z; junk is u
   assert.equal(archiveMtime('1700000000')?.getTime(), 1700000000_000);
   assert.equal(archiveMtime('yesterday'), undefined);
 });
-
-/** A tar.gz written header by header, so it can hold what relpack never writes. */
-function hostileTar(entries: { path: string; type?: string; linkpath?: string; body?: string }[]): Buffer {
-  const blocks: Buffer[] = [];
-  for (const entry of entries) {
-    const body = Buffer.from(entry.body ?? '');
-    const block = Buffer.alloc(512);
-    new Header({ path: entry.path, type: (entry.type ?? 'File') as 'File', linkpath: entry.linkpath, size: body.length, mode: 0o644, mtime: new Date(0) }).encode(block);
-    blocks.push(block, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
-
-/** A zip with one entry named `name` (yazl refuses `..` and absolute names, so they are patched in). */
-async function hostileZip(name: string, mode = 0o100644): Promise<Buffer> {
-  const placeholder = 'p'.repeat(Buffer.byteLength(name));
-  const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from('x'), placeholder, { mode, mtime: new Date(2000, 0, 1) });
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  return Buffer.from(Buffer.concat(chunks).toString('latin1').split(placeholder).join(name), 'latin1');
-}
 
 const hostile: [string, () => Promise<Buffer> | Buffer, ArchiveFormat][] = [
   ['tar absolute path', () => hostileTar([{ path: 'ok.txt', body: 'ok' }, { path: '/tmp/evil', body: 'x' }]), 'tar.gz'],
