@@ -20,6 +20,8 @@ import type { ConnectionInput } from './options/connection.js';
 import { COMMANDS, DOTENV, type CommandName } from './cli/commands.generated.js';
 import { maskEnvironmentTokens, type OperationContext } from './operations/context.js';
 import { formatDotenv, summarizeBump, summarizeDownload, summarizePrune, summarizePublish, type RunSummary } from './operations/outputs.js';
+import { release, type ReleaseSettings } from './operations/release.js';
+import type { ReleaseOutcome } from './core/release-links.js';
 import { prune } from './operations/prune.js';
 import { download } from './operations/download.js';
 import { list } from './operations/list.js';
@@ -105,6 +107,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await deleteCommand(rest, shell);
       case 'prune':
         return await pruneCommand(rest, shell);
+      case 'release':
+        return await releaseCommand(rest, shell);
       case 'version':
         return await versionCommand(rest, shell);
       case 'serve': {
@@ -181,6 +185,25 @@ function filesRequest(values: Flags<'publish'>, positionals: string[]): FilesReq
   };
 }
 
+/** `--release` with its tag and notes; the two alone are a mistake, not a quiet no-op. */
+function releaseSettings(values: Flags<'publish'>): ReleaseSettings | undefined {
+  if (values.release) return { tag: values['release-tag'], notesFile: values['release-notes'] };
+  const stray = values['release-tag'] !== undefined ? '--release-tag' : values['release-notes'] !== undefined ? '--release-notes' : undefined;
+  if (stray) throw usageError(`${stray} needs --release`, 'add --release to link the published files to the release of the tag');
+  return undefined;
+}
+
+/** The release lines of a publish, a bump or `relpack release`: what happened to the release and its links. */
+function describeRelease(outcome: ReleaseOutcome | undefined, dryRun = false): string {
+  if (!outcome) return '';
+  const count = (status: string) => outcome.links.filter((link) => link.status === status).length;
+  if (dryRun) return `would link ${outcome.links.length} file(s) to the release of ${outcome.tag}\n`;
+  const parts = outcome.inDescription
+    ? [`${count('in-description')} linked from its description`]
+    : [`${count('created')} linked`, `${count('updated')} relinked`, `${count('kept')} already linked`, ...(count('deleted') ? [`${count('deleted')} stale removed`] : []), ...(count('left-alone') ? [`${count('left-alone')} left alone`] : [])];
+  return `release ${outcome.tag} ${outcome.created ? 'created' : 'updated'}: ${parts.join(', ')}${outcome.webUrl ? `\n${outcome.webUrl}` : ''}\n`;
+}
+
 function cliReporter(err: Out, quiet: boolean): Reporter {
   const line = (text: string) => {
     if (!quiet) err(`${text}\n`);
@@ -207,6 +230,7 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
   const ifExists = values['if-exists'] as string;
   if (!['skip', 'fail', 'replace'].includes(ifExists)) throw usageError(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
+  const releaseRequest = releaseSettings(values);
   const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
   const result = await publish(shell.context(values), {
     connection: connectionInput(values),
@@ -215,11 +239,12 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
     ifExists: ifExists as IfExists,
     archive: values.archive as PublishRequest['archive'],
     archiveName: values['archive-name'],
+    release: releaseRequest,
     ...filesRequest(values, positionals),
   });
   await dotenv(summarizePublish(result));
   if (values.json) json(shell.out, 'publish', result);
-  else shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.ref.version}: ${result.uploaded} uploaded, ${result.skipped} skipped\n${result.packageUrl}\n`);
+  else shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.ref.version}: ${result.uploaded} uploaded, ${result.skipped} skipped\n${result.packageUrl}\n${describeRelease(result.release, result.dryRun)}`);
   return 0;
 }
 
@@ -290,6 +315,22 @@ async function pruneCommand(args: string[], shell: Shell): Promise<number> {
   return 0;
 }
 
+async function releaseCommand(args: string[], shell: Shell): Promise<number> {
+  const { values } = parse(args, 'release');
+  if (values.help) return printed(shell, COMMANDS.release.help);
+  const result = await release(shell.context(values), {
+    connection: connectionInput(values),
+    name: required(values.name, '--name', 'release'),
+    version: values.version,
+    tag: values['release-tag'],
+    notesFile: values['release-notes'],
+    concurrency: concurrency(values.concurrency),
+  });
+  if (values.json) json(shell.out, 'release', result);
+  else shell.out(`${result.ref.name} ${result.ref.version}: ${describeRelease(result.release)}`);
+  return 0;
+}
+
 // --- versions: `publish --bump …` and `relpack version show|next|commit` -------------------------
 
 interface VersionValues {
@@ -326,11 +367,13 @@ async function bumpCommand(values: Flags<'publish'>, positionals: string[], shel
   }
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
   const request = versionRequest(values, 'publish');
+  const releaseRequest = releaseSettings(values);
   const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
   const result = await bump(shell.context(values), {
     ...request,
     bump: values.bump !== undefined ? parseBumpLevel(values.bump) : undefined,
     preid: values.preid,
+    release: releaseRequest,
     ...filesRequest(values, positionals),
   });
   await dotenv(summarizeBump(result));
@@ -341,7 +384,7 @@ async function bumpCommand(values: Flags<'publish'>, positionals: string[], shel
         ? `\n${result.variable.name} would be set to ${result.version}`
         : `\n${result.variable.name} ${result.variable.outcome}: ${result.variable.expected ?? '(new)'} -> ${result.version}`
       : '';
-    shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.version} (previous ${result.previousVersion}): ${result.uploaded} uploaded, ${result.skipped} skipped${variable}\n${result.packageUrl}\n`);
+    shell.out(`${result.dryRun ? 'dry run: ' : ''}published ${result.ref.name} ${result.version} (previous ${result.previousVersion}): ${result.uploaded} uploaded, ${result.skipped} skipped${variable}\n${result.packageUrl}\n${describeRelease(result.release, result.dryRun)}`);
   }
   return 0;
 }

@@ -47,6 +47,10 @@ export interface ActionOptions {
   out: string;
   verify: boolean;
   dryRun: boolean;
+  /** Link the published files to the release of a tag (publish, bump). */
+  release: boolean;
+  releaseTag: string;
+  releaseNotes: string;
 }
 
 /** Reads one raw input as the runner passes it (`INPUT_<NAME>`), '' when unset. */
@@ -139,6 +143,9 @@ export function readActionInputs(read: InputReader, env: NodeJS.ProcessEnv): Act
     out,
     verify: boolean('verify'),
     dryRun: boolean('dry-run'),
+    release: boolean('release'),
+    releaseTag: string('release-tag'),
+    releaseNotes: string('release-notes'),
   };
 }
 

@@ -14,9 +14,10 @@ import { maskEnvironmentTokens, type OperationContext } from '../operations/cont
 import { download } from '../operations/download.js';
 import { list } from '../operations/list.js';
 import { publish, type FilesRequest, type PublishRequest } from '../operations/publish.js';
-import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePrune, summarizePublish, type RunSummary } from '../operations/outputs.js';
+import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePrune, summarizePublish, summarizeRelease, type RunSummary } from '../operations/outputs.js';
 import { prune } from '../operations/prune.js';
 import { bump } from '../operations/version.js';
+import { release, type ReleaseSettings } from '../operations/release.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
 import { writeFailureSummary, writeSummary } from './summary.js';
 import { inActionTerms } from './terms.js';
@@ -67,6 +68,7 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
     followSymlinks: options.followSymlinks,
     dryRun: options.dryRun,
   };
+  const linked: ReleaseSettings = { tag: options.releaseTag || undefined, notesFile: options.releaseNotes || undefined };
   switch (options.command) {
     case 'publish':
       return summarizePublish(
@@ -77,6 +79,7 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
           ifExists: options.ifExists,
           archive: (options.archive || undefined) as PublishRequest['archive'],
           archiveName: options.archiveName || undefined,
+          release: options.release ? linked : undefined,
           ...sent,
         }),
       );
@@ -108,9 +111,12 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
           store: { variable: options.versionVariable, token: options.variablesToken, registryToken: connection.token },
           bump: parseBumpLevel(options.bump),
           preid: options.preid || undefined,
+          release: options.release ? linked : undefined,
           ...sent,
         }),
       );
+    case 'release':
+      return summarizeRelease(await release(ctx, { connection, name, version: options.version || undefined, ...linked, concurrency: options.concurrency }));
   }
 }
 

@@ -18,11 +18,28 @@ export function versionLine(data: SummaryData): string {
       return `${data.dryRun ? 'Dry run: would prune' : 'Pruned'} ${data.pruned ?? 0} version(s) of ${escapeHtml(data.name)}, kept ${data.kept ?? 0}.`;
     case 'list':
       return data.versions ? `${escapeHtml(data.name)}: ${data.versions.length} version(s).` : `Files of ${pkg}.`;
+    case 'release':
+      return `Linked ${pkg} to ${releaseLink(data)}.`;
   }
+}
+
+/** The release a run linked, as a link to its page. */
+function releaseLink(data: SummaryData): string {
+  const release = data.release;
+  if (!release) return 'no release';
+  const tag = `the release of ${escapeHtml(release.tag)}`;
+  return release.webUrl ? `<a href="${escapeHtml(release.webUrl)}">${tag}</a>` : tag;
 }
 
 export async function writeSummary(data: SummaryData): Promise<void> {
   const summary = core.summary.addHeading(`relpack ${data.command}`, 3).addRaw(`<p>${versionLine(data)}</p>`, true);
+  if (data.release) {
+    if (data.command !== 'release') summary.addRaw(`<p>${data.dryRun ? 'Would link' : 'Linked'} the files to ${releaseLink(data)}.</p>`, true);
+    summary.addTable([
+      [{ data: 'link', header: true }, { data: 'status', header: true }, { data: 'note', header: true }],
+      ...data.release.links.map((link) => [`<a href="${escapeHtml(link.directAssetUrl ?? link.url)}">${escapeHtml(link.name)}</a>`, link.status, escapeHtml(link.note ?? '')]),
+    ]);
+  }
   if (data.versions) {
     summary.addTable([
       [{ data: 'version', header: true }, { data: 'created', header: true }],

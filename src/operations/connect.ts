@@ -3,6 +3,8 @@
  * else RELPACK_*, else the CI's own), the flavour settled, secrets registered before the first
  * line is logged, the connection described once, and the client closed whatever happens.
  */
+import { usageError } from '../base/errors.js';
+import { versionFromTag } from '../core/versioning.js';
 import { Deadline, parseSeconds, secondsFromEnv } from '../http/deadline.js';
 import { redactUrl } from '../http/redact.js';
 import { connect, type Connection, type ConnectionInput } from '../options/connection.js';
@@ -33,6 +35,11 @@ export async function withRegistry<T>(ctx: OperationContext, input: ConnectionIn
 
 /** The deadline of the operation running in a context, for the clients it opens after the registry's. */
 const deadlines = new WeakMap<OperationContext, Deadline>();
+
+/** The deadline of the operation running in `ctx`, for a client opened beside its registry's. */
+export function currentDeadline(ctx: OperationContext): Deadline | undefined {
+  return deadlines.get(ctx);
+}
 
 /** The command's deadline from `ctx.timeout` (`--timeout`), else RELPACK_TIMEOUT; none when neither is set. */
 function startDeadline(ctx: OperationContext): Deadline | undefined {
@@ -88,4 +95,12 @@ export async function withVersionStore<T>(
 /** The tag this pipeline runs for (CI_COMMIT_TAG, or GITHUB_REF_NAME on a tag), if any. */
 export function ciTag(ctx: OperationContext): string | undefined {
   return pipelineTag(ctx.env);
+}
+
+/** The version as given, else the pipeline's tag by the tag rule; a usage error when there is neither. */
+export function packageVersion(ctx: OperationContext, given: string | undefined, command: string): string {
+  if (given) return given;
+  const tag = ciTag(ctx);
+  if (tag) return versionFromTag(tag);
+  throw usageError(`${command} needs a version`, 'pass --version, or run in a tag pipeline: the tag is the version (v1.4.2 as 1.4.2)');
 }

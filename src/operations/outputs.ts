@@ -8,9 +8,10 @@ import type { DownloadResult } from '../core/download.js';
 import type { ListResult } from '../core/list.js';
 import type { PruneResult } from '../core/prune.js';
 import type { PublishResult } from '../core/publish.js';
+import type { ReleaseOutcome } from '../core/release-links.js';
 import type { ReleaseResult } from '../core/release.js';
 
-export type OperationName = 'publish' | 'download' | 'list' | 'bump' | 'prune';
+export type OperationName = 'publish' | 'download' | 'list' | 'bump' | 'prune' | 'release';
 
 export interface FileRow {
   name: string;
@@ -37,16 +38,23 @@ export interface RunSummary {
   kept?: number;
   outDir?: string;
   dryRun?: boolean;
+  /** The release the files were linked to. */
+  release?: ReleaseOutcome;
 }
 
-export function summarizePublish(result: PublishResult): RunSummary {
-  const { ref, packageUrl, files, uploaded, skipped, dryRun } = result;
-  return { command: 'publish', name: ref.name, version: ref.version, packageUrl, files, uploaded, skipped, dryRun };
+export function summarizePublish(result: PublishResult & { release?: ReleaseOutcome }): RunSummary {
+  const { ref, packageUrl, files, uploaded, skipped, dryRun, release } = result;
+  return { command: 'publish', name: ref.name, version: ref.version, packageUrl, files, uploaded, skipped, dryRun, release };
 }
 
-export function summarizeBump(result: ReleaseResult): RunSummary {
-  const { ref, version, previousVersion, packageUrl, files, uploaded, skipped, dryRun } = result;
-  return { command: 'bump', name: ref.name, version, previousVersion, packageUrl, files, uploaded, skipped, dryRun };
+export function summarizeBump(result: ReleaseResult & { release?: ReleaseOutcome }): RunSummary {
+  const { ref, version, previousVersion, packageUrl, files, uploaded, skipped, dryRun, release } = result;
+  return { command: 'bump', name: ref.name, version, previousVersion, packageUrl, files, uploaded, skipped, dryRun, release };
+}
+
+/** `relpack release`: the links are in `release`; no file was transferred. */
+export function summarizeRelease(result: { ref: { name: string; version: string }; release: ReleaseOutcome }): RunSummary {
+  return { command: 'release', name: result.ref.name, version: result.ref.version, files: [], release: result.release };
 }
 
 export function summarizeDownload(result: DownloadResult): RunSummary {
@@ -78,6 +86,7 @@ export function outputValues(summary: RunSummary): Record<string, string> {
   if (summary.downloaded !== undefined) values.downloaded = String(summary.downloaded);
   if (summary.pruned !== undefined) values.pruned = String(summary.pruned);
   if (summary.kept !== undefined) values.kept = String(summary.kept);
+  if (summary.release?.webUrl) values['release-url'] = summary.release.webUrl;
   return values;
 }
 

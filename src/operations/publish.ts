@@ -6,11 +6,12 @@ import { usageError } from '../base/errors.js';
 import { ARCHIVE_FORMATS, type ArchiveFormat, archiveMtime, createArchive } from '../core/archive.js';
 import { expandInputs } from '../core/local-files.js';
 import { publishFiles, type IfExists, type PublishResult } from '../core/publish.js';
-import { versionFromTag } from '../core/versioning.js';
 import type { ConnectionInput } from '../options/connection.js';
 import type { PackageRef } from '../registry/types.js';
-import { ciTag, withRegistry } from './connect.js';
+import type { ReleaseOutcome } from '../core/release-links.js';
+import { packageVersion, withRegistry } from './connect.js';
 import type { OperationContext } from './context.js';
+import { linkVersion, planRelease, plannedRelease, releaseTag, withReleaseStore, type ReleasePlan, type ReleaseSettings } from './release.js';
 
 /** What to send and how: shared by a publish and a bump. */
 export interface FilesRequest {
@@ -48,31 +49,41 @@ export interface PublishRequest extends FilesRequest {
   archive?: ArchiveFormat;
   /** The archive's file name in the package. Default `NAME-VERSION.tar.gz` (or `.zip`). */
   archiveName?: string;
+  /** Link the published files to the release of a tag (`--release`). */
+  release?: ReleaseSettings;
 }
 
-export async function publish(ctx: OperationContext, request: PublishRequest): Promise<PublishResult> {
+/** A publish's result, with the release it linked (`--release`). */
+export interface PublishOutcome extends PublishResult {
+  release?: ReleaseOutcome;
+}
+
+export async function publish(ctx: OperationContext, request: PublishRequest): Promise<PublishOutcome> {
   const ref = { name: request.name, version: packageVersion(ctx, request.version, 'publish') };
   if (request.files.length === 0) throw usageError('publish needs at least one file, directory or glob');
+  const plan = request.release ? await planRelease(ctx, request.release, ref.version) : undefined;
   // empty is file by file, as the declaration's default (component.yml) says
-  if (request.archive) return publishArchive(ctx, request, ref, request.archive);
-  return publishInputs(ctx, request, ref, request.files, ctx.cwd);
+  if (request.archive) return publishArchive(ctx, request, ref, request.archive, plan);
+  return publishInputs(ctx, request, ref, request.files, ctx.cwd, plan);
 }
 
-/** Publishes `inputs` (relative to `cwd`) as the version's files, through core/publish.ts. */
-function publishInputs(ctx: OperationContext, request: PublishRequest, ref: PackageRef, inputs: string[], cwd: string): Promise<PublishResult> {
-  return withRegistry(ctx, request.connection, (registry) =>
-    publishFiles(
-      registry,
-      {
-        ref,
-        ...sendOptions(request),
-        inputs,
-        cwd,
-        ifExists: request.ifExists,
-      },
-      ctx.reporter,
-    ),
-  );
+/**
+ * Publishes `inputs` (relative to `cwd`) as the version's files, through core/publish.ts; with a
+ * release plan, first checks that the release can be written, and after the verified publish links
+ * the version's files to it.
+ */
+function publishInputs(ctx: OperationContext, request: PublishRequest, ref: PackageRef, inputs: string[], cwd: string, plan: ReleasePlan | undefined): Promise<PublishOutcome> {
+  return withRegistry(ctx, request.connection, async (registry, connection) => {
+    const send = () => publishFiles(registry, { ref, ...sendOptions(request), inputs, cwd, ifExists: request.ifExists }, ctx.reporter);
+    if (!plan) return send();
+    registry.validateRef(ref);
+    const tag = releaseTag(plan, ref.version);
+    return withReleaseStore(ctx, connection, request.dryRun ? undefined : tag, async (releases) => {
+      const result = await send();
+      if (result.dryRun) return { ...result, release: plannedRelease(registry, releases, ref, plan, result.files.map((file) => file.name)) };
+      return { ...result, release: await linkVersion(ctx, registry, releases, ref, plan, request.concurrency) };
+    });
+  });
 }
 
 /**
@@ -80,7 +91,7 @@ function publishInputs(ctx: OperationContext, request: PublishRequest, ref: Pack
  * a temporary folder and published as one file; the folder is removed whatever happens. Bad input
  * (the format, the name, SOURCE_DATE_EPOCH) is refused before anything is read or sent.
  */
-async function publishArchive(ctx: OperationContext, request: PublishRequest, ref: PackageRef, format: string): Promise<PublishResult> {
+async function publishArchive(ctx: OperationContext, request: PublishRequest, ref: PackageRef, format: string, plan: ReleasePlan | undefined): Promise<PublishOutcome> {
   if (!(ARCHIVE_FORMATS as readonly string[]).includes(format)) throw usageError(`--archive must be tar.gz or zip, not ${JSON.stringify(format)}`);
   const fileName = request.archiveName || `${ref.name}-${ref.version}.${format}`;
   if (/[/\\]/.test(fileName) || fileName === '.' || fileName === '..') throw usageError(`--archive-name must be a file name without folders, not ${JSON.stringify(fileName)}`);
@@ -91,17 +102,9 @@ async function publishArchive(ctx: OperationContext, request: PublishRequest, re
   try {
     const archive = await createArchive(expanded.files, format as ArchiveFormat, join(dir, fileName), { mtime });
     ctx.reporter.info(`archived   ${expanded.files.length} files as ${fileName} (${archive.size} bytes)`);
-    const result = await publishInputs(ctx, request, ref, [fileName], dir);
+    const result = await publishInputs(ctx, request, ref, [fileName], dir, plan);
     return { ...result, leftOut: expanded.leftOut };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** The version as given, else the pipeline's tag by the tag rule; a usage error when there is neither. */
-export function packageVersion(ctx: OperationContext, given: string | undefined, command: string): string {
-  if (given) return given;
-  const tag = ciTag(ctx);
-  if (tag) return versionFromTag(tag);
-  throw usageError(`${command} needs a version`, 'pass --version, or run in a tag pipeline: the tag is the version (v1.4.2 as 1.4.2)');
 }

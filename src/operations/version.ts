@@ -17,8 +17,11 @@ import {
 import { DEFAULT_INITIAL_VERSION, type BumpLevel, type VersionSource } from '../core/versioning.js';
 import type { ConnectionInput } from '../options/connection.js';
 import { ciTag, withRegistry, withVersionStore, type VersionStoreRequest } from './connect.js';
+import { RelpackError } from '../base/errors.js';
+import type { ReleaseOutcome } from '../core/release-links.js';
 import { sendOptions, type FilesRequest } from './publish.js';
 import type { OperationContext } from './context.js';
+import { linkVersion, planRelease, plannedRelease, withReleaseStore, type ReleaseSettings } from './release.js';
 
 export interface VersionRequest {
   connection: ConnectionInput;
@@ -33,6 +36,13 @@ export interface VersionRequest {
 export interface BumpRequest extends VersionRequest, FilesRequest {
   bump?: BumpLevel;
   preid?: string;
+  /** Link the published files to the release of a tag (default: the pipeline's tag, else the new version). */
+  release?: ReleaseSettings;
+}
+
+/** A bump's result, with the release it linked. */
+export interface BumpOutcome extends ReleaseResult {
+  release?: ReleaseOutcome;
 }
 
 function versionOptions(ctx: OperationContext, request: VersionRequest): VersionOptions {
@@ -46,24 +56,34 @@ function versionOptions(ctx: OperationContext, request: VersionRequest): Version
   };
 }
 
-/** Publishes the next version, verifies it, and only then writes the variable (compare-and-set). */
-export async function bump(ctx: OperationContext, request: BumpRequest): Promise<ReleaseResult> {
+/**
+ * Publishes the next version, verifies it, and only then writes the variable (compare-and-set).
+ * With `release`, the token's right to write the release is checked before anything is sent, and
+ * the release is linked once the variable holds the new version.
+ */
+export async function bump(ctx: OperationContext, request: BumpRequest): Promise<BumpOutcome> {
   if (request.files.length === 0) throw usageError('publish needs at least one file, directory or glob');
   const options = versionOptions(ctx, request);
+  const plan = request.release ? await planRelease(ctx, request.release) : undefined;
   return withRegistry(ctx, request.connection, (registry, connection) =>
-    withVersionStore(ctx, request.store, connection, (store) =>
-      publishNextVersion(
-        registry,
-        store,
-        {
-          ...options,
-          bump: request.bump,
-          preid: request.preid,
-          ...sendOptions(request),
-        },
-        ctx.reporter,
-      ),
-    ),
+    withVersionStore(ctx, request.store, connection, async (store) => {
+      const publishNext = () => publishNextVersion(registry, store, { ...options, bump: request.bump, preid: request.preid, ...sendOptions(request) }, ctx.reporter);
+      if (!plan) return publishNext();
+      // The tag is not known yet when it defaults to the version this bump computes: the check
+      // then asks about writing releases at all.
+      return withReleaseStore(ctx, connection, request.dryRun ? undefined : (plan.tag ?? null), async (releases): Promise<BumpOutcome> => {
+        const result = await publishNext();
+        const ref = { name: request.name, version: result.version };
+        if (result.dryRun) return { ...result, release: plannedRelease(registry, releases, ref, plan, result.files.map((file) => file.name)) };
+        try {
+          return { ...result, release: await linkVersion(ctx, registry, releases, ref, plan, request.concurrency) };
+        } catch (error) {
+          if (!(error instanceof RelpackError)) throw error;
+          const hint = `${ref.name} ${ref.version} is published${result.variable ? ` and recorded in ${result.variable.name}` : ''}; link it with: relpack release --name ${ref.name} --version ${ref.version}`;
+          throw new RelpackError(error.code, error.message, { request: error.request, hint: error.hint ? `${error.hint}\n${hint}` : hint, cause: error, fromRegistry: error.fromRegistry });
+        }
+      });
+    }),
   );
 }
 
