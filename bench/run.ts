@@ -15,7 +15,9 @@ import { availableParallelism } from 'node:os';
 import { startNginx, type NginxServer } from './lib/nginx.js';
 import { relpackCli, startRelpackServer, type RelpackServer } from './lib/relpack.js';
 import { archiveVsFiles } from './lib/archive-scenario.js';
-import { largeFile, nginxTarget, rerun, serveTarget, smallFiles, startup, type Ctx } from './lib/scenarios.js';
+import { largeFile, nginxTarget, rerun, serveTarget, smallFiles, startup, type Ctx, type Network, type Target } from './lib/scenarios.js';
+import { startFront, type Front } from './lib/front.js';
+import { parseBandwidth } from './lib/latency-proxy.js';
 import { fmtRate } from './lib/stats.js';
 import { goalsTable, handWrittenPart, machineInfo, renderMarkdown, sectionTable, type Goal, type Section } from './lib/report.js';
 
@@ -24,6 +26,8 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const SCENARIOS = ['large', 'huge', 'small', 'rerun', 'archive', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** Section ids in report order (the small-file scenario is stored apart per network). */
+const REPORT_ORDER = ['large', 'huge', 'small', 'small-wan', 'rerun', 'archive', 'startup'];
 const ALIASES: Record<string, Scenario> = {
   large: 'large', '1g': 'large', '1gib': 'large', big: 'large',
   huge: 'huge', '4g': 'huge', '4gib': 'huge',
@@ -40,6 +44,12 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   archive (5,000 × 1 KiB published and downloaded as one tar.gz vs file by file; in-process), startup
   --only <list>       comma-separated scenarios to run, e.g. --only small,startup
   --quick             smoke run: 64 MiB / 256 MiB / 50 files / 1,000 files, 1 run, 5 start-up runs
+  --network <net>     loopback (default) | wan: run the small-file scenario over the network profile:
+                      client → latency proxy (--rtt, --bandwidth) → TLS front (nginx, a CA made for
+                      the run; HTTP/2 offered) → relpack serve / nginx. Large files stay on loopback
+  --rtt MS            round-trip time the latency proxy adds with --network wan (default 20)
+  --bandwidth RATE    cap each direction of the emulated link, e.g. 100mbit, 1gbit, 50MB/s (default: none)
+  --front-h2 on|off   whether the TLS front offers HTTP/2 (default on, as GitLab's nginx does)
   --rerun-files N     files in the rerun scenario (default 10000; 1000 with --quick)
   --archive-files N   files in the archive scenario (default 5000; 500 with --quick; runs at most 3)
   --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick;
@@ -82,6 +92,11 @@ interface StoredResult {
   relpack?: string;
 }
 
+function fmtBandwidth(bytesPerSec: number): string {
+  const bits = bytesPerSec * 8;
+  return bits >= 1e9 ? `${+(bits / 1e9).toFixed(2)} Gbit/s` : bits >= 1e6 ? `${+(bits / 1e6).toFixed(2)} Mbit/s` : `${+(bits / 1e3).toFixed(2)} kbit/s`;
+}
+
 function fail(msg: string, code = 2): never {
   process.stderr.write(`${msg}\n`);
   process.exit(code);
@@ -106,6 +121,10 @@ async function main(): Promise<void> {
       'quiet-wait': { type: 'string' },
       'rerun-files': { type: 'string' },
       'archive-files': { type: 'string' },
+      network: { type: 'string', default: 'loopback' },
+      rtt: { type: 'string', default: '20' },
+      bandwidth: { type: 'string' },
+      'front-h2': { type: 'string', default: 'on' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -143,6 +162,18 @@ async function main(): Promise<void> {
       only.add(sc);
     }
   }
+  const network = values.network!;
+  if (!['loopback', 'wan'].includes(network)) fail('--network must be loopback or wan');
+  const rttMs = Number(values.rtt);
+  if (!Number.isFinite(rttMs) || rttMs < 0 || rttMs > 10_000) fail('--rtt must be a number of milliseconds between 0 and 10000');
+  let bytesPerSec = 0;
+  try {
+    bytesPerSec = parseBandwidth(values.bandwidth);
+  } catch (err) {
+    fail(`--bandwidth: ${(err as Error).message}`);
+  }
+  if (!['on', 'off'].includes(values['front-h2']!)) fail('--front-h2 must be on or off');
+  const frontH2 = values['front-h2'] === 'on';
   const serverMode = values.server as 'auto' | 'cli' | 'module';
   if (!['auto', 'cli', 'module'].includes(serverMode)) fail('--server must be auto, cli or module');
   const outFile = resolve(repoRoot, values.out ?? (quick ? 'bench/.work/benchmarks-quick.md' : 'docs/benchmarks.md'));
@@ -194,6 +225,7 @@ async function main(): Promise<void> {
 
   let nginx: NginxServer | undefined;
   let serve: RelpackServer | undefined;
+  let front: Front | undefined;
   installCleanupHandlers();
 
   const notes: string[] = [];
@@ -282,11 +314,40 @@ async function main(): Promise<void> {
     await guard('huge', () => largeFile(ctx, 'huge', quick ? 256 * MiB : 4 * GiB, runsHuge));
     if (runsHuge < runs) notes.push(`The ${quick ? '256 MiB' : '4 GiB'} scenario used ${runsHuge} run(s) instead of ${runs} to save time.`);
   }
-  if (only.has('small')) await guard('small', () => smallFiles(ctx, quick ? 50 : 500, 10 * 1024, runs));
+  if (only.has('small')) {
+    const count = quick ? 50 : 500;
+    if (network === 'wan') {
+      await guard('small', async () => {
+        const backends = [ctx.nginx, ctx.serve].filter((t): t is Target => !!t);
+        front = await startFront({ templatePath: join(repoRoot, 'bench/nginx-front.conf.template'), workDir, backends: backends.map((t) => t.url), rttMs, bytesPerSec, h2: frontH2 });
+        const f = front;
+        const rate = bytesPerSec ? `, ${fmtBandwidth(bytesPerSec)} each way` : '';
+        log(`TLS front (nginx, pid ${f.nginx.pid}) behind a ${rttMs} ms latency proxy (pid ${f.proxy.pid}${rate}): ${backends.map((t) => `${t.name} → ${f.urlFor(t.url)}`).join(', ')}`);
+        const viaFront = (t: Target | undefined): Target | undefined => (t ? { ...t, url: f.urlFor(t.url) } : undefined);
+        const wanCtx: Ctx = { ...ctx, nginx: viaFront(ctx.nginx), serve: viaFront(ctx.serve), gp: ctx.gp ? relpackCli(gpArgvAbs, repoRoot, { NODE_EXTRA_CA_CERTS: f.tls.caFile }) : undefined };
+        const net: Network = {
+          id: 'wan',
+          label: `HTTPS, ${rttMs} ms RTT${rate}`,
+          description:
+            `Every request goes through a userspace latency proxy adding ${rttMs} ms of round-trip time (${rttMs / 2} ms each way per chunk, one more round trip per new connection for the TCP handshake${rate}) ` +
+            `to a TLS front: Debian's nginx terminating TLS 1.3${frontH2 ? ' and offering HTTP/2 by ALPN' : ' (HTTP/1.1 only)'}, proxying over HTTP/1.1 keep-alive to the server (\`bench/nginx-front.conf.template\`), ` +
+            'with a certificate from a CA generated for the run. The same front sits before relpack serve and before nginx.',
+          caFile: f.tls.caFile,
+        };
+        try {
+          return await smallFiles(wanCtx, count, 10 * 1024, runs, net);
+        } finally {
+          await f.stop().catch(() => undefined);
+          front = undefined;
+        }
+      });
+    } else await guard('small', () => smallFiles(ctx, count, 10 * 1024, runs));
+  }
   if (only.has('rerun')) await guard('rerun', () => rerun(ctx, rerunFiles, 1024, Math.min(runs, 3)));
   if (only.has('archive')) await guard('archive', () => archiveVsFiles(ctx, archiveFiles, 1024, Math.min(runs, 3)));
   if (only.has('startup')) await guard('startup', () => startup(ctx, gpArgv, startupRuns));
 
+  await front?.stop().catch(() => undefined);
   await serve?.stop().catch(() => undefined);
   await nginx?.stop().catch(() => undefined);
   if (!values.keep) {
@@ -296,7 +357,7 @@ async function main(): Promise<void> {
 
   const sections: Section[] = [];
   const goals: Goal[] = [];
-  for (const id of SCENARIOS) {
+  for (const id of REPORT_ORDER) {
     let r = results.get(id);
     if (!r && !values.fresh) {
       try {

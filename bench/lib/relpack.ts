@@ -152,9 +152,10 @@ export interface RelpackCli {
   download(name: string, version: string, outDir: string, url: string, token: string, timeoutMs: number): Promise<RunResult>;
 }
 
-export function relpackCli(argv: string[], cwd: string): RelpackCli {
+/** extraEnv: e.g. NODE_EXTRA_CA_CERTS for the network profile's TLS front. */
+export function relpackCli(argv: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): RelpackCli {
   const [cmd, ...pre] = argv;
-  const env = (token: string) => ({ ...process.env, RELPACK_TOKEN: token });
+  const env = (token: string) => ({ ...process.env, ...extraEnv, RELPACK_TOKEN: token });
   return {
     argv,
     publish: (paths, name, version, url, token, timeoutMs) =>
