@@ -1,6 +1,7 @@
 // The `gitlab:` config section: users, projects (with package settings and members) and tokens.
 // Zero-config gives the README quick start: project 1 `demo/app` (private), one user per role,
 // a PAT per user, a job token triggered by the maintainer, and rw/ro/wo deploy tokens.
+import { validRefName } from '../git-refs.js';
 import {
   ConfigError, expectArray, expectObject, isObject, onlyKeys, optBool, optEnum, optInt, optSize, optString,
   optStringList, reqString, type Raw,
@@ -30,6 +31,13 @@ export interface GitlabProject {
   maxFileSize: number;
   /** username → role */
   members: Record<string, Role>;
+  /**
+   * Git refs the Releases API can see (docs/serve.md, "Releases"): tags that exist before any
+   * release (`tags`), and branches a `ref` may name (`branches`, default [main]). Any 40-hex SHA
+   * counts as an existing commit. Tags created by a release's `ref` are added at run time.
+   */
+  tags: string[];
+  branches: string[];
 }
 
 export type GitlabToken =
@@ -64,6 +72,8 @@ export interface GitlabConfigInput {
     duplicateExceptionRegex?: string;
     maxFileSize?: number | string;
     members?: Record<string, Role>;
+    tags?: string[];
+    branches?: string[];
   }[];
   tokens?: Record<string, {
     type: 'personal' | 'job' | 'deploy';
@@ -102,7 +112,7 @@ export function resolveGitlabConfig(raw: unknown): GitlabConfig {
   const projects: GitlabProject[] = projectsRaw.map((p, i) => {
     const key = `gitlab.projects[${i}]`;
     const o = expectObject(p, key);
-    onlyKeys(o, ['id', 'path', 'visibility', 'duplicatesAllowed', 'duplicateExceptionRegex', 'maxFileSize', 'members'], key);
+    onlyKeys(o, ['id', 'path', 'visibility', 'duplicatesAllowed', 'duplicateExceptionRegex', 'maxFileSize', 'members', 'tags', 'branches'], key);
     const path = optString(o.path, `${key}.path`, i === 0 ? 'demo/app' : `demo/app${i + 1}`);
     if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/.test(path)) {
       throw new ConfigError(`${key}.path`, `must look like group/project, got ${JSON.stringify(path)}`);
@@ -128,6 +138,8 @@ export function resolveGitlabConfig(raw: unknown): GitlabConfig {
       duplicateExceptionRegex: regex,
       maxFileSize: optSize(o.maxFileSize, `${key}.maxFileSize`, DEFAULT_MAX_FILE_SIZE),
       members,
+      tags: refNames(o.tags, `${key}.tags`, []),
+      branches: refNames(o.branches, `${key}.branches`, ['main']),
     };
   });
   unique(projects.map((p) => String(p.id)), 'gitlab.projects', 'id');
@@ -182,6 +194,18 @@ export function resolveGitlabConfig(raw: unknown): GitlabConfig {
     throw new ConfigError('gitlab.externalUrl', `expected an http(s) URL with a host and no path, got ${JSON.stringify(externalUrl)}`);
   }
   return { version: optString(r.version, 'gitlab.version', '18.6.0'), ...(externalUrl ? { externalUrl } : {}), users, projects, tokens };
+}
+
+/** A list of git ref names, each valid as `git check-ref-format` would have it (git-refs.ts). */
+function refNames(v: unknown, key: string, dflt: string[]): string[] {
+  const names = optStringList(v, key, dflt);
+  names.forEach((n, i) => {
+    if (!validRefName(n)) throw new ConfigError(`${key}[${i}]`, `not a valid git ref name: ${JSON.stringify(n)}`);
+  });
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) throw new ConfigError(`${key}[${i}]`, `duplicate ${JSON.stringify(n)}`);
+  });
+  return names;
 }
 
 function defaultMembers(users: Set<string>): Record<string, Role> {

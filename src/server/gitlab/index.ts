@@ -7,6 +7,7 @@ import { resolveGitlabConfig, type GitlabConfig } from './config.js';
 import type { GitlabContext } from './context.js';
 import { registerPackageRoutes, routeNotFound } from './packages.js';
 import { registerProjectRoutes } from './project.js';
+import { registerReleaseRoutes } from './releases.js';
 import { asRecord, GitlabStore, type GitlabRecord } from './store.js';
 import { registerVariableRoutes } from './variables.js';
 
@@ -47,6 +48,7 @@ export const gitlabFlavour: Flavour<GitlabConfig> = {
     registerProjectRoutes(env.router, g);
     registerPackageRoutes(env.router, g);
     registerVariableRoutes(env.router, g);
+    registerReleaseRoutes(env.router, g);
     return {
       apply: (r: JournalRecord) => store.apply(r as unknown as GitlabRecord),
       snapshot: () => store.snapshot().map((r) => ({ ns: 'gitlab', ...asRecord(r) }) as JournalRecord),

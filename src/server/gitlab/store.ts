@@ -50,13 +50,51 @@ export interface VariableRow {
   description: string | null;
 }
 
+/** A tag serve's project has beyond the configured ones (created by a release's `ref`). */
+export interface TagRow {
+  projectId: number;
+  name: string;
+  sha: string;
+}
+
+/** Release (GitLab `app/models/release.rb`); its links are LinkRows. */
+export interface ReleaseRow {
+  id: number;
+  projectId: number;
+  tag: string;
+  /** null: the entity shows the tag (Release#name). */
+  name: string | null;
+  description: string | null;
+  sha: string;
+  authorId: number | null;
+  createdAt: string;
+  releasedAt: string;
+}
+
+/** Releases::Link (`app/models/releases/link.rb`). */
+export interface LinkRow {
+  id: number;
+  releaseId: number;
+  name: string;
+  url: string;
+  filepath: string | null;
+  linkType: 'other' | 'runbook' | 'package' | 'image';
+  createdAt: string;
+}
+
 export type GitlabRecord =
   | { op: 'package.create'; row: PackageRow }
   | { op: 'package.update'; id: number; status?: PackageStatus; lastDownloadedAt?: string; updatedAt?: string }
   | { op: 'file.create'; row: FileRow }
   | { op: 'file.update'; id: number; status: FileRow['status'] }
   | { op: 'variable.put'; row: VariableRow; previousScope?: string }
-  | { op: 'variable.delete'; projectId: number; key: string; scope: string };
+  | { op: 'variable.delete'; projectId: number; key: string; scope: string }
+  | { op: 'tag.create'; row: TagRow }
+  | { op: 'release.put'; row: ReleaseRow }
+  | { op: 'link.put'; row: LinkRow }
+  | { op: 'link.delete'; id: number }
+  /** Next release/link ids, kept in the compacted journal so a deleted link's id is never reused. */
+  | { op: 'release.ids'; nextRelease: number; nextLink: number };
 
 export class GitlabStore {
   readonly packages = new Map<number, PackageRow>();
@@ -65,6 +103,19 @@ export class GitlabStore {
   readonly #variables = new Map<number, VariableRow[]>();
   #nextPackageId = 1;
   #nextFileId = 1;
+  readonly #tags = new Map<number, TagRow[]>();
+  readonly releases = new Map<number, ReleaseRow>();
+  readonly links = new Map<number, LinkRow>();
+  #nextReleaseId = 1;
+  #nextLinkId = 1;
+
+  allocReleaseId(): number {
+    return this.#nextReleaseId++;
+  }
+
+  allocLinkId(): number {
+    return this.#nextLinkId++;
+  }
 
   allocPackageId(): number {
     return this.#nextPackageId++;
@@ -115,6 +166,27 @@ export class GitlabStore {
         this.#variables.set(r.projectId, list.filter((v) => !(v.key === r.key && v.environment_scope === r.scope)));
         break;
       }
+      case 'tag.create': {
+        const list = this.#tags.get(r.row.projectId) ?? [];
+        if (!list.some((t) => t.name === r.row.name)) list.push({ ...r.row });
+        this.#tags.set(r.row.projectId, list);
+        break;
+      }
+      case 'release.put':
+        this.releases.set(r.row.id, { ...r.row });
+        this.#nextReleaseId = Math.max(this.#nextReleaseId, r.row.id + 1);
+        break;
+      case 'link.put':
+        this.links.set(r.row.id, { ...r.row });
+        this.#nextLinkId = Math.max(this.#nextLinkId, r.row.id + 1);
+        break;
+      case 'link.delete':
+        this.links.delete(r.id);
+        break;
+      case 'release.ids':
+        this.#nextReleaseId = Math.max(this.#nextReleaseId, r.nextRelease);
+        this.#nextLinkId = Math.max(this.#nextLinkId, r.nextLink);
+        break;
     }
   }
 
@@ -126,6 +198,10 @@ export class GitlabStore {
       out.push({ op: 'file.create', row: { ...f } });
     }
     for (const list of this.#variables.values()) for (const v of list) out.push({ op: 'variable.put', row: { ...v } });
+    for (const list of this.#tags.values()) for (const t of list) out.push({ op: 'tag.create', row: { ...t } });
+    for (const r of this.releases.values()) out.push({ op: 'release.put', row: { ...r } });
+    for (const l of this.links.values()) out.push({ op: 'link.put', row: { ...l } });
+    out.push({ op: 'release.ids', nextRelease: this.#nextReleaseId, nextLink: this.#nextLinkId });
     return out;
   }
 
@@ -172,6 +248,26 @@ export class GitlabStore {
       }
     }
     return found;
+  }
+
+  /** Tags created at run time (configured tags are in the project's config). */
+  createdTags(projectId: number): TagRow[] {
+    return this.#tags.get(projectId) ?? [];
+  }
+
+  /** `project.releases.find_by_tag`: exact, case-sensitive. */
+  findRelease(projectId: number, tag: string): ReleaseRow | undefined {
+    for (const r of this.releases.values()) if (r.projectId === projectId && r.tag === tag) return r;
+    return undefined;
+  }
+
+  projectReleases(projectId: number): ReleaseRow[] {
+    return [...this.releases.values()].filter((r) => r.projectId === projectId);
+  }
+
+  /** Links of a release, newest first (`scope :sorted`, created_at desc; id breaks ties). */
+  releaseLinks(releaseId: number): LinkRow[] {
+    return [...this.links.values()].filter((l) => l.releaseId === releaseId).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
   }
 
   variables(projectId: number): VariableRow[] {
