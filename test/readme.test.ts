@@ -32,6 +32,21 @@ test('README CLI examples: publish, re-publish, download and sha256sum -c', asyn
   assert.equal(await readFile(join(work, 'bin/linux/amd64/my-tool'), 'utf8'), 'elf');
 });
 
+test('README Releases example: publish --release in a tag pipeline, then relpack release with notes', async () => {
+  const script = (await readmeBlocks()).get('cli-release');
+  assert.ok(script, 'README has the cli-release example');
+  const server = await serve();
+  const bin = await relpackOnPath();
+  const work = await writeTree(await tempDir(), { 'dist/linux/amd64/my-tool': 'elf', 'dist/my-tool.exe': 'pe', 'CHANGES.md': '## 1.4.2\n\n- first release\n' });
+  const env = { PATH: `${bin}:${process.env.PATH}`, CI_SERVER_URL: server.url, CI_PROJECT_ID: '1', CI_JOB_TOKEN: server.tokens.job, CI_COMMIT_TAG: 'v1.4.2', CI_COMMIT_SHA: 'f'.repeat(40) };
+  const run = await bash(script, { cwd: work, env });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  const response = await fetch(`${server.url}/api/v4/projects/1/releases/v1.4.2`, { headers: { 'PRIVATE-TOKEN': server.tokens.maintainer! } });
+  const release = (await response.json()) as { description: string; assets: { links: { name: string; url: string }[] } };
+  assert.deepEqual(release.assets.links.map((l) => l.name).sort(), ['SHA256SUMS', 'linux/amd64/my-tool', 'my-tool.exe']);
+  assert.equal(release.description, '## 1.4.2\n\n- first release\n', 'the notes replaced the table');
+});
+
 test('README Gitea example: publish and download against the Gitea shape', async () => {
   const script = (await readmeBlocks()).get('cli-gitea');
   assert.ok(script, 'README has the cli-gitea example');

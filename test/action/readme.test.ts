@@ -80,3 +80,24 @@ test('README action-github-gitlab: its relpack step runs as written (secrets and
   assert.deepEqual((JSON.parse(run.outputs.files!) as { name: string }[]).map((f) => f.name), ['SHA256SUMS', 'linux/amd64/my-tool'], 'the .map file is excluded');
   assert.equal(run.outputs.version, '1.0.0');
 });
+
+test('README action-gitea: its relpack step runs as written on Forgejo (secrets and server substituted): published, and each file a release asset of the tag', async () => {
+  const server = await serve({ config: { gitea: { server: 'forgejo' } } });
+  const step = examples.get('action-gitea')!.jobs.publish!.steps.find(isRelpack)!;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression in the README's workflow, replaced as text
+  const inputs = Object.fromEntries(Object.entries(step.with!).map(([key, value]) => [key, String(value).replace('${{ secrets.PACKAGES_TOKEN }}', server.tokens.giteaOwner!)]));
+  const workspace = await writeTree(await tempDir(), { 'dist/my-tool-linux': 'elf', 'dist/my-tool.exe': 'pe' });
+  const run = await runAction(inputs, {
+    workspace,
+    env: {
+      GITHUB_ACTIONS: 'true', FORGEJO_ACTIONS: 'true', GITHUB_SERVER_URL: server.url, GITHUB_REPOSITORY: 'demo/app', GITHUB_REPOSITORY_OWNER: 'demo',
+      GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v1.0.0', GITHUB_SHA: 'e'.repeat(40), FORGEJO_TOKEN: server.tokens.giteaActions,
+    },
+  });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(run.outputs.version, '1.0.0');
+  assert.match(run.outputs['release-url']!, /\/demo\/app\/releases\/tag\/v1\.0\.0$/);
+  const release = (await (await fetch(`${server.url}/api/v1/repos/demo/app/releases/tags/v1.0.0`, { headers: { Authorization: `token ${server.tokens.giteaOwner}` } })).json()) as { assets: { name: string; browser_download_url: string }[] };
+  assert.deepEqual(release.assets.map((a) => a.name).sort(), ['SHA256SUMS', 'my-tool-linux', 'my-tool.exe']);
+  assert.ok(release.assets.every((a) => a.browser_download_url.startsWith(`${server.url}/api/packages/demo/generic/app/1.0.0/`)));
+});

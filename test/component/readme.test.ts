@@ -38,7 +38,7 @@ test('README component examples: every input exists in the template it includes'
   assert.ok(includes >= 3);
 });
 
-test('README component-pipeline runs: build, publish on the tag, download through needs, release links', { skip: tool.bin ? false : tool.reason }, async () => {
+test('README component-pipeline runs: build, publish on the tag with its release links, download through needs', { skip: tool.bin ? false : tool.reason }, async () => {
   const server = await serve();
   const doc = YAML.parse(pipeline!) as { include: Include[] } & Record<string, unknown>;
   for (const include of doc.include) {
@@ -54,9 +54,14 @@ test('README component-pipeline runs: build, publish on the tag, download throug
   await repo.commit();
   const run = await runPipeline(tool.bin!, repo, { CI_COMMIT_TAG: '1.0.0', CI_JOB_TOKEN: server.tokens.job! }, [], { path: await relpackOnPath() });
   assert.equal(run.code, 0, run.output);
-  for (const job of ['build', 'relpack-publish', 'relpack-download', 'release']) assert.match(run.output, new RegExp(`PASS +${job}\\b`), `${job} passed`);
+  for (const job of ['build', 'relpack-publish', 'relpack-download']) assert.match(run.output, new RegExp(`PASS +${job}\\b`), `${job} passed`);
   assert.ok(run.job('relpack-download').includes('RELPACK_DOWNLOADED=3'), run.output);
-  assert.ok(run.job('release').includes(`release app 1.0.0 from ${server.url}/api/v4/projects/1/packages/generic/app/1.0.0`), run.output);
-  const file = await fetch(`${server.url}/api/v4/projects/1/packages/generic/app/1.0.0/linux/amd64/my-tool`, { headers: { 'JOB-TOKEN': server.tokens.job! } });
+  // The publish job created the tag's release with one asset link per file (release: true).
+  const release = (await (await fetch(`${server.url}/api/v4/projects/1/releases/1.0.0`, { headers: { 'PRIVATE-TOKEN': server.tokens.maintainer! } })).json()) as { assets: { links: { name: string; url: string; link_type: string }[] } };
+  assert.deepEqual(release.assets.links.map((l) => l.name).sort(), ['SHA256SUMS', 'darwin/arm64/my-tool', 'linux/amd64/my-tool']);
+  assert.ok(release.assets.links.every((l) => l.link_type === 'package'));
+  assert.ok(run.job('relpack-publish').includes(`RELPACK_RELEASE_URL=${server.url}/demo/app/-/releases/1.0.0`), run.output);
+  const linux = release.assets.links.find((l) => l.name === 'linux/amd64/my-tool')!;
+  const file = await fetch(linux.url, { headers: { 'JOB-TOKEN': server.tokens.job! } });
   assert.equal(await file.text(), 'linux\n', 'the release link points at the published file');
 });
