@@ -80,7 +80,12 @@ function publishInputs(ctx: OperationContext, request: PublishRequest, ref: Pack
     const tag = releaseTag(plan, ref.version);
     return withReleaseStore(ctx, connection, request.dryRun ? undefined : tag, async (releases) => {
       const result = await send();
-      if (result.dryRun) return { ...result, release: plannedRelease(registry, releases, ref, plan, result.files.map((file) => file.name)) };
+      if (result.dryRun) {
+        // The manifest is written after the files, so a dry run's plan does not list it.
+        const names = result.files.map((file) => file.name);
+        if (request.checksums && !names.includes(request.checksums)) names.unshift(request.checksums);
+        return { ...result, release: plannedRelease(registry, releases, ref, plan, names) };
+      }
       return { ...result, release: await linkVersion(ctx, registry, releases, ref, plan, request.concurrency) };
     });
   });

@@ -74,7 +74,11 @@ export async function bump(ctx: OperationContext, request: BumpRequest): Promise
       return withReleaseStore(ctx, connection, request.dryRun ? undefined : (plan.tag ?? null), async (releases): Promise<BumpOutcome> => {
         const result = await publishNext();
         const ref = { name: request.name, version: result.version };
-        if (result.dryRun) return { ...result, release: plannedRelease(registry, releases, ref, plan, result.files.map((file) => file.name)) };
+        if (result.dryRun) {
+          const names = result.files.map((file) => file.name);
+          if (request.checksums && !names.includes(request.checksums)) names.unshift(request.checksums);
+          return { ...result, release: plannedRelease(registry, releases, ref, plan, names) };
+        }
         try {
           return { ...result, release: await linkVersion(ctx, registry, releases, ref, plan, request.concurrency) };
         } catch (error) {

@@ -71,7 +71,13 @@ export class GitlabReleaseStore implements ReleaseStore {
    * field, 400 "params is empty" or 403.
    */
   async checkWrite(tag: string | undefined): Promise<void> {
-    const existing = tag === undefined ? undefined : await this.read(tag);
+    const existing = tag === undefined ? undefined : await this.read(tag).catch((error: unknown) => {
+      // The Releases API does not show the project to this credential (a deploy token, a non-member).
+      if (error instanceof RelpackError && error.code === 'NOT_FOUND' && error.request) {
+        throw this.refusal('GET', error.request.url, 404, error.request.body ?? '', `read or write the releases of project ${this.target.project} (GitLab answers 404 to a token that cannot see it)`);
+      }
+      throw error;
+    });
     if (existing) {
       const url = this.releaseUrl(existing.tag);
       const response = await this.send('PUT', url, {});
@@ -196,7 +202,7 @@ export class GitlabReleaseStore implements ReleaseStore {
 
   /** A refusal of the write check: nothing has been published yet. */
   private refusal(method: Method, url: string, status: number, message: string, what: string): RelpackError {
-    if (status !== 401 && status !== 403) return this.failure(method, url, status, message, what);
+    if (status !== 401 && status !== 403 && status !== 404) return this.failure(method, url, status, message, what);
     return new RelpackError(status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', `${this.target.credential} may not ${what}: nothing was published`, {
       request: { method, url: redactUrl(url), status, body: message || undefined },
       hint: `releases need ${RELEASE_TOKEN_NEEDED.gitlab}`,

@@ -84,6 +84,6 @@ export interface ReleaseStore {
 
 /** The token each platform needs to create and update a release and its links. */
 export const RELEASE_TOKEN_NEEDED: Record<RegistryFlavour, string> = {
-  gitlab: 'a token of a user with at least the Developer role (the job token CI_JOB_TOKEN is enough), or an access token with the api scope',
+  gitlab: 'the job token CI_JOB_TOKEN (its user needs the Developer role), or a personal, project or group access token with the api scope and the Developer role; deploy tokens cannot reach the Releases API',
   gitea: 'a token with the write:repository scope of a user who may write the repository (the Actions job token can, for its own repository)',
 };
