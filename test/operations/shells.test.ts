@@ -118,3 +118,19 @@ test('CLI bundle: a reader that goes away (| head, grep -q) ends relpack quietly
   });
   assert.doesNotMatch(stderr, /EPIPE|at .*\(node:/, stderr);
 });
+
+test('action: command release links a published version to its tag\'s release, as relpack release does (the bundle)', async () => {
+  const server = await serve();
+  const token = server.tokens.maintainer!;
+  const workspace = await writeTree(await tempDir('relpack-workspace-'), { 'dist/tool': 'tool 3.0.0', 'NOTES.md': 'Three.\n' });
+  const runner = { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'demo/tool', GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main', GITHUB_SHA: 'd'.repeat(40) };
+  const inputs = { url: server.url, project: 'demo/app', token };
+  const published = await runAction({ ...inputs, files: 'dist/', version: '3.0.0' }, { env: runner, workspace });
+  assert.equal(published.code, 0, published.stdout + published.stderr);
+  const linked = await runAction({ ...inputs, command: 'release', version: '3.0.0', 'release-tag': 'v3.0.0', 'release-notes': 'NOTES.md' }, { env: runner, workspace });
+  assert.equal(linked.code, 0, linked.stdout + linked.stderr);
+  assert.equal(linked.outputs['release-url'], `${server.url}/demo/app/-/releases/v3.0.0`);
+  const release = (await (await fetch(`${server.url}/api/v4/projects/1/releases/v3.0.0`, { headers: { 'PRIVATE-TOKEN': token } })).json()) as { description: string; assets: { links: { name: string }[] } };
+  assert.equal(release.description, 'Three.\n');
+  assert.deepEqual(release.assets.links.map((l) => l.name).sort(), ['SHA256SUMS', 'tool']);
+});
