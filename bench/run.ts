@@ -40,7 +40,7 @@ const ALIASES: Record<string, Scenario> = {
 const HELP = `Usage: node --import tsx bench/run.ts [options]   (npm run bench -- [options])
 
 Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 × 10 KiB),
-  rerun (a 10,000-file publish, then the same publish again: nothing to upload),
+  rerun (1,000 and 10,000 files: a publish, the same publish again (nothing to upload), a download),
   archive (5,000 × 1 KiB published and downloaded as one tar.gz vs file by file; in-process), startup
   --only <list>       comma-separated scenarios to run, e.g. --only small,startup
   --quick             smoke run: 64 MiB / 256 MiB / 50 files / 1,000 files, 1 run, 5 start-up runs
@@ -50,7 +50,7 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
   --rtt MS            round-trip time the latency proxy adds with --network wan (default 20)
   --bandwidth RATE    cap each direction of the emulated link, e.g. 100mbit, 1gbit, 50MB/s (default: none)
   --front-h2 on|off   whether the TLS front offers HTTP/2 (default on, as GitLab's nginx does)
-  --rerun-files N     files in the rerun scenario (default 10000; 1000 with --quick)
+  --rerun-files N     files in the rerun scenario (default 10000; 1000 with --quick), compared with a tenth of it
   --archive-files N   files in the archive scenario (default 5000; 500 with --quick; runs at most 3)
   --runs N            runs per tool and scenario (default 5; start-up always uses max(N, 20) unless --quick;
                       rerun at most 3: each run uploads every file)

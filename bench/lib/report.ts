@@ -69,7 +69,8 @@ function cell(s: string): string {
 
 export function sectionTable(sec: Section): string {
   const showRate = sec.rows.some((r) => r.bytes);
-  const head = ['Operation', 'Target', 'Runs', 'Min', 'Median', 'Max', ...(showRate ? ['Median rate'] : []), 'Client CPU', 'Server CPU', 'Client peak RSS', 'Server peak RSS'];
+  // Client CPU (user + sys, median) right beside the median wall time.
+  const head = ['Operation', 'Target', 'Runs', 'Median', 'Client CPU', 'Min', 'Max', ...(showRate ? ['Median rate'] : []), 'Server CPU', 'Client peak RSS', 'Server peak RSS'];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`];
   for (const r of sec.rows) {
     const s = summarize(r.samples);
@@ -84,11 +85,11 @@ export function sectionTable(sec: Section): string {
       `| ${[
         ...base,
         `${s.n}${r.failures.length ? ` (+${r.failures.length} failed)` : ''}`,
-        fmtMs(s.min),
         fmtMs(s.median),
+        medianMs(r.clientCpu),
+        fmtMs(s.min),
         fmtMs(s.max),
         ...(showRate ? [r.bytes ? fmtRate(r.bytes, s.median) : ''] : []),
-        medianMs(r.clientCpu),
         medianMs(r.serverCpu),
         fmtKiB(maxOf(r.clientRss)),
         fmtKiB(maxOf(r.serverRss)),
@@ -189,9 +190,10 @@ export function renderMarkdown(opts: {
       'npm run bench -- --quick             # smoke run; writes bench/.work/benchmarks-quick.md',
       'npm run bench -- --only small,startup --runs 3',
       'npm run bench -- --work-dir /dev/shm/relpack-bench   # server storage + downloads on tmpfs',
+      'npm run bench -- --only small --network wan --rtt 20 # small files over HTTPS + 20 ms RTT',
       '```',
       '',
-      'Other flags: `--runs-huge N` (4 GiB runs), `--relpack "<cmd>"` (default `node dist/relpack.mjs`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
+      'Other flags: `--bandwidth RATE` (e.g. `100mbit`, with `--network wan`), `--front-h2 on|off`, `--runs-huge N` (4 GiB runs), `--relpack "<cmd>"` (default `node dist/relpack.mjs`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
     ].join('\n'),
   );
   out.push('');
@@ -208,8 +210,9 @@ export function renderMarkdown(opts: {
       '- `sync` runs (untimed) before every measured command so that writeback of the previous command\'s data does not land inside the next measurement.',
       '- The machine may be shared (test suites, builds): before each measured command the harness waits (bounded by `--quiet-wait`) until other processes leave the CPUs idle; samples taken anyway while the machine was busy are listed under their table. The load average at start and end is in the machine table.',
       '- Client peak RSS is `/usr/bin/time -f %M` around the command (max over runs). Server peak RSS is the server process\'s `VmHWM` from `/proc`, reset before each measured command via `/proc/PID/clear_refs` (for nginx: max over worker processes).',
-      '- Downloads are written to disk (`curl -o FILE`, `relpack download --out DIR`) and verified for size/content outside the timed region. relpack verifies checksums while downloading, so its target is max(curl transfer, `openssl dgst -sha256`), i.e. transfer and hashing overlapped.',
-      '- Goal ratios use the fastest curl measurement across both servers as the curl baseline (the strictest comparison).',
+      '- Downloads are written to disk (`curl -o FILE`, `relpack download --out DIR`) and verified for size/content outside the timed region. relpack verifies checksums while downloading; the baselines a user would pick for the same are timed as one command each: `curl -o FILE` then `sha256sum --check` (verified download) and `sha256sum` then `curl --upload-file` (verified publish), beside `openssl dgst -sha256` alone.',
+      '- Goals compare relpack with the baselines on the same server (`relpack serve`) and, for the network profile, behind the same front, all measured in the same run with the tools interleaved; nginx rows show what the server costs. The large-file goals: client CPU at most curl\'s transfer CPU plus `openssl dgst -sha256` CPU (what hashing and moving the bytes cost separately), wall time at most 1.25 × curl\'s unverified transfer.',
+      '- Network profile (`--network wan`, the small-file scenario): client → latency proxy → TLS front → server. The latency proxy (`bench/lib/latency-proxy.ts`, its own process) is a userspace TCP proxy, since the kernel\'s netem is not available here: every chunk read from one side is written to the other RTT/2 later through a delay queue per direction that keeps the order, so concurrent connections overlap as on a real link; a new connection pays one more RTT before its first bytes (the TCP handshake the loopback connect skipped), and TLS handshakes pay their round trips. `--bandwidth` adds a shared FIFO link per direction at that rate. The TLS front is Debian\'s nginx (`bench/nginx-front.conf.template`, 1 worker): TLS 1.2/1.3 with a P-256 certificate from a CA generated with `openssl` at the start of the run (curl gets it with `--cacert`, relpack with `NODE_EXTRA_CA_CERTS`), HTTP/2 offered by ALPN (`--front-h2 off` to offer HTTP/1.1 only; curl 7.88 picks h2 when offered, relpack\'s undici speaks HTTP/1.1 unless `allowH2` is set), proxying to relpack serve and to nginx over HTTP/1.1 keep-alive with request and response buffering off, `X-Forwarded-Proto: https` and the client\'s `Host`. A TLS-terminating nginx before the application is how GitLab itself is deployed, and it gives an HTTP/2 front without a hand-written h2-to-h1 gateway. The sequential loop against nginx is skipped there (every file pays the same round trips as against relpack serve).',
     ].join('\n'),
   );
   out.push('');
