@@ -75,7 +75,7 @@ async function v1Access(g: GiteaContext, ctx: RequestContext, write: boolean): P
   return { principal: p, owner };
 }
 
-function userJson(g: GiteaContext, ctx: RequestContext, u: { id: number; name: string; visibility?: string; admin?: boolean } | undefined): Record<string, unknown> {
+export function userJson(g: GiteaContext, ctx: RequestContext, u: { id: number; name: string; visibility?: string; admin?: boolean } | undefined): Record<string, unknown> {
   const user = u ?? { id: -1, name: 'Ghost' };
   return {
     id: user.id,

@@ -111,6 +111,31 @@ export class GiteaAuth {
     return mode;
   }
 
+  /**
+   * A principal's access to a repository's units (models/perm/access/repo_permission.go), as far
+   * as serve models it: site admins and the owning user own it; org members have their team's
+   * level; the Actions job token writes to its own repository (GetActionsUserRepoPermission; serve
+   * has no fork pull requests) and reads others like any signed-in user; everyone else reads what
+   * the owner's visibility shows them. None = the repository is not found for this caller.
+   */
+  repoAccess(p: Principal, repo: GiteaRepo): Access {
+    if (this.cfg.requireSigninView && p.kind === 'anonymous') return Access.None;
+    if (p.kind === 'user' && p.user.admin) return Access.Owner;
+    if (p.kind === 'actions' && p.repo.toLowerCase() === repo.fullName.toLowerCase()) return Access.Write;
+    const owner = this.owner(repo.owner);
+    if (!owner) return Access.None;
+    const signedIn = p.kind !== 'anonymous';
+    if (owner.kind === 'user') {
+      if (p.kind === 'user' && p.user.id === owner.id) return Access.Owner;
+      return visibleTo(owner.visibility, signedIn) ? Access.Read : Access.None;
+    }
+    if (p.kind === 'user') {
+      const role = owner.org.members[p.user.name.toLowerCase()];
+      if (role) return role === 'owner' ? Access.Owner : role === 'write' ? Access.Write : Access.Read;
+    }
+    return visibleTo(owner.visibility, signedIn) ? Access.Read : Access.None;
+  }
+
   /** reqOwner on repo routes: the user owner, an org owner, or a site admin (`routers/api/v1/api.go`). */
   isRepoOwner(p: Principal, repo: GiteaRepo): boolean {
     if (p.kind !== 'user') return false;

@@ -4,6 +4,7 @@
 // user `other`, a site admin `root`, and the dev tokens giteaOwner / giteaReader / giteaOther /
 // giteaAdmin / giteaActions.
 import { createHash } from 'node:crypto';
+import { validRefName } from '../git-refs.js';
 import {
   ConfigError, expectArray, expectObject, isObject, onlyKeys, optBool, optEnum, optInt, optSize, optString,
   optStringList, reqString, type Raw,
@@ -35,6 +36,13 @@ export interface GiteaRepo {
   owner: string;
   name: string;
   fullName: string;
+  /**
+   * Git refs the Releases API sees (docs/serve-gitea.md, "Releases"): tags that exist before any
+   * release, and branches a `target_commitish` may name (default [main], the default branch).
+   * Any 40-hex SHA counts as a commit; tags created by releases are added at run time.
+   */
+  tags: string[];
+  branches: string[];
 }
 
 export type GiteaToken =
@@ -75,6 +83,11 @@ export interface GiteaFeatures {
   publicOnlyRefusesLimited: boolean;
   /** Variable names starting with FORGEJO_ are reserved too (F). */
   forgejoPrefix: boolean;
+  /**
+   * Release assets may be links (`external_url`, `type: "external"`): F v9.0.0 and later
+   * (forgejo PR #1445); no Gitea release has them (docs/gitea-behaviour.md, "Releases API").
+   */
+  externalAssets: boolean;
   /** `/api/v1/version` answer. */
   versionString: string;
 }
@@ -104,10 +117,13 @@ export interface GiteaConfigInput {
   limitSizeGeneric?: number | string;
   limitTotalOwnerSize?: number | string;
   quota?: number | string;
-  users?: (string | { name: string; id?: number; password?: string; admin?: boolean; visibility?: Visibility; repos?: string[] })[];
-  orgs?: { name: string; id?: number; visibility?: Visibility; members?: Record<string, OrgRole>; repos?: string[] }[];
+  users?: (string | { name: string; id?: number; password?: string; admin?: boolean; visibility?: Visibility; repos?: RepoInput[] })[];
+  orgs?: { name: string; id?: number; visibility?: Visibility; members?: Record<string, OrgRole>; repos?: RepoInput[] }[];
   tokens?: Record<string, { type?: 'personal' | 'actions'; value?: string; user?: string; scopes?: string[]; repo?: string }>;
 }
+
+/** A repository: its name, or its name with the refs the Releases API sees. */
+export type RepoInput = string | { name: string; tags?: string[]; branches?: string[] };
 
 export const DEFAULT_VERSION: Record<ServerKind, string> = { gitea: '1.26.1', forgejo: '16.0.0' };
 
@@ -134,7 +150,7 @@ export function resolveGiteaConfig(raw: unknown): GiteaConfig {
     const o: Raw = typeof u === 'string' ? { name: u } : expectObject(u, key);
     onlyKeys(o, ['name', 'id', 'password', 'admin', 'visibility', 'repos'], key);
     const name = ownerName(o.name, `${key}.name`);
-    for (const [j, repo] of optStringList(o.repos, `${key}.repos`, []).entries()) repos.push(newRepo(name, repo, `${key}.repos[${j}]`));
+    for (const [j, repo] of expectArray(o.repos, `${key}.repos`).entries()) repos.push(newRepo(name, repo, `${key}.repos[${j}]`));
     return {
       id: optInt(o.id, `${key}.id`, i + 1, 1),
       name,
@@ -155,7 +171,7 @@ export function resolveGiteaConfig(raw: unknown): GiteaConfig {
       if (!userNames.has(user.toLowerCase())) throw new ConfigError(`${key}.members.${user}`, `unknown user (declared users: ${users.map((u) => u.name).join(', ')})`);
       members[user.toLowerCase()] = optEnum(role, `${key}.members.${user}`, ['read', 'write', 'owner'] as const, 'read');
     }
-    for (const [j, repo] of optStringList(o.repos, `${key}.repos`, []).entries()) repos.push(newRepo(name, repo, `${key}.repos[${j}]`));
+    for (const [j, repo] of expectArray(o.repos, `${key}.repos`).entries()) repos.push(newRepo(name, repo, `${key}.repos[${j}]`));
     return {
       id: optInt(o.id, `${key}.id`, maxUserId + i + 1, 1),
       name,
@@ -226,9 +242,22 @@ function ownerName(v: unknown, key: string): string {
   return name;
 }
 
-function newRepo(owner: string, repo: string, key: string): GiteaRepo {
+function newRepo(owner: string, raw: unknown, key: string): GiteaRepo {
+  const o: Raw = isObject(raw) ? raw : { name: raw };
+  if (isObject(raw)) onlyKeys(o, ['name', 'tags', 'branches'], key);
+  const repo = reqString(o.name, isObject(raw) ? `${key}.name` : key);
   if (!NAME.test(repo)) throw new ConfigError(key, `must be a repository name (letters, digits, _ . -), got ${JSON.stringify(repo)}`);
-  return { id: 0, owner, name: repo, fullName: `${owner}/${repo}` };
+  return { id: 0, owner, name: repo, fullName: `${owner}/${repo}`, tags: refNames(o.tags, `${key}.tags`, []), branches: refNames(o.branches, `${key}.branches`, ['main']) };
+}
+
+/** A list of git ref names, each valid for `git check-ref-format` (git-refs.ts). */
+function refNames(v: unknown, key: string, dflt: string[]): string[] {
+  const names = optStringList(v, key, dflt);
+  names.forEach((n, i) => {
+    if (!validRefName(n)) throw new ConfigError(`${key}[${i}]`, `not a valid git ref name: ${JSON.stringify(n)}`);
+    if (names.indexOf(n) !== i) throw new ConfigError(`${key}[${i}]`, `duplicate ${JSON.stringify(n)}`);
+  });
+  return names;
 }
 
 /** Gitea tokens are 40 hex digits; dev tokens are derived from their name so they stay stable. */
@@ -290,6 +319,7 @@ function features(server: ServerKind, v: Version, version: string): GiteaFeature
       legacyNames: false,
       publicOnlyRefusesLimited: false,
       forgejoPrefix: true,
+      externalAssets: atLeast(v, [9, 0, 0]),
       versionString: `${version}+gitea-1.22.0`,
     };
   }
@@ -310,6 +340,7 @@ function features(server: ServerKind, v: Version, version: string): GiteaFeature
     // is never kinder than a fixed server (the exact release is not pinned).
     publicOnlyRefusesLimited: atLeast(v, [1, 26, 3]),
     forgejoPrefix: false,
+    externalAssets: false,
     versionString: version,
   };
 }

@@ -10,6 +10,7 @@ import { resolveGiteaConfig, type GiteaConfig, type GiteaToken } from './config.
 import { keyedLock, type GiteaContext } from './context.js';
 import { apiNotFound, plain } from './errors.js';
 import { registerPackageRoutes } from './packages.js';
+import { registerReleaseRoutes } from './releases.js';
 import { asRecord, GiteaStore, type GiteaRecord } from './store.js';
 import { registerVariableRoutes } from './variables.js';
 import { registerWebRoutes } from './web.js';
@@ -35,6 +36,7 @@ export const giteaFlavour: Flavour<GiteaConfig> = {
     registerPackageRoutes(env.router, g);
     registerApiRoutes(env.router, g);
     registerVariableRoutes(env.router, g);
+    registerReleaseRoutes(env.router, g);
     registerWebRoutes(env.router, g);
     const label = cfg.server === 'forgejo' ? 'Forgejo' : 'Gitea';
     return {
@@ -67,5 +69,5 @@ export const giteaFlavour: Flavour<GiteaConfig> = {
 };
 
 function describeToken(t: GiteaToken): string {
-  return t.type === 'actions' ? `Actions job token of ${t.repo} (read-only for packages)` : `PAT of ${t.user}, scopes ${t.scopes.join(',')}`;
+  return t.type === 'actions' ? `Actions job token of ${t.repo} (read-only for packages, writes its repo's releases)` : `PAT of ${t.user}, scopes ${t.scopes.join(',')}`;
 }

@@ -50,6 +50,41 @@ export interface VariableRow {
   createdAt: string;
 }
 
+/** A tag a release created (configured tags are in the repo's config). */
+export interface TagRow {
+  repoId: number;
+  name: string;
+  sha: string;
+}
+
+/** models/repo/release.go Release (not a plain tag: those are TagRows and config). */
+export interface ReleaseRow {
+  id: number;
+  repoId: number;
+  tag: string;
+  target: string;
+  title: string;
+  note: string;
+  draft: boolean;
+  prerelease: boolean;
+  /** Commit of the tag; '' while a draft's tag does not exist yet. */
+  sha: string;
+  publisherId: number;
+  createdAt: string;
+}
+
+/** models/repo/attachment.go Attachment of a release; `externalUrl` '' for an uploaded file (F ≥9). */
+export interface AttachmentRow {
+  id: number;
+  uuid: string;
+  releaseId: number;
+  name: string;
+  size: number;
+  externalUrl: string;
+  uploaderId: number;
+  createdAt: string;
+}
+
 export type GiteaRecord =
   | { op: 'package.create'; row: PackageRow }
   | { op: 'package.delete'; id: number }
@@ -60,6 +95,13 @@ export type GiteaRecord =
   | { op: 'file.delete'; id: number }
   | { op: 'variable.put'; row: VariableRow; previousName?: string }
   | { op: 'variable.delete'; scope: string; name: string }
+  | { op: 'tag.create'; row: TagRow }
+  | { op: 'release.put'; row: ReleaseRow }
+  /** DeleteReleaseByID without the tag: the release and its attachments go, the tag stays. */
+  | { op: 'release.delete'; id: number }
+  | { op: 'attachment.put'; row: AttachmentRow }
+  | { op: 'attachment.delete'; id: number }
+  | { op: 'release.ids'; nextRelease: number; nextAttachment: number }
   /** Next ids, kept in the compacted journal so ids of deleted rows are never handed out again. */
   | { op: 'ids'; next: { package: number; version: number; file: number } };
 
@@ -77,11 +119,24 @@ export class GiteaStore {
   /** scope → upper-case name → row */
   readonly #variables = new Map<string, Map<string, VariableRow>>();
   #nextId = { package: 1, version: 1, file: 1 };
+  readonly #tags = new Map<number, TagRow[]>();
+  readonly releases = new Map<number, ReleaseRow>();
+  readonly attachments = new Map<number, AttachmentRow>();
+  #nextRelease = 1;
+  #nextAttachment = 1;
   /** Download counts per version (not journaled: Gitea's download_count is not in any API answer used here). */
   readonly downloads = new Map<number, number>();
 
   alloc(kind: 'package' | 'version' | 'file'): number {
     return this.#nextId[kind]++;
+  }
+
+  allocRelease(): number {
+    return this.#nextRelease++;
+  }
+
+  allocAttachment(): number {
+    return this.#nextAttachment++;
   }
 
   apply(r: GiteaRecord): void {
@@ -157,6 +212,31 @@ export class GiteaStore {
       case 'ids':
         for (const k of ['package', 'version', 'file'] as const) this.#nextId[k] = Math.max(this.#nextId[k], r.next[k] ?? 1);
         break;
+      case 'tag.create': {
+        const list = this.#tags.get(r.row.repoId) ?? [];
+        if (!list.some((t) => t.name === r.row.name)) list.push({ ...r.row });
+        this.#tags.set(r.row.repoId, list);
+        break;
+      }
+      case 'release.put':
+        this.releases.set(r.row.id, { ...r.row });
+        this.#nextRelease = Math.max(this.#nextRelease, r.row.id + 1);
+        break;
+      case 'release.delete':
+        this.releases.delete(r.id);
+        for (const a of [...this.attachments.values()]) if (a.releaseId === r.id) this.attachments.delete(a.id);
+        break;
+      case 'attachment.put':
+        this.attachments.set(r.row.id, { ...r.row });
+        this.#nextAttachment = Math.max(this.#nextAttachment, r.row.id + 1);
+        break;
+      case 'attachment.delete':
+        this.attachments.delete(r.id);
+        break;
+      case 'release.ids':
+        this.#nextRelease = Math.max(this.#nextRelease, r.nextRelease);
+        this.#nextAttachment = Math.max(this.#nextAttachment, r.nextAttachment);
+        break;
     }
   }
 
@@ -166,6 +246,10 @@ export class GiteaStore {
     for (const v of this.versions.values()) out.push({ op: 'version.create', row: { ...v } });
     for (const f of this.files.values()) out.push({ op: 'file.create', row: { ...f } });
     for (const m of this.#variables.values()) for (const v of m.values()) out.push({ op: 'variable.put', row: { ...v } });
+    for (const list of this.#tags.values()) for (const t of list) out.push({ op: 'tag.create', row: { ...t } });
+    for (const r of this.releases.values()) out.push({ op: 'release.put', row: { ...r } });
+    for (const a of this.attachments.values()) out.push({ op: 'attachment.put', row: { ...a } });
+    out.push({ op: 'release.ids', nextRelease: this.#nextRelease, nextAttachment: this.#nextAttachment });
     return out;
   }
 
@@ -209,6 +293,25 @@ export class GiteaStore {
     let n = 0;
     for (const p of this.ownerPackages(owner)) for (const v of this.packageVersions(p.id)) for (const f of this.#filesByVersion.get(v.id)?.values() ?? []) n += f.size;
     return n;
+  }
+
+  createdTags(repoId: number): TagRow[] {
+    return this.#tags.get(repoId) ?? [];
+  }
+
+  /** GetRelease: by lower-case tag name (`LowerTagName` in Gitea `models/repo/release.go`). */
+  releaseByTag(repoId: number, tag: string): ReleaseRow | undefined {
+    for (const r of this.releases.values()) if (r.repoId === repoId && lc(r.tag) === lc(tag)) return r;
+    return undefined;
+  }
+
+  repoReleases(repoId: number): ReleaseRow[] {
+    return [...this.releases.values()].filter((r) => r.repoId === repoId);
+  }
+
+  /** A release's attachments in id order. */
+  releaseAttachments(releaseId: number): AttachmentRow[] {
+    return [...this.attachments.values()].filter((a) => a.releaseId === releaseId).sort((a, b) => a.id - b.id);
   }
 
   variables(scope: string): VariableRow[] {
