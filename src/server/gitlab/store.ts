@@ -201,7 +201,8 @@ export class GitlabStore {
     for (const list of this.#tags.values()) for (const t of list) out.push({ op: 'tag.create', row: { ...t } });
     for (const r of this.releases.values()) out.push({ op: 'release.put', row: { ...r } });
     for (const l of this.links.values()) out.push({ op: 'link.put', row: { ...l } });
-    out.push({ op: 'release.ids', nextRelease: this.#nextReleaseId, nextLink: this.#nextLinkId });
+    // Only once a release existed: a server that never saw one writes no release records.
+    if (this.#nextReleaseId > 1 || this.#nextLinkId > 1) out.push({ op: 'release.ids', nextRelease: this.#nextReleaseId, nextLink: this.#nextLinkId });
     return out;
   }
 
