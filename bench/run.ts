@@ -27,7 +27,7 @@ const MiB = 1024 ** 2;
 const SCENARIOS = ['large', 'huge', 'small', 'rerun', 'archive', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /** Section ids in report order (the small-file scenario is stored apart per network). */
-const REPORT_ORDER = ['large', 'huge', 'small', 'small-wan', 'rerun', 'archive', 'startup'];
+const REPORT_ORDER = ['large', 'huge', 'large-wan', 'small', 'small-wan', 'rerun', 'archive', 'startup'];
 const ALIASES: Record<string, Scenario> = {
   large: 'large', '1g': 'large', '1gib': 'large', big: 'large',
   huge: 'huge', '4g': 'huge', '4gib': 'huge',
@@ -59,6 +59,8 @@ Scenarios (all by default): large (1 GiB file), huge (4 GiB file), small (500 ×
                       the CPUs idle (default 30; 5 with --quick; 0 = don't wait)
   --runs-huge N       runs for the 4 GiB scenario (default: --runs)
   --relpack <cmd>     relpack command line (default: "node dist/relpack.mjs")
+  --relpack-b <cmd>   a second relpack build measured beside the first in the small-file scenario
+                      (e.g. a trial build), labelled with --relpack-b-label (default "relpack-b")
   --server <mode>     auto | cli (relpack serve) | module (node --import tsx src/server/main.ts); default auto
   --fsync             keep relpack serve's fsync of stored files (default off, like nginx)
   --token <t>         token for relpack serve (default: parsed from its output, else RELPACK_TOKEN)
@@ -111,6 +113,8 @@ async function main(): Promise<void> {
       'runs-huge': { type: 'string' },
       relpack: { type: 'string', default: 'node dist/relpack.mjs' },
       server: { type: 'string', default: 'auto' },
+      'relpack-b': { type: 'string' },
+      'relpack-b-label': { type: 'string', default: 'relpack-b' },
       token: { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -265,6 +269,16 @@ async function main(): Promise<void> {
     }
   }
   if (ctx.gpMissing) log(`! relpack client unavailable: ${ctx.gpMissing}`);
+  let gpbArgvAbs: string[] | undefined;
+  if (values['relpack-b']) {
+    const argv = splitCommand(values['relpack-b']);
+    gpbArgvAbs = argv[0] === 'node' ? [process.execPath, ...argv.slice(1)] : argv;
+    const v = await run(gpbArgvAbs[0]!, [...gpbArgvAbs.slice(1), '--version'], { cwd: repoRoot, timeoutMs: 30_000, captureStdout: true });
+    if (v.code !== 0) fail(`\`${values['relpack-b']} --version\` failed: ${v.stderr.trim().split('\n').slice(-1)[0] ?? v.code}`);
+    const label = values['relpack-b-label']!;
+    ctx.gpB = { cli: relpackCli(gpbArgvAbs, repoRoot), label };
+    notes.push(`Second relpack build (${label}), measured beside the first in the small-file scenario: \`${values['relpack-b']}\` (${v.stdout.trim().split('\n')[0]}).`);
+  }
 
   const needServers = baselines || only.has('rerun');
   if (needServers) {
@@ -314,18 +328,22 @@ async function main(): Promise<void> {
     await guard('huge', () => largeFile(ctx, 'huge', quick ? 256 * MiB : 4 * GiB, runsHuge));
     if (runsHuge < runs) notes.push(`The ${quick ? '256 MiB' : '4 GiB'} scenario used ${runsHuge} run(s) instead of ${runs} to save time.`);
   }
-  if (only.has('small')) {
-    const count = quick ? 50 : 500;
-    if (network === 'wan') {
-      await guard('small', async () => {
-        const backends = [ctx.nginx, ctx.serve].filter((t): t is Target => !!t);
-        front = await startFront({ templatePath: join(repoRoot, 'bench/nginx-front.conf.template'), workDir, backends: backends.map((t) => t.url), rttMs, bytesPerSec, h2: frontH2 });
-        const f = front;
-        const rate = bytesPerSec ? `, ${fmtBandwidth(bytesPerSec)} each way` : '';
-        log(`TLS front (nginx, pid ${f.nginx.pid}) behind a ${rttMs} ms latency proxy (pid ${f.proxy.pid}${rate}): ${backends.map((t) => `${t.name} → ${f.urlFor(t.url)}`).join(', ')}`);
-        const viaFront = (t: Target | undefined): Target | undefined => (t ? { ...t, url: f.urlFor(t.url) } : undefined);
-        const wanCtx: Ctx = { ...ctx, nginx: viaFront(ctx.nginx), serve: viaFront(ctx.serve), gp: ctx.gp ? relpackCli(gpArgvAbs, repoRoot, { NODE_EXTRA_CA_CERTS: f.tls.caFile }) : undefined };
-        const net: Network = {
+  // The network profile: one front (TLS + latency) before both servers, for the small files and a
+  // moderate file; the large files stay on loopback.
+  let wan: { ctx: Ctx; net: Network } | undefined;
+  if (network === 'wan' && (only.has('small') || only.has('large'))) {
+    try {
+      const backends = [ctx.nginx, ctx.serve].filter((t): t is Target => !!t);
+      front = await startFront({ templatePath: join(repoRoot, 'bench/nginx-front.conf.template'), workDir, backends: backends.map((t) => t.url), rttMs, bytesPerSec, h2: frontH2 });
+      const f = front;
+      const rate = bytesPerSec ? `, ${fmtBandwidth(bytesPerSec)} each way` : '';
+      log(`TLS front (nginx, pid ${f.nginx.pid}) behind a ${rttMs} ms latency proxy (pid ${f.proxy.pid}${rate}): ${backends.map((t) => `${t.name} → ${f.urlFor(t.url)}`).join(', ')}`);
+      const viaFront = (t: Target | undefined): Target | undefined => (t ? { ...t, url: f.urlFor(t.url) } : undefined);
+      const wanCtx: Ctx = { ...ctx, nginx: viaFront(ctx.nginx), serve: viaFront(ctx.serve), gp: ctx.gp ? relpackCli(gpArgvAbs, repoRoot, { NODE_EXTRA_CA_CERTS: f.tls.caFile }) : undefined };
+      if (ctx.gpB && gpbArgvAbs) wanCtx.gpB = { ...ctx.gpB, cli: relpackCli(gpbArgvAbs, repoRoot, { NODE_EXTRA_CA_CERTS: f.tls.caFile }) };
+      wan = {
+        ctx: wanCtx,
+        net: {
           id: 'wan',
           label: `HTTPS, ${rttMs} ms RTT${rate}`,
           description:
@@ -333,15 +351,23 @@ async function main(): Promise<void> {
             `to a TLS front: Debian's nginx terminating TLS 1.3${frontH2 ? ' and offering HTTP/2 by ALPN' : ' (HTTP/1.1 only)'}, proxying over HTTP/1.1 keep-alive to the server (\`bench/nginx-front.conf.template\`), ` +
             'with a certificate from a CA generated for the run. The same front sits before relpack serve and before nginx.',
           caFile: f.tls.caFile,
-        };
-        try {
-          return await smallFiles(wanCtx, count, 10 * 1024, runs, net);
-        } finally {
-          await f.stop().catch(() => undefined);
-          front = undefined;
-        }
-      });
-    } else await guard('small', () => smallFiles(ctx, count, 10 * 1024, runs));
+        },
+      };
+    } catch (err) {
+      const msg = (err as Error).message.split('\n')[0];
+      log(`! network profile unavailable: ${msg}`);
+      notes.push(`The network profile (--network wan) could not be set up (${msg}); its scenarios were not run.`);
+    }
+  }
+  if (wan && only.has('large')) {
+    const w = wan;
+    await guard('large-wan', () => largeFile(w.ctx, 'large-wan', quick ? 16 * MiB : 256 * MiB, runs, w.net));
+  }
+  if (only.has('small')) {
+    const count = quick ? 50 : 500;
+    const w = wan;
+    if (w) await guard('small', () => smallFiles(w.ctx, count, 10 * 1024, runs, w.net));
+    else if (network !== 'wan') await guard('small', () => smallFiles(ctx, count, 10 * 1024, runs));
   }
   if (only.has('rerun')) await guard('rerun', () => rerun(ctx, rerunFiles, 1024, Math.min(runs, 3)));
   if (only.has('archive')) await guard('archive', () => archiveVsFiles(ctx, archiveFiles, 1024, Math.min(runs, 3)));

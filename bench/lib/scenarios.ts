@@ -33,6 +33,8 @@ export interface Ctx {
   serve?: Target;
   gp?: RelpackCli;
   gpMissing?: string;
+  /** A second relpack build (--relpack-b), measured beside the first in the small-file scenario. */
+  gpB?: { cli: RelpackCli; label: string };
   log: (s: string) => void;
 }
 
@@ -186,7 +188,7 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-const CURL_BASE = ['--fail', '--silent', '--show-error', '--max-time', '3600'];
+const CURL_OPTS = ['--fail', '--silent', '--show-error', '--max-time', '3600'];
 
 /** A goal about a row whose runs sometimes failed is not met, whatever the successful runs show. */
 function withFailures(g: Goal, row: Row | undefined): Goal {
@@ -210,12 +212,13 @@ function deferred(): { add(step: () => Promise<unknown>): void; run(): Promise<v
 
 /* ------------------------------------------------------------------ large file */
 
-export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: number): Promise<{ section: Section; goals: Goal[] }> {
-  const label = fmtBytes(bytes);
+export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: number, net?: Network): Promise<{ section: Section; goals: Goal[] }> {
+  const label = `${fmtBytes(bytes)}${net ? `, ${net.label}` : ''}`;
+  const CURL_BASE = [...CURL_OPTS, ...(net?.caFile ? ['--cacert', net.caFile] : [])];
   const section: Section = {
     id,
-    title: `One ${label} file: publish and download`,
-    description: `A single ${label} file of random bytes, uploaded with PUT and downloaded again. ${runs} run(s).`,
+    title: `One ${fmtBytes(bytes)} file${net ? ` over ${net.label}` : ''}: publish and download`,
+    description: `A single ${fmtBytes(bytes)} file of random bytes, uploaded with PUT and downloaded again.${net ? ` ${net.description}` : ''} ${runs} run(s).`,
     rows: [],
     notes: [],
   };
@@ -346,6 +349,7 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
     ['gp-get', 'download'],
   ] as const) {
     const rss = maxOf(rows[k]?.clientRss ?? []);
+    if (net) continue; // the table has it; the memory goals are for the loopback files
     goals.push(
       rss === undefined
         ? { section: label, goal: `relpack ${what} peak RSS < 100 MiB`, measured: 'not measured', status: 'n/a' }
@@ -444,7 +448,8 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
   // A fresh relpack serve process takes a few thousand small requests to reach its steady state
   // (JIT, heap): measured, its CPU per 500 uploads fell from ~0.6 s to ~0.2 s over 10 publishes.
   // A registry in use is warm, so this scenario gets at least 3 uncounted runs (without the
-  // sequential loops, which add nothing to the warm-up but time).
+  // sequential loops, which add nothing to the warm-up but time; over the network profile,
+  // relpack's own requests only).
   const warmups = ctx.quick ? ctx.warmup : Math.max(ctx.warmup, 3);
   const shells: Array<{ key: string; what: string; up: string; down: string }> = [
     { key: 'loop', what: 'sequential curl loop (docs)', up: LOOP_UP, down: LOOP_DOWN },
@@ -455,10 +460,11 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
     ctx.log(`[${id}] ${warm ? 'warm-up run (not counted)' : `run ${i + 1}/${runs}`}`);
     for (const t of targets) {
       for (const sh of shells) {
-        if (warm && (sh.key === 'loop' || t !== ctx.serve)) continue;
-        // Over the slow network the sequential loop against nginx would add minutes and show
-        // nothing the loop against relpack serve does not: each file pays the same round trips.
-        if (net && sh.key === 'loop' && t !== ctx.serve) continue;
+        if (warm && (sh.key === 'loop' || t !== ctx.serve || net)) continue;
+        // Over the network profile the shell loops against nginx would add minutes per run and
+        // show little the loops against relpack serve do not: each file pays the same round trips
+        // and a curl process with its TLS handshake (about 40–60 ms of CPU each here).
+        if (net && t !== ctx.serve) continue;
         const version = `${ctx.stamp}-${id}-${sh.key}-${i}`;
         const pkg = 'bench-curl-small';
         const env = { ...process.env, T: t.token, URL: pkgUrl(t, pkg, version), OUT: dl, ...(net?.caFile ? { CA: net.caFile } : {}) };
@@ -473,13 +479,17 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
         await t.deleteVersion(pkg, version).catch(() => undefined);
       }
     }
-    if (ctx.gp && ctx.serve) {
+    const builds: Array<[string, RelpackCli | undefined, string]> = [
+      ['gp', ctx.gp, ''],
+      ['gpb', ctx.gpB?.cli, ctx.gpB ? ` [${ctx.gpB.label}]` : ''],
+    ];
+    for (const [key, gp, suffix] of builds) {
+      if (!gp || !ctx.serve) continue;
       const t = ctx.serve;
-      const gp = ctx.gp;
-      const version = `${ctx.stamp}-${id}-${i}`;
+      const version = `${ctx.stamp}-${id}-${key}-${i}`;
       const pkg = 'bench-relpack-small';
-      const pub = row('gp-pub', 'relpack publish <dir>', t.name);
-      const get = row('gp-get', 'relpack download (whole version)', t.name);
+      const pub = row(`${key}-pub`, `relpack publish <dir>${suffix}`, t.name);
+      const get = row(`${key}-get`, `relpack download (whole version)${suffix}`, t.name);
       const publish = () => gp.publish([src], pkg, version, t.url, t.token, timeoutMs);
       if ((await measure(ctx, pub, t, timeoutMs, publish, () => warmDir(src))) || (await repairPublish(ctx, pub, publish))) {
         rmSync(dl, { recursive: true, force: true });
@@ -490,7 +500,7 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
     }
   }
   for (const t of targets) for (const sh of shells) for (const dir of ['up', 'down']) if (rows[`${sh.key}-${dir}-${t.name}`]) section.rows.push(rows[`${sh.key}-${dir}-${t.name}`]!);
-  for (const k of ['gp-pub', 'gp-get']) if (rows[k]) section.rows.push(rows[k]);
+  for (const k of ['gp-pub', 'gp-get', 'gpb-pub', 'gpb-get']) if (rows[k]) section.rows.push(rows[k]);
   if (!ctx.gp) section.notes.push(`relpack client not measured: ${ctx.gpMissing ?? 'unavailable'}.`);
 
   // Goals: relpack against the baselines on the same server (relpack serve) behind the same front.
@@ -520,6 +530,16 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
   };
   const pl = per(`loop-up-${s}`);
   if (pl !== undefined) section.notes.push(`The sequential loop costs ${fmtMs(pl)} per file against relpack serve (a curl process, a new connection${net ? ', a TLS handshake and their round trips' : ''} per file).`);
+  if (ctx.gpB) {
+    for (const [k, what] of [
+      ['pub', 'publish'],
+      ['get', 'download'],
+    ] as const) {
+      const a = rows[`gp-${k}`];
+      const b = rows[`gpb-${k}`];
+      if (median(a) !== undefined && median(b) !== undefined) section.notes.push(`${what}: ${ctx.gpB.label} ${wallCpu(b)} vs the build under test ${wallCpu(a)} = ${fmtRatio(median(b)! / median(a)!)} the time.`);
+    }
+  }
   const xn = median(rows['xargs-up-nginx']);
   const xs = median(rows[`xargs-up-${s}`]);
   if (xn !== undefined && xs !== undefined) section.notes.push(`\`xargs -P8 curl\` upload takes ${fmtRatio(xs / xn)} the time against relpack serve that it takes against nginx (${fmtMs(xs)} vs ${fmtMs(xn)}).`);
