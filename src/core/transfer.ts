@@ -10,11 +10,13 @@
  *   ("changed while being published"), before the registry stores the mix of old and new bytes; it
  *   is not a network failure, so it is not retried.
  */
-import { type Stats, closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import type { Readable, TransformCallback } from 'node:stream';
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
 import { RelpackError } from '../base/errors.js';
-import { HashingStream, UPLOAD_CHUNK_SIZE, sha256 } from '../base/hashing.js';
+import { sha256 } from '../base/hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
 
 /**
@@ -24,6 +26,18 @@ import { progressTracker, type Reporter } from './progress.js';
  * small files. Larger files stream, hashed in the same pass.
  */
 const SMALL_FILE_BYTES = 256 * 1024;
+
+/**
+ * A large file is read in pieces of this size into two buffers that the upload keeps for its whole
+ * length: one is on its way to the socket while the next piece is read into the other. Fresh
+ * buffers per read (what fs.createReadStream does) cost more than the hashing on this VM: each new
+ * allocation touches pages that the kernel has to hand out again, and chunks held while the
+ * registry is slow end up in V8's old generation. A 1 GiB publish against `relpack serve` on
+ * loopback: 2.9 s of client CPU with a 256 KiB read stream piped through a hashing Transform,
+ * 1.7 s with this (openssl dgst -sha256 alone: 1.0 s); 4 MiB pieces read about 0.3 s less CPU
+ * than 1 MiB ones. At most 8 MiB per file being sent.
+ */
+const UPLOAD_PIECE_BYTES = 4 * 1024 * 1024;
 
 export interface UploadSource {
   name: string;
@@ -56,11 +70,13 @@ export async function uploadFile(
   const data = source.data ?? (source.path && source.size <= SMALL_FILE_BYTES ? readPlanned(source) : undefined);
   const dataSha256 = data ? sha256(data) : undefined;
   const size = data ? data.length : source.size;
-  let attempt: PlannedFileStream | undefined;
+  let attempt: PlannedFileBody | undefined;
   const body = (): Readable | Buffer => {
     if (data) return data;
-    attempt = new PlannedFileStream(source, track);
-    return attempt;
+    attempt = new PlannedFileBody(source, track);
+    // An async iterable of Buffers, which the HTTP client sends as it is (http/client.ts); the
+    // adapters hand the body through without touching it.
+    return attempt as unknown as Readable;
   };
   const digest = async () => dataSha256 ?? (await attempt?.settled());
   const { knownIds } = options;
@@ -136,10 +152,16 @@ function changedError(source: UploadSource, why: string): RelpackError {
  */
 export async function hashPlanned(source: UploadSource): Promise<string> {
   if (source.size <= SMALL_FILE_BYTES) return sha256(readPlanned(source));
-  const stream = new PlannedFileStream(source, () => {});
-  stream.resume();
-  const digest = await stream.settled();
-  if (!digest) throw stream.changed ?? changedError(source, 'it could not be read to the end');
+  const body = new PlannedFileBody(source, () => {});
+  try {
+    for await (const _piece of body) {
+      // read and hashed by the body itself
+    }
+  } catch (error) {
+    throw body.changed ?? error;
+  }
+  const digest = await body.settled();
+  if (!digest) throw changedError(source, 'it could not be read to the end');
   return digest;
 }
 
@@ -168,44 +190,90 @@ function readPlanned(source: UploadSource): Buffer {
 
 /**
  * A large file's bytes as sent: at most its planned size is read, hashed on the way, and the file
- * is checked against the plan when opened and again before its last chunk goes out. A change fails
- * the stream there, so the registry gets a short body and stores nothing.
+ * is checked against the plan when opened and again before its last piece goes out. A change fails
+ * the body there, so the registry gets a short body and stores nothing.
+ *
+ * An async iterable, not a stream: the HTTP client (undici's writeIterable) asks for the next piece
+ * only once the socket has taken the previous one (written, or drained after a short write), so the
+ * buffer of the piece before it can be read into again. Two buffers alternate: while one piece is
+ * being sent, the next one is read.
  */
-class PlannedFileStream extends HashingStream {
+class PlannedFileBody implements AsyncIterable<Buffer> {
   /** Set when the file was found changed; the upload reports this instead of the aborted request. */
   changed?: RelpackError;
   private readonly inode: number;
+  private digestHex?: string;
+  private started = false;
 
   constructor(
     private readonly source: UploadSource,
-    onBytes: (total: number) => void,
+    private readonly onBytes: (total: number) => void,
   ) {
-    super(onBytes);
     const info = statSync(source.path!);
     const before = difference(source, info);
     if (before) throw changedError(source, before);
     this.inode = info.ino;
-    const file = createReadStream(source.path!, { start: 0, end: source.size - 1, highWaterMark: UPLOAD_CHUNK_SIZE });
-    file.on('error', (error) => this.destroy(error));
-    this.on('close', () => file.destroy());
-    file.pipe(this);
   }
 
-  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.bytes + chunk.length >= this.source.size) {
-      const info = statSync(this.source.path!, { throwIfNoEntry: false });
-      const why = !info ? 'it was removed' : info.ino !== this.inode ? 'another file took its place' : difference(this.source, info);
-      if (why) {
-        callback(this.fail(why));
-        return;
+  /** The hex digest of every planned byte, once the last piece has been read and checked. */
+  async settled(): Promise<string | undefined> {
+    return this.digestHex;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    // One pass per attempt: a retry asks the upload for a new body.
+    if (this.started) throw new Error('a planned file body is read once');
+    this.started = true;
+    const { source } = this;
+    const size = source.size;
+    const hash = createHash('sha256');
+    const handle = await this.openPlanned();
+    const pieceBytes = Math.min(UPLOAD_PIECE_BYTES, size);
+    const buffers = [Buffer.allocUnsafe(pieceBytes)];
+    let reading: Promise<{ bytesRead: number }> | undefined;
+    try {
+      let position = 0;
+      let which = 0;
+      reading = handle.read(buffers[0], 0, Math.min(pieceBytes, size), 0);
+      while (position < size) {
+        const buffer = buffers[which];
+        const { bytesRead } = await reading!;
+        reading = undefined;
+        if (bytesRead === 0) throw this.fail(`it ended after ${position} of its ${size} bytes`);
+        const piece = buffer.subarray(0, bytesRead);
+        position += bytesRead;
+        if (position < size) {
+          which ^= 1;
+          buffers[which] ??= Buffer.allocUnsafe(pieceBytes);
+          reading = handle.read(buffers[which], 0, Math.min(pieceBytes, size - position), position);
+        } else {
+          const info = statSync(source.path!, { throwIfNoEntry: false });
+          const why = !info ? 'it was removed' : info.ino !== this.inode ? 'another file took its place' : difference(source, info);
+          if (why) throw this.fail(why);
+        }
+        hash.update(piece);
+        if (position >= size) this.digestHex = hash.digest('hex');
+        this.onBytes(position);
+        yield piece;
       }
+    } finally {
+      // A read still under way finishes before the file is closed (the upload failed meanwhile).
+      await reading?.catch(() => {});
+      await handle.close().catch(() => {});
     }
-    super._transform(chunk, encoding, callback);
   }
 
-  override _flush(callback: TransformCallback): void {
-    if (this.bytes < this.source.size) callback(this.fail(`it ended after ${this.bytes} of its ${this.source.size} bytes`));
-    else super._flush(callback);
+  private async openPlanned(): Promise<FileHandle> {
+    const handle = await open(this.source.path!, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      const why = info.ino !== this.inode ? 'another file took its place' : difference(this.source, info);
+      if (why) throw this.fail(why);
+      return handle;
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
   }
 
   private fail(why: string): RelpackError {

@@ -22,8 +22,12 @@ export interface HttpRequest {
   method: Method;
   url: string | URL;
   headers?: Record<string, string>;
-  /** Called once per attempt, so that a file stream can be reopened for a retry. */
-  body?: () => Readable | string | Buffer;
+  /**
+   * Called once per attempt, so that a file can be reopened for a retry. An async iterable is
+   * asked for its next chunk only once the socket has taken the previous one (undici's
+   * writeIterable waits for 'drain' after a short write), so it may reuse its buffers.
+   */
+  body?: () => Readable | AsyncIterable<Buffer> | string | Buffer;
   /** Send the client's credentials (only ever to the origin they were given for). Default true. */
   authenticate?: boolean;
   /** Retry 429/5xx answers and network errors. Default: true for GET, HEAD, DELETE. */
@@ -253,7 +257,9 @@ export class HttpClient {
         path: url.pathname + url.search,
         method,
         headers,
-        body: payload,
+        // undici sends an async iterable as it does a stream (lib/dispatcher/client-h1.js,
+        // writeIterable); its types list only streams.
+        body: payload as Readable | string | Buffer | undefined,
         signal: this.signal,
       });
       const rawLocation = response.headers.location;
