@@ -153,7 +153,11 @@ test('GitLab release 6: permissions — job token and Developer write, Reporter 
   assert.equal((await call(s, 'GET', `${R}/v1.0.0`, undefined, s.tokens.guest!)).status, 403);
   const guestList = (await call(s, 'GET', R, undefined, s.tokens.guest!)).json();
   assert.equal(guestList[0].tag_name, undefined, 'tag_name is hidden from callers who cannot download code');
+  assert.match(guestList[0].name, /^Release-\d+$/, 'and the name too (ReleasePresenter#name)');
   assert.equal((await call(s, 'GET', R, undefined, s.tokens.outsider!)).status, 404);
+  // the links API validates params before it looks for the project (`after_validation`)
+  assert.equal((await call(s, 'POST', links('v1.0.0'), {}, s.tokens.outsider!)).status, 400);
+  assert.equal((await call(s, 'POST', links('v1.0.0'), { name: 'o', url: 'https://x.example/o' }, s.tokens.outsider!)).status, 404);
   assert.equal((await call(s, 'GET', R, undefined, null)).status, 404);
   assert.equal((await call(s, 'GET', R, undefined, 'glpat-wrong')).status, 401);
   assert.equal((await call(s, 'POST', R, { tag_name: 'v4', ref: 'main' }, { 'DEPLOY-TOKEN': s.tokens.deployRw! })).status, 404, 'a deploy token is not a credential here');

@@ -47,19 +47,13 @@ interface Caller {
 }
 
 /**
- * Authentication (401), the access token's scope (403 insufficient_scope: `api`, or `read_api`
- * for reads), then `user_project` (404 Project Not Found) — the `before`/`after_validation`
- * checks every route of both files runs.
+ * Authentication and the access token's scope, which GitLab checks while finding the user
+ * (401; 403 insufficient_scope: `api`, or `read_api` for reads), before anything else.
  */
-async function caller(g: GitlabContext, ctx: RequestContext, write: boolean): Promise<Caller | null> {
+async function authenticate(g: GitlabContext, ctx: RequestContext, write: boolean): Promise<Principal | null> {
   const a = g.auth.authenticate(ctx, RELEASE_RULES);
   if (!a.ok) {
     await unauthorized(ctx);
-    return null;
-  }
-  const project = findProject(g.cfg, ctx.params.id!);
-  if (!project || !projectAccess(a.principal, project).visible) {
-    await notFound(ctx, 'Project');
     return null;
   }
   const scope = missingScope(a.principal, write);
@@ -67,7 +61,23 @@ async function caller(g: GitlabContext, ctx: RequestContext, write: boolean): Pr
     await insufficientScope(ctx, scope);
     return null;
   }
-  return { principal: a.principal, project, level: projectAccess(a.principal, project).level };
+  return a.principal;
+}
+
+/** `user_project` (404 Project Not Found), which the `before`/`after_validation` blocks call. */
+async function projectOf(g: GitlabContext, ctx: RequestContext, principal: Principal): Promise<Caller | null> {
+  const project = findProject(g.cfg, ctx.params.id!);
+  if (!project || !projectAccess(principal, project).visible) {
+    await notFound(ctx, 'Project');
+    return null;
+  }
+  return { principal, project, level: projectAccess(principal, project).level };
+}
+
+/** Authentication, then the project: `lib/api/releases.rb` checks it in a `before` block, ahead of its params. */
+async function caller(g: GitlabContext, ctx: RequestContext, write: boolean): Promise<Caller | null> {
+  const p = await authenticate(g, ctx, write);
+  return p && projectOf(g, ctx, p);
 }
 
 /** create_release / update_release: Developer and above (ProjectPolicy, ReleasePolicy). */
@@ -149,7 +159,8 @@ function releaseEntity(g: GitlabContext, ctx: RequestContext, c: Caller, r: Rele
   const projectName = c.project.path.split('/').pop()!;
   const sources = ['zip', 'tar.gz', 'tar.bz2', 'tar'].map((f) => ({ format: f, url: `${web}/-/archive/${encodeURIComponent(r.tag)}/${projectName}-${r.tag}.${f}` }));
   const self = `${web}/-/releases/${encodeURIComponent(r.tag)}`;
-  const out: Record<string, unknown> = { name: r.name ?? r.tag };
+  // ReleasePresenter#name: callers who may not download code see `Release-<id>`.
+  const out: Record<string, unknown> = { name: code ? (r.name ?? r.tag) : `Release-${r.id}` };
   if (code) out.tag_name = r.tag;
   out.description = r.description;
   out.description_html = r.description === null ? null : `<p dir="auto">${escapeHtml(r.description)}</p>`;
@@ -476,8 +487,9 @@ async function getLink(g: GitlabContext, ctx: RequestContext): Promise<void> {
 
 /** Releases::Links::CreateService: 201, or 400 with the model's full messages. */
 async function createLink(g: GitlabContext, ctx: RequestContext): Promise<void> {
-  const c = await caller(g, ctx, true);
-  if (!c) return;
+  // `lib/api/release/links.rb` checks the project in `after_validation`: bad params answer first.
+  const principal = await authenticate(g, ctx, true);
+  if (!principal) return;
   const p = await params(ctx);
   if (!p) return;
   const errors: string[] = [];
@@ -486,6 +498,8 @@ async function createLink(g: GitlabContext, ctx: RequestContext): Promise<void> 
   if (p.url === undefined || p.url === null) errors.push('url is missing');
   if (f.linkType !== undefined && !(LINK_TYPES as readonly string[]).includes(f.linkType)) errors.push('link_type does not have a valid value');
   if (errors.length) return paramError(ctx, errors.join(', '));
+  const c = await projectOf(g, ctx, principal);
+  if (!c) return;
   const r = findReleaseOr404(g, c, ctx);
   if (!r) return notFound(ctx);
   if (!canWrite(c)) return forbidden(ctx);
@@ -502,8 +516,8 @@ async function createLink(g: GitlabContext, ctx: RequestContext): Promise<void> 
  * update that does not send it resets the type to `other`, as on GitLab.
  */
 async function updateLink(g: GitlabContext, ctx: RequestContext): Promise<void> {
-  const c = await caller(g, ctx, true);
-  if (!c) return;
+  const principal = await authenticate(g, ctx, true);
+  if (!principal) return;
   const p = await params(ctx);
   if (!p) return;
   const errors: string[] = [];
@@ -513,6 +527,8 @@ async function updateLink(g: GitlabContext, ctx: RequestContext): Promise<void> 
   if (f.linkType !== undefined && !(LINK_TYPES as readonly string[]).includes(f.linkType)) errors.push('link_type does not have a valid value');
   if ((p.name === undefined || p.name === null) && (p.url === undefined || p.url === null)) errors.push('name, url are missing, at least one parameter must be provided');
   if (errors.length) return paramError(ctx, errors.join(', '));
+  const c = await projectOf(g, ctx, principal);
+  if (!c) return;
   const r = findReleaseOr404(g, c, ctx);
   const current = r && g.store.links.get(id!);
   if (!r || !current || current.releaseId !== r.id) return notFound(ctx);
