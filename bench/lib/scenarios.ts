@@ -35,6 +35,8 @@ export interface Ctx {
   gpMissing?: string;
   /** A second relpack build (--relpack-b), measured beside the first in the small-file scenario. */
   gpB?: { cli: RelpackCli; label: string };
+  /** --relpack-only: the small-file scenario measures relpack builds only (no shell loops). */
+  relpackOnly?: boolean;
   log: (s: string) => void;
 }
 
@@ -212,7 +214,13 @@ function deferred(): { add(step: () => Promise<unknown>): void; run(): Promise<v
 
 /* ------------------------------------------------------------------ large file */
 
-export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: number, net?: Network): Promise<{ section: Section; goals: Goal[] }> {
+/**
+ * One large file, published and downloaded. `opts.warmup` overrides ctx.warmup; `opts.verified`
+ * (default true) adds the shell baselines with sha256sum, which the goals compare with.
+ */
+export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: number, net?: Network, opts: { warmup?: number; verified?: boolean } = {}): Promise<{ section: Section; goals: Goal[] }> {
+  const warmup = opts.warmup ?? ctx.warmup;
+  const verified = opts.verified ?? true;
   const label = `${fmtBytes(bytes)}${net ? `, ${net.label}` : ''}`;
   const CURL_BASE = [...CURL_OPTS, ...(net?.caFile ? ['--cacert', net.caFile] : [])];
   const section: Section = {
@@ -253,7 +261,7 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
     await cleanup.run();
     await warmCache(file);
   };
-  for (let i = -ctx.warmup; i < runs; i++) {
+  for (let i = -warmup; i < runs; i++) {
     warm = i < 0;
     ctx.log(`[${id}] ${warm ? 'warm-up run (not counted)' : `run ${i + 1}/${runs}`}`);
     for (const t of targets) {
@@ -271,7 +279,7 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
           const size = statSync(out).size;
           if (size !== bytes) rejectLast(ctx, down, `downloaded ${size} bytes, expected ${bytes}`);
         }
-        if (t === ctx.serve) {
+        if (verified && t === ctx.serve) {
           // The verified download a user would script: curl, then sha256sum --check.
           const vdown = row('curl-vdown', 'curl download, then sha256sum --check', t.name);
           rmSync(dl, { recursive: true, force: true });
@@ -282,7 +290,7 @@ export async function largeFile(ctx: Ctx, id: string, bytes: number, runs: numbe
         }
         cleanup.add(async () => rmSync(dl, { recursive: true, force: true }));
       }
-      if (t === ctx.serve) {
+      if (verified && t === ctx.serve) {
         // The verified publish a user would script: sha256sum (kept for SHA256SUMS), then curl.
         const vversion = `${version}-v`;
         const vup = row('curl-vup', 'sha256sum, then curl --upload-file', t.name);
@@ -460,7 +468,7 @@ export async function smallFiles(ctx: Ctx, count: number, size: number, runs: nu
     ctx.log(`[${id}] ${warm ? 'warm-up run (not counted)' : `run ${i + 1}/${runs}`}`);
     for (const t of targets) {
       for (const sh of shells) {
-        if (warm && (sh.key === 'loop' || t !== ctx.serve || net)) continue;
+        if (ctx.relpackOnly || (warm && (sh.key === 'loop' || t !== ctx.serve || net))) continue;
         // Over the network profile the shell loops against nginx would add minutes per run and
         // show little the loops against relpack serve do not: each file pays the same round trips
         // and a curl process with its TLS handshake (about 40–60 ms of CPU each here).
