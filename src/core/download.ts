@@ -327,6 +327,13 @@ class OutputTree {
  */
 const SMALL_FILE_BYTES = 256 * 1024;
 
+/**
+ * Socket chunks (~64 KiB) gathered into one writev of the part file. A 1 GiB verified download
+ * from `relpack serve` on loopback (tmpfs): 3.3-3.8 s of client CPU with 1 MiB batches, 3.0-3.1 s
+ * with 4 MiB (a quarter of the thread-pool round trips); peak RSS the same (115-126 MiB).
+ */
+const RECEIVE_BATCH_BYTES = 4 * 1024 * 1024;
+
 interface FileToFetch {
   name: string;
   /** Final path on disk. */
@@ -609,7 +616,7 @@ class PartFileReceiver {
       response.body.destroy();
       throw this.tooLarge();
     }
-    // Socket chunks are small (~64 KiB): they are gathered into ~1 MiB batches, each written
+    // Socket chunks are small (~64 KiB): they are gathered into 4 MiB batches, each written
     // with one writev while the same bytes are hashed, so disk and hash overlap. Only bytes
     // both written and hashed count towards `offset`, where a resume starts.
     let batch: Buffer[] = [];
@@ -633,7 +640,7 @@ class PartFileReceiver {
         }
         batch.push(chunk);
         batchBytes += chunk.length;
-        if (batchBytes >= CHUNK_SIZE) await flush();
+        if (batchBytes >= RECEIVE_BATCH_BYTES) await flush();
       }
       await flush();
     } catch (error) {
