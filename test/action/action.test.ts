@@ -225,7 +225,7 @@ test('failures: exit status 1, the CLI message through ::error::, input errors n
 
   const cases: [Record<string, string>, RegExp][] = [
     [{ concurrency: 'lots' }, /^input "concurrency" must be a whole number from 1 to 64, not "lots"/],
-    [{ command: 'upload' }, /^input "command" must be one of publish, download, list, bump, prune, not "upload"/],
+    [{ command: 'upload' }, /^input "command" must be one of publish, download, list, bump, prune, release, not "upload"/],
     [{ 'if-exists': 'overwrite' }, /^input "if-exists" must be one of skip, fail, replace/],
     [{ verify: 'yes' }, /^input "verify" must be true or false, not "yes"/],
     [{ files: '' }, /^input "files" is required for command publish/],
