@@ -79,25 +79,38 @@ export interface PagedListing<T> {
   limits?: PageLimits;
 }
 
-/** GETs every page of a JSON-array listing. */
+/**
+ * Pages asked for ahead of the one being read, once the server has said how many rows there are:
+ * a listing of n pages then costs about n / (PAGES_AHEAD + 1) round trips instead of n (GitLab
+ * lists at most 100 files a page: a version of 10,000 files is 100 pages).
+ */
+export const PAGES_AHEAD = 3;
+
+type PageResult = 'empty' | { kind: 'failed'; response: HttpResponse } | { kind: 'page'; body: unknown; next?: URL; total?: number };
+
+/**
+ * GETs every page of a JSON-array listing. The pages are read in the order the server links them,
+ * and each one's `next` decides the one after, as when they are fetched one by one; once the first
+ * page has given the total and a next page numbered by `page`, the pages that total still needs are
+ * asked for a few ahead, and a page whose URL is not the one its predecessor links is dropped and
+ * fetched again as linked.
+ */
 export async function fetchAllPages<T>(http: HttpClient, listing: PagedListing<T>): Promise<T[]> {
   const { fail, emptyOn = [], limits = DEFAULT_PAGE_LIMITS } = listing;
   const first = new URL(listing.url);
   const items: T[] = [];
   const read = new Set<string>();
-  let url: URL | undefined = first;
-  while (url) {
-    const pageUrl: URL = url;
-    read.add(pageKey(pageUrl));
-    // The page is fetched and parsed inside the retries: a body that breaks half-way through a
-    // listing is asked for again, like any other transient failure.
-    const result = await http.retrying({ method: 'GET', url: pageUrl }, async () => {
+  const ahead = new Map<string, Promise<PageResult>>();
+  // The page is fetched and parsed inside the retries: a body that breaks half-way through a
+  // listing is asked for again, like any other transient failure.
+  const fetchPage = (pageUrl: URL): Promise<PageResult> =>
+    http.retrying({ method: 'GET', url: pageUrl }, async (): Promise<PageResult> => {
       const response = await throwIfRetryable(await http.request({ method: 'GET', url: pageUrl, retry: false }));
       if (emptyOn.includes(response.status)) {
         await response.drain();
-        return 'empty' as const;
+        return 'empty';
       }
-      if (response.status !== 200) return { kind: 'failed' as const, response };
+      if (response.status !== 200) return { kind: 'failed', response };
       let body: unknown;
       try {
         body = await response.json();
@@ -105,25 +118,56 @@ export async function fetchAllPages<T>(http: HttpClient, listing: PagedListing<T
         if ((error as { code?: unknown }).code === 'PROTOCOL') throw error;
         throw new RetryableFailure(`the listing ${redactUrl(pageUrl)} broke`, undefined, undefined, { cause: error });
       }
-      return { kind: 'page' as const, body, next: nextPageUrl(response, pageUrl), total: totalRows(response) };
+      return { kind: 'page', body, next: nextPageUrl(response, pageUrl), total: totalRows(response) };
     });
-    if (result === 'empty') return items;
-    if (result.kind === 'failed') throw await fail(result.response);
-    const rows = listing.rows(result.body, { method: 'GET', url: pageUrl });
-    items.push(...rows);
-    const { next, total } = result;
-    // An empty page, no next, or every row the server says there is: the listing is complete.
-    if (rows.length === 0 || !next || (total !== undefined && items.length >= total)) return items;
-    if (read.has(pageKey(next))) {
-      throw protocolError({ method: 'GET', url: first }, `its pages go round in a loop: after ${read.size} pages, the next one is ${redactUrl(next)} again`);
+  /** Asks for the pages after `next` that `total` still needs, up to PAGES_AHEAD not yet read. */
+  const askAhead = (next: URL, total: number, perPage: number) => {
+    const number = Number(next.searchParams.get('page'));
+    if (!Number.isSafeInteger(number) || number < 1 || perPage <= 0) return;
+    const pagesLeft = Math.ceil((total - items.length) / perPage);
+    for (let page = number; page < number + Math.min(pagesLeft, PAGES_AHEAD + 1); page++) {
+      const pageUrl = new URL(next);
+      pageUrl.searchParams.set('page', String(page));
+      const key = pageKey(pageUrl);
+      if (ahead.has(key) || read.has(key)) continue;
+      const result = fetchPage(pageUrl);
+      result.catch(() => {}); // a page never read is never awaited; read, it throws there
+      ahead.set(key, result);
     }
-    if (read.size >= limits.maxPages || items.length >= limits.maxRows) {
-      throw protocolError(
-        { method: 'GET', url: first },
-        `it still says there is a next page after ${read.size} pages and ${items.length} rows, more than relpack reads of one listing${total === undefined ? '' : ` (it says it has ${total} rows)`}`,
-      );
+  };
+  let perPage: number | undefined;
+  let url: URL | undefined = first;
+  try {
+    while (url) {
+      const pageUrl: URL = url;
+      const key = pageKey(pageUrl);
+      read.add(key);
+      const prefetched = ahead.get(key);
+      ahead.delete(key);
+      const result = await (prefetched ?? fetchPage(pageUrl));
+      if (result === 'empty') return items;
+      if (result.kind === 'failed') throw await fail(result.response);
+      const rows = listing.rows(result.body, { method: 'GET', url: pageUrl });
+      items.push(...rows);
+      const { next, total } = result;
+      // An empty page, no next, or every row the server says there is: the listing is complete.
+      if (rows.length === 0 || !next || (total !== undefined && items.length >= total)) return items;
+      if (read.has(pageKey(next))) {
+        throw protocolError({ method: 'GET', url: first }, `its pages go round in a loop: after ${read.size} pages, the next one is ${redactUrl(next)} again`);
+      }
+      if (read.size >= limits.maxPages || items.length >= limits.maxRows) {
+        throw protocolError(
+          { method: 'GET', url: first },
+          `it still says there is a next page after ${read.size} pages and ${items.length} rows, more than relpack reads of one listing${total === undefined ? '' : ` (it says it has ${total} rows)`}`,
+        );
+      }
+      perPage ??= rows.length;
+      if (total !== undefined && total <= limits.maxRows) askAhead(next, total, perPage);
+      url = next;
     }
-    url = next;
+    return items;
+  } finally {
+    // Pages asked for ahead that the listing did not need (it ended, or the server linked others).
+    for (const result of ahead.values()) void result.then((page) => (page !== 'empty' && page.kind === 'failed' ? page.response.drain() : undefined)).catch(() => {});
   }
-  return items;
 }
