@@ -193,7 +193,7 @@ export function renderMarkdown(opts: {
       'npm run bench -- --only small --network wan --rtt 20 # small files over HTTPS + 20 ms RTT',
       '```',
       '',
-      'Other flags: `--bandwidth RATE` (e.g. `100mbit`, with `--network wan`), `--front-h2 on|off`, `--runs-huge N` (4 GiB runs), `--relpack "<cmd>"` (default `node dist/relpack.mjs`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
+      'Other flags: `--bandwidth RATE` (e.g. `100mbit`, with `--network wan`), `--front-h2 on|off`, `--relpack-b "<cmd>"` (a second build measured beside the first on the small files; `--relpack-only` leaves the shell loops out), `--runs-huge N` (4 GiB runs, default 3), `--relpack "<cmd>"` (default `node dist/relpack.mjs`), `--server auto|cli|module`, `--fsync`, `--token T`, `--out FILE`, `--keep`. `npm run bench -- --help` lists them.',
     ].join('\n'),
   );
   out.push('');
