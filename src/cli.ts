@@ -20,7 +20,7 @@ import type { ConnectionInput } from './options/connection.js';
 import { COMMANDS, DOTENV, type CommandName } from './cli/commands.generated.js';
 import { maskEnvironmentTokens, type OperationContext } from './operations/context.js';
 import { formatDotenv, summarizeBump, summarizeDownload, summarizePrune, summarizePublish, type RunSummary } from './operations/outputs.js';
-import { release, type ReleaseSettings } from './operations/release.js';
+import { release, releaseSettings } from './operations/release.js';
 import type { ReleaseOutcome } from './core/release-links.js';
 import { prune } from './operations/prune.js';
 import { download } from './operations/download.js';
@@ -185,23 +185,19 @@ function filesRequest(values: Flags<'publish'>, positionals: string[]): FilesReq
   };
 }
 
-/** `--release` with its tag and notes; the two alone are a mistake, not a quiet no-op. */
-function releaseSettings(values: Flags<'publish'>): ReleaseSettings | undefined {
-  if (values.release) return { tag: values['release-tag'], notesFile: values['release-notes'] };
-  const stray = values['release-tag'] !== undefined ? '--release-tag' : values['release-notes'] !== undefined ? '--release-notes' : undefined;
-  if (stray) throw usageError(`${stray} needs --release`, 'add --release to link the published files to the release of the tag');
-  return undefined;
-}
-
 /** The release lines of a publish, a bump or `relpack release`: what happened to the release and its links. */
 function describeRelease(outcome: ReleaseOutcome | undefined, dryRun = false): string {
   if (!outcome) return '';
+  const text = (value: string) => escapeUnprintable(value, { lines: false });
+  if (dryRun) {
+    const lines = outcome.links.map((link) => `  ${text(link.name)} -> ${text(link.url)}${link.note ? ` (${text(link.note)})` : ''}`);
+    return `would link ${outcome.links.length} file(s) to the release of ${text(outcome.tag)}:\n${lines.join('\n')}\n`;
+  }
   const count = (status: string) => outcome.links.filter((link) => link.status === status).length;
-  if (dryRun) return `would link ${outcome.links.length} file(s) to the release of ${outcome.tag}\n`;
   const parts = outcome.inDescription
     ? [`${count('in-description')} linked from its description`]
     : [`${count('created')} linked`, `${count('updated')} relinked`, `${count('kept')} already linked`, ...(count('deleted') ? [`${count('deleted')} stale removed`] : []), ...(count('left-alone') ? [`${count('left-alone')} left alone`] : [])];
-  return `release ${outcome.tag} ${outcome.created ? 'created' : 'updated'}: ${parts.join(', ')}${outcome.webUrl ? `\n${outcome.webUrl}` : ''}\n`;
+  return `release ${text(outcome.tag)} ${outcome.created ? 'created' : 'updated'}: ${parts.join(', ')}${outcome.webUrl ? `\n${text(outcome.webUrl)}` : ''}\n`;
 }
 
 function cliReporter(err: Out, quiet: boolean): Reporter {
@@ -230,7 +226,7 @@ async function publishCommand(args: string[], shell: Shell): Promise<number> {
   const ifExists = values['if-exists'] as string;
   if (!['skip', 'fail', 'replace'].includes(ifExists)) throw usageError(`--if-exists must be skip, fail or replace, not ${JSON.stringify(ifExists)}`);
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
-  const releaseRequest = releaseSettings(values);
+  const releaseRequest = releaseSettings(values.release ?? false, values['release-tag'], values['release-notes']);
   const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
   const result = await publish(shell.context(values), {
     connection: connectionInput(values),
@@ -367,7 +363,7 @@ async function bumpCommand(values: Flags<'publish'>, positionals: string[], shel
   }
   if (positionals.length === 0) throw usageError('publish needs at least one file, directory or glob');
   const request = versionRequest(values, 'publish');
-  const releaseRequest = releaseSettings(values);
+  const releaseRequest = releaseSettings(values.release ?? false, values['release-tag'], values['release-notes']);
   const dotenv = await openDotenv(values.dotenv, shell.io.cwd);
   const result = await bump(shell.context(values), {
     ...request,

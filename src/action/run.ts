@@ -17,7 +17,7 @@ import { publish, type FilesRequest, type PublishRequest } from '../operations/p
 import { outputValues, summarizeBump, summarizeDownload, summarizeList, summarizePrune, summarizePublish, summarizeRelease, type RunSummary } from '../operations/outputs.js';
 import { prune } from '../operations/prune.js';
 import { bump } from '../operations/version.js';
-import { release, type ReleaseSettings } from '../operations/release.js';
+import { release, releaseSettings } from '../operations/release.js';
 import { envInputReader, readActionInputs, type ActionOptions } from './inputs.js';
 import { writeFailureSummary, writeSummary } from './summary.js';
 import { inActionTerms } from './terms.js';
@@ -68,7 +68,8 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
     followSymlinks: options.followSymlinks,
     dryRun: options.dryRun,
   };
-  const linked: ReleaseSettings = { tag: options.releaseTag || undefined, notesFile: options.releaseNotes || undefined };
+  // Without `release`, a release-tag or release-notes is refused as the CLI refuses it; `command: release` always links.
+  const linked = options.command === 'release' ? { tag: options.releaseTag || undefined, notesFile: options.releaseNotes || undefined } : releaseSettings(options.release, options.releaseTag, options.releaseNotes);
   switch (options.command) {
     case 'publish':
       return summarizePublish(
@@ -79,7 +80,7 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
           ifExists: options.ifExists,
           archive: (options.archive || undefined) as PublishRequest['archive'],
           archiveName: options.archiveName || undefined,
-          release: options.release ? linked : undefined,
+          release: linked,
           ...sent,
         }),
       );
@@ -111,7 +112,7 @@ async function runCommand(ctx: OperationContext, options: ActionOptions): Promis
           store: { variable: options.versionVariable, token: options.variablesToken, registryToken: connection.token },
           bump: parseBumpLevel(options.bump),
           preid: options.preid || undefined,
-          release: options.release ? linked : undefined,
+          release: linked,
           ...sent,
         }),
       );

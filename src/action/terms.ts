@@ -7,7 +7,7 @@
 import { ACTION_INPUTS } from './interface.generated.js';
 
 const FLAG = /(?<![\w-])--([a-z][a-z-]*)(?![\w-])/g;
-const COMMAND_LINE = /(relpack (?:publish|download|list|delete|version|serve)\b[^\n]*)/;
+const COMMAND_LINE = /(relpack (?:publish|download|list|delete|release|version|serve)\b[^\n]*)/;
 
 export function inActionTerms(text: string): string {
   return text

@@ -5,13 +5,17 @@
  * whose URL changed are updated, relpack's links to files the version no longer has are removed,
  * and nothing is duplicated. Links relpack did not make are never touched.
  *
- * Which links are relpack's: those whose URL is a file of this package in this registry (any
- * version): `packagePrefix`. A link of that name or URL made by someone else stays, and the file it
- * would have named is reported as left alone (GitLab refuses a second link with the same name or
- * URL: GitLab `app/models/releases/link.rb`).
+ * Which links are relpack's: those named exactly as the file of this package their URL downloads
+ * (any version): `fileOfUrl` tells. A link with another name is someone else's even when it
+ * points at a file of the package ("Previous build"). A link of that name or URL made by someone
+ * else stays, and the file it would have named is reported as left alone (GitLab refuses a second
+ * link with the same name or URL: GitLab `app/models/releases/link.rb`).
+ *
+ * One version of a package per release: a second version of the same package linked to the tag
+ * takes the links over (they have the same names), as a re-tag would.
  */
 import { RelpackError, inputError } from '../base/errors.js';
-import { formatBytes } from '../base/format.js';
+import { escapeUnprintable, formatBytes } from '../base/format.js';
 import type { PackageRef } from '../registry/types.js';
 import type { LinkSpec, Release, ReleaseLink, ReleaseStore } from '../registry/releases/types.js';
 import { mapPool } from './pool.js';
@@ -33,8 +37,8 @@ export interface LinkRequest {
   /** The description to give the release (`--release-notes`); default: the table of files. */
   notes?: string;
   files: ReleaseFile[];
-  /** Every URL of a file of this package, whatever its version, starts with it. */
-  packagePrefix: string;
+  /** The file of this package (any version) a URL downloads, else undefined (RegistryAdapter.fileOfUrl). */
+  fileOfUrl: (url: string) => string | undefined;
   concurrency: number;
 }
 
@@ -94,14 +98,15 @@ export function validateTagName(tag: string): void {
  * release that the next run completes.
  */
 export async function linkRelease(store: ReleaseStore, request: LinkRequest, reporter: Reporter): Promise<ReleaseOutcome> {
+  validateTagName(request.tag);
   const section = filesSection(request.ref, request.files);
   const attach = await store.linksSupported();
   const inDescription = attach ? undefined : `${store.describe(request.tag)} cannot hold links to other addresses: the files are linked from its description`;
   if (inDescription) reporter.warn(inDescription);
-  const wanted = (current: string) => {
-    if (request.notes !== undefined) return attach ? request.notes : `${request.notes.replace(/\s+$/, '')}\n\n${section}`;
-    return withSection(current, request.ref.name, section);
-  };
+  // The package's own section is left out of the description only when --release-notes replace
+  // the table and the links are attachments; other packages' sections always stay.
+  const own = request.notes !== undefined && attach ? undefined : section;
+  const wanted = (current: string) => describedAs(current, request.ref.name, own, request.notes);
 
   let created = false;
   let described = false;
@@ -117,13 +122,16 @@ export async function linkRelease(store: ReleaseStore, request: LinkRequest, rep
     }
     if (!release) throw new RelpackError('CONFLICT', `${store.describe(request.tag)} was created by another writer and then removed`, { hint: 'run the command again', fromRegistry: true });
   }
-  if (!created) {
+  // Read, change, write has no compare-and-set on either platform: after writing, read again and
+  // write again while another job's write took this package's section out (two packages linked to
+  // one release at the same time). A few rounds settle it; each round is one job's turn.
+  for (let round = 0; round < DESCRIBE_ROUNDS && !(created && round === 0); round++) {
     const description = wanted(release.description);
-    if (description !== release.description) {
-      await store.update(release, { name: release.name, description });
-      described = true;
-      reporter.info(`updated    the description of ${store.describe(request.tag)}`);
-    }
+    if (description === release.description) break;
+    await store.update(release, description);
+    described = true;
+    reporter.info(`updated    the description of ${store.describe(request.tag)}`);
+    release = (await store.read(request.tag)) ?? release;
   }
   if (!attach) {
     const links = request.files.map((file): LinkResult => ({ name: file.fileName, url: file.url, status: 'in-description' }));
@@ -131,6 +139,21 @@ export async function linkRelease(store: ReleaseStore, request: LinkRequest, rep
   }
   const links = await converge(store, release, request, reporter);
   return { tag: request.tag, created, described, webUrl: release.webUrl, links };
+}
+
+/** Rounds of read-after-write for the description (linkRelease). */
+const DESCRIBE_ROUNDS = 3;
+
+/**
+ * The description to give the release: the current text with this package's section replaced
+ * (or added); with `notes`, the notes, then the other packages' sections as they are, then this
+ * package's own section when there is one to keep (links that live in the description).
+ */
+export function describedAs(current: string, packageName: string, own: string | undefined, notes?: string): string {
+  if (notes === undefined) return withSection(current, packageName, own ?? '');
+  const others = sections(current).filter((section) => section.name !== markerName(packageName)).map((section) => section.text);
+  const parts = [...others, ...(own === undefined ? [] : [own])];
+  return parts.length ? `${notes.replace(/\s+$/, '')}\n\n${parts.join('\n\n')}` : notes;
 }
 
 /** The links relpack would make, for a dry run: nothing is read or written. */
@@ -161,7 +184,7 @@ function desiredLinks(store: Pick<ReleaseStore, 'assetPath'>, files: ReleaseFile
 
 /** Deletes relpack's stale links, then updates and creates, so that names, URLs and paths are free when they are reused. */
 async function converge(store: ReleaseStore, release: Release, request: LinkRequest, reporter: Reporter): Promise<LinkResult[]> {
-  const ours = (link: ReleaseLink) => link.url.startsWith(request.packagePrefix);
+  const ours = (link: ReleaseLink) => request.fileOfUrl(link.url) === link.name;
   const byName = new Map(release.links.map((link) => [link.name, link]));
   const byUrl = new Map(release.links.map((link) => [link.url, link]));
   const claimed = new Set<ReleaseLink>();
@@ -188,11 +211,11 @@ async function converge(store: ReleaseStore, release: Release, request: LinkRequ
         result.directAssetUrl = existing.directAssetUrl;
       } else {
         result.status = 'left-alone';
-        result.note = `a link named ${JSON.stringify(spec.name)} that relpack did not make points elsewhere (${existing.url}): left alone, so this file has no link`;
+        result.note = `a link named ${JSON.stringify(spec.name)} that relpack did not make points elsewhere (${escapeUnprintable(existing.url, { lines: false })}): left alone, so this file has no link`;
       }
       continue;
     }
-    if (existing && existing.name === spec.name && existing.url === spec.url && (existing.directAssetPath ?? undefined) === (spec.directAssetPath ?? undefined)) {
+    if (existing && !existing.outdated && existing.name === spec.name && existing.url === spec.url && (existing.directAssetPath ?? undefined) === (spec.directAssetPath ?? undefined)) {
       result.directAssetUrl = existing.directAssetUrl;
       continue;
     }
@@ -200,35 +223,51 @@ async function converge(store: ReleaseStore, release: Release, request: LinkRequ
   }
   const stale = release.links.filter((link) => ours(link) && !claimed.has(link));
 
+  const wantedNames = new Set(request.files.map((file) => file.fileName));
   await mapPool(stale, request.concurrency, async (link) => {
     await store.deleteLink(release, link);
-    results.push({ name: link.name, url: link.url, status: 'deleted', note: `not a file of ${request.ref.name} ${request.ref.version}` });
-    reporter.info(`unlinked   ${link.name}`);
+    const note = wantedNames.has(link.name) ? 'a second link to the same file' : `not a file of ${request.ref.name} ${request.ref.version}`;
+    results.push({ name: link.name, url: link.url, status: 'deleted', note });
+    reporter.info(`unlinked   ${escapeUnprintable(link.name, { lines: false })} (${note})`);
   });
   await mapPool(steps, request.concurrency, async ({ desired, existing, result }) => {
     const answer = existing ? await store.updateLink(release, existing, desired.spec) : await store.addLink(release, desired.spec);
     if (answer === 'taken') {
+      // Another run linked it a moment ago (or a retried request did): the same link is there.
+      const now = (await store.read(request.tag))?.links.find((link) => link.name === desired.spec.name);
+      if (now && now.url === desired.spec.url) {
+        result.status = 'kept';
+        result.note = 'linked at the same time by another run';
+        result.directAssetUrl = now.directAssetUrl;
+        return;
+      }
       result.status = 'left-alone';
       result.note = `${store.describe(request.tag)} holds another link with this name, URL or path: left alone, so this file has no link`;
       return;
     }
     result.status = existing ? 'updated' : 'created';
     result.directAssetUrl = answer.directAssetUrl;
-    reporter.info(`${existing ? 'relinked  ' : 'linked    '} ${desired.spec.name}${answer.directAssetUrl ? ` ${answer.directAssetUrl}` : ''}`);
+    reporter.info(`${existing ? 'relinked  ' : 'linked    '} ${escapeUnprintable(desired.spec.name, { lines: false })}${answer.directAssetUrl ? ` ${escapeUnprintable(answer.directAssetUrl, { lines: false })}` : ''}`);
   });
-  for (const result of results) if (result.status === 'left-alone') reporter.warn(`${result.name}: ${result.note}`);
+  for (const result of results) if (result.status === 'left-alone') reporter.warn(`${escapeUnprintable(result.name, { lines: false })}: ${result.note}`);
   return results;
 }
 
 const START = (name: string) => `<!-- relpack:files ${name} -->`;
 const END = (name: string) => `<!-- /relpack:files ${name} -->`;
+const SECTION = /<!-- relpack:files (\S+) -->[\s\S]*?<!-- \/relpack:files \1 -->/g;
+
+/** Every package's section in a description, in order. */
+function sections(description: string): { name: string; text: string }[] {
+  return [...description.matchAll(SECTION)].map((match) => ({ name: match[1] as string, text: match[0] }));
+}
 
 /**
  * The description's table of files, between markers that name the package, so that a re-run
  * replaces it and another package's table on the same release stays.
  */
 export function filesSection(ref: PackageRef, files: ReleaseFile[]): string {
-  const name = markerSafe(ref.name);
+  const name = markerName(ref.name);
   const rows = files.slice(0, MAX_DESCRIBED_FILES).map((file) => {
     const size = file.size === undefined ? '' : formatBytes(file.size);
     return `| [${markdownText(file.fileName)}](${markdownUrl(file.url)}) | ${size} | ${file.sha256 ? `\`${file.sha256}\`` : ''} |`;
@@ -248,7 +287,7 @@ export function filesSection(ref: PackageRef, files: ReleaseFile[]): string {
 
 /** `description` with the package's section replaced, or appended when it has none. */
 export function withSection(description: string, packageName: string, section: string): string {
-  const name = markerSafe(packageName);
+  const name = markerName(packageName);
   const start = description.indexOf(START(name));
   const end = start < 0 ? -1 : description.indexOf(END(name), start);
   if (start >= 0 && end >= 0) return description.slice(0, start) + section + description.slice(end + END(name).length);
@@ -256,9 +295,15 @@ export function withSection(description: string, packageName: string, section: s
   return before ? `${before}\n\n${section}` : section;
 }
 
-/** A package name inside an HTML comment: `--` and `>` would end it. */
-function markerSafe(name: string): string {
-  return name.replace(/-->|--|>/g, '_');
+/**
+ * A package name inside an HTML comment, as one word that no other name gives: `%` escaped
+ * first, then runs of `-` (`--` would end the comment), `>` and white space.
+ */
+function markerName(name: string): string {
+  return name
+    .replace(/%/g, '%25')
+    .replace(/-{2,}/g, (run) => '%2D'.repeat(run.length))
+    .replace(/[>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** Text in a Markdown table cell: `|`, brackets and backslashes escaped, no line breaks. */

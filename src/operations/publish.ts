@@ -11,7 +11,7 @@ import type { PackageRef } from '../registry/types.js';
 import type { ReleaseOutcome } from '../core/release-links.js';
 import { packageVersion, withRegistry } from './connect.js';
 import type { OperationContext } from './context.js';
-import { linkVersion, planRelease, plannedRelease, releaseTag, withReleaseStore, type ReleasePlan, type ReleaseSettings } from './release.js';
+import { linkPublished, planRelease, plannedRelease, releaseTag, withReleaseStore, type ReleasePlan, type ReleaseSettings } from './release.js';
 
 /** What to send and how: shared by a publish and a bump. */
 export interface FilesRequest {
@@ -61,7 +61,7 @@ export interface PublishOutcome extends PublishResult {
 export async function publish(ctx: OperationContext, request: PublishRequest): Promise<PublishOutcome> {
   const ref = { name: request.name, version: packageVersion(ctx, request.version, 'publish') };
   if (request.files.length === 0) throw usageError('publish needs at least one file, directory or glob');
-  const plan = request.release ? await planRelease(ctx, request.release, ref.version) : undefined;
+  const plan = request.release ? await planRelease(ctx, request.release, request.connection, ref.version) : undefined;
   // empty is file by file, as the declaration's default (component.yml) says
   if (request.archive) return publishArchive(ctx, request, ref, request.archive, plan);
   return publishInputs(ctx, request, ref, request.files, ctx.cwd, plan);
@@ -80,13 +80,8 @@ function publishInputs(ctx: OperationContext, request: PublishRequest, ref: Pack
     const tag = releaseTag(plan, ref.version);
     return withReleaseStore(ctx, connection, request.dryRun ? undefined : tag, async (releases) => {
       const result = await send();
-      if (result.dryRun) {
-        // The manifest is written after the files, so a dry run's plan does not list it.
-        const names = result.files.map((file) => file.name);
-        if (request.checksums && !names.includes(request.checksums)) names.unshift(request.checksums);
-        return { ...result, release: plannedRelease(registry, releases, ref, plan, names) };
-      }
-      return { ...result, release: await linkVersion(ctx, registry, releases, ref, plan, request.concurrency) };
+      if (result.dryRun) return { ...result, release: plannedRelease(registry, releases, ref, plan, result.files.map((file) => file.name), request.checksums) };
+      return { ...result, release: await linkPublished(ctx, registry, releases, ref, plan, request.concurrency) };
     });
   });
 }

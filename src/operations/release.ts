@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { RelpackError, usageError } from '../base/errors.js';
 import { formatBytes } from '../base/format.js';
 import { linkRelease, plannedLinks, validateTagName, type LinkResult, type ReleaseFile, type ReleaseOutcome } from '../core/release-links.js';
-import type { Connection, ConnectionInput } from '../options/connection.js';
+import { flavourFromEnvironment, type Connection, type ConnectionInput } from '../options/connection.js';
 import { checkReleaseSettings, resolveReleaseStore, type ResolvedReleaseStore } from '../options/release-store.js';
 import type { PackageRef, RegistryAdapter } from '../registry/types.js';
 import { ciTag, currentDeadline, packageVersion, withRegistry } from './connect.js';
@@ -26,6 +26,17 @@ export interface ReleaseSettings {
   notesFile?: string;
 }
 
+/**
+ * The release settings of a publish or a bump, from what a shell was given: undefined without
+ * `release`; a tag or notes given without it is a mistake, not a quiet no-op.
+ */
+export function releaseSettings(release: boolean, tag: string | undefined, notesFile: string | undefined): ReleaseSettings | undefined {
+  if (release) return { tag: tag || undefined, notesFile: notesFile || undefined };
+  const stray = tag ? '--release-tag' : notesFile ? '--release-notes' : undefined;
+  if (stray) throw usageError(`${stray} needs --release`, 'add --release to link the published files to the release of the tag');
+  return undefined;
+}
+
 /** The settings, checked and read: what a run needs before its first request. */
 export interface ReleasePlan {
   /** Undefined until the version is known (a bump's tag defaults to the version it computes). */
@@ -36,12 +47,16 @@ export interface ReleasePlan {
 }
 
 /**
- * Checks the release settings and reads the notes, before anything is sent: an invalid tag or a
- * missing notes file is a usage error (exit 2). `version`, when known, is the tag's fallback.
+ * Checks the release settings and reads the notes, before anything is sent: an invalid tag, a
+ * missing notes file or (Gitea/Forgejo) no repository is a usage error (exit 2). `version`, when
+ * known, is the tag's fallback.
  */
-export async function planRelease(ctx: OperationContext, settings: ReleaseSettings, version?: string): Promise<ReleasePlan> {
+export async function planRelease(ctx: OperationContext, settings: ReleaseSettings, connection: ConnectionInput, version?: string): Promise<ReleasePlan> {
   const tag = settings.tag || ciTag(ctx) || version;
   if (tag !== undefined) validateTagName(tag);
+  // Where the flavour is only known by asking the server, the repository is checked once it is.
+  const { flavour } = flavourFromEnvironment(connection, ctx.env);
+  if (flavour) checkReleaseSettings({ flavour }, ctx.env);
   const notes = settings.notesFile ? await readNotes(ctx, settings.notesFile) : undefined;
   return { tag, notes, commit: ctx.env.CI_COMMIT_SHA || ctx.env.GITHUB_SHA || undefined };
 }
@@ -79,6 +94,21 @@ export async function withReleaseStore<T>(ctx: OperationContext, connection: Con
   }
 }
 
+/**
+ * `linkVersion` after a publish: a failure says that the version is published and how to link it
+ * without publishing again.
+ */
+export async function linkPublished(ctx: OperationContext, registry: RegistryAdapter, releases: ResolvedReleaseStore, ref: PackageRef, plan: ReleasePlan, concurrency: number, recorded?: string): Promise<ReleaseOutcome> {
+  try {
+    return await linkVersion(ctx, registry, releases, ref, plan, concurrency);
+  } catch (error) {
+    if (!(error instanceof RelpackError)) throw error;
+    const tag = plan.tag && plan.tag !== ref.version ? ` --release-tag ${plan.tag}` : '';
+    const hint = `${ref.name} ${ref.version} is published${recorded ? ` and recorded in ${recorded}` : ''}; once that is fixed, link it with: relpack release --name ${ref.name} --version ${ref.version}${tag}`;
+    throw new RelpackError(error.code, error.message, { request: error.request, hint: error.hint ? `${error.hint}\n${hint}` : hint, cause: error, fromRegistry: error.fromRegistry });
+  }
+}
+
 /** Links the files the version has now (as the registry lists them) to the release of `tag`. */
 export async function linkVersion(ctx: OperationContext, registry: RegistryAdapter, releases: ResolvedReleaseStore, ref: PackageRef, plan: ReleasePlan, concurrency: number): Promise<ReleaseOutcome> {
   const tag = releaseTag(plan, ref.version);
@@ -88,23 +118,18 @@ export async function linkVersion(ctx: OperationContext, registry: RegistryAdapt
   }
   const files: ReleaseFile[] = listed.map((file) => ({ fileName: file.fileName, size: file.size, sha256: file.sha256, url: registry.fileUrl(ref, file.fileName) }));
   ctx.reporter.info(`release    ${releases.store.describe(tag)}: ${files.length} file${files.length === 1 ? '' : 's'} of ${ref.name} ${ref.version}`);
-  return linkRelease(releases.store, { ref, tag, commit: plan.commit, notes: plan.notes, files, packagePrefix: packagePrefix(registry, ref.name), concurrency }, ctx.reporter);
-}
-
-/** What a dry run says it would link: the planned files' URLs, nothing read from the release. */
-export function plannedRelease(registry: RegistryAdapter, releases: ResolvedReleaseStore | undefined, ref: PackageRef, plan: ReleasePlan, names: string[]): ReleaseOutcome {
-  const files = names.map((fileName) => ({ fileName, url: registry.fileUrl(ref, fileName) }));
-  const links: LinkResult[] = plannedLinks(releases?.store ?? {}, files);
-  return { tag: releaseTag(plan, ref.version), created: false, described: false, links };
+  return linkRelease(releases.store, { ref, tag, commit: plan.commit, notes: plan.notes, files, fileOfUrl: (url) => registry.fileOfUrl(ref.name, url), concurrency }, ctx.reporter);
 }
 
 /**
- * The URL every file of the package starts with, whatever its version: the file URL of a probe
- * version, cut before it. Links under it are relpack's own.
+ * What a dry run says it would link: the planned files and the manifest (written after the
+ * files, so not in a dry run's plan), nothing read from the release.
  */
-export function packagePrefix(registry: RegistryAdapter, name: string): string {
-  const probe = registry.fileUrl({ name, version: '0' }, 'f');
-  return probe.slice(0, probe.length - '0/f'.length);
+export function plannedRelease(registry: RegistryAdapter, releases: ResolvedReleaseStore | undefined, ref: PackageRef, plan: ReleasePlan, planned: string[], manifest: string | null): ReleaseOutcome {
+  const names = manifest && !planned.includes(manifest) ? [manifest, ...planned] : planned;
+  const files = names.map((fileName) => ({ fileName, url: registry.fileUrl(ref, fileName) }));
+  const links: LinkResult[] = plannedLinks(releases?.store ?? {}, files);
+  return { tag: releaseTag(plan, ref.version), created: false, described: false, links };
 }
 
 export interface ReleaseRequest extends ReleaseSettings {
@@ -123,7 +148,7 @@ export interface ReleaseResult {
 /** `relpack release`: links a published version to the release of its tag. */
 export async function release(ctx: OperationContext, request: ReleaseRequest): Promise<ReleaseResult> {
   const ref = { name: request.name, version: packageVersion(ctx, request.version, 'release') };
-  const plan = await planRelease(ctx, request, ref.version);
+  const plan = await planRelease(ctx, request, request.connection, ref.version);
   return withRegistry(ctx, request.connection, async (registry, connection) => {
     registry.validateRef(ref);
     return withReleaseStore(ctx, connection, plan.tag, async (releases) => ({ ref, release: await linkVersion(ctx, registry, releases, ref, plan, request.concurrency) }));

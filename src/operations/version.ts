@@ -17,11 +17,10 @@ import {
 import { DEFAULT_INITIAL_VERSION, type BumpLevel, type VersionSource } from '../core/versioning.js';
 import type { ConnectionInput } from '../options/connection.js';
 import { ciTag, withRegistry, withVersionStore, type VersionStoreRequest } from './connect.js';
-import { RelpackError } from '../base/errors.js';
 import type { ReleaseOutcome } from '../core/release-links.js';
 import { sendOptions, type FilesRequest } from './publish.js';
 import type { OperationContext } from './context.js';
-import { linkVersion, planRelease, plannedRelease, withReleaseStore, type ReleaseSettings } from './release.js';
+import { linkPublished, planRelease, plannedRelease, withReleaseStore, type ReleaseSettings } from './release.js';
 
 export interface VersionRequest {
   connection: ConnectionInput;
@@ -64,7 +63,7 @@ function versionOptions(ctx: OperationContext, request: VersionRequest): Version
 export async function bump(ctx: OperationContext, request: BumpRequest): Promise<BumpOutcome> {
   if (request.files.length === 0) throw usageError('publish needs at least one file, directory or glob');
   const options = versionOptions(ctx, request);
-  const plan = request.release ? await planRelease(ctx, request.release) : undefined;
+  const plan = request.release ? await planRelease(ctx, request.release, request.connection) : undefined;
   return withRegistry(ctx, request.connection, (registry, connection) =>
     withVersionStore(ctx, request.store, connection, async (store) => {
       const publishNext = () => publishNextVersion(registry, store, { ...options, bump: request.bump, preid: request.preid, ...sendOptions(request) }, ctx.reporter);
@@ -74,18 +73,8 @@ export async function bump(ctx: OperationContext, request: BumpRequest): Promise
       return withReleaseStore(ctx, connection, request.dryRun ? undefined : (plan.tag ?? null), async (releases): Promise<BumpOutcome> => {
         const result = await publishNext();
         const ref = { name: request.name, version: result.version };
-        if (result.dryRun) {
-          const names = result.files.map((file) => file.name);
-          if (request.checksums && !names.includes(request.checksums)) names.unshift(request.checksums);
-          return { ...result, release: plannedRelease(registry, releases, ref, plan, names) };
-        }
-        try {
-          return { ...result, release: await linkVersion(ctx, registry, releases, ref, plan, request.concurrency) };
-        } catch (error) {
-          if (!(error instanceof RelpackError)) throw error;
-          const hint = `${ref.name} ${ref.version} is published${result.variable ? ` and recorded in ${result.variable.name}` : ''}; link it with: relpack release --name ${ref.name} --version ${ref.version}`;
-          throw new RelpackError(error.code, error.message, { request: error.request, hint: error.hint ? `${error.hint}\n${hint}` : hint, cause: error, fromRegistry: error.fromRegistry });
-        }
+        if (result.dryRun) return { ...result, release: plannedRelease(registry, releases, ref, plan, result.files.map((file) => file.name), request.checksums) };
+        return { ...result, release: await linkPublished(ctx, registry, releases, ref, plan, request.concurrency, result.variable?.name) };
       });
     }),
   );

@@ -202,7 +202,12 @@ export async function connect(input: ConnectionInput, env: NodeJS.ProcessEnv, se
     by = `probe of ${url}`;
   }
   const connection = resolveConnection(input, env, flavour, by);
-  const http = new HttpClient({
+  return { registry: createRegistry(connection, connectionClient(connection, env, settings)), connection };
+}
+
+/** An HTTP client that carries the connection's credential, to its origin only. */
+export function connectionClient(connection: Connection, env: NodeJS.ProcessEnv, settings: ClientSettings = {}): HttpClient {
+  return new HttpClient({
     credentials: connection.credentials,
     credentialOrigin: new URL(connection.url).origin,
     log: settings.log,
@@ -211,7 +216,6 @@ export async function connect(input: ConnectionInput, env: NodeJS.ProcessEnv, se
     userAgent: settings.userAgent,
     signal: settings.signal,
   });
-  return { registry: createRegistry(connection, http), connection };
 }
 
 /** The connection's adapter, from the table of adapters: a new flavour is a line there, not here. */

@@ -5,11 +5,10 @@
  * repository is a usage error and nothing is published.
  */
 import { usageError } from '../base/errors.js';
-import { HttpClient } from '../http/client.js';
 import { GiteaReleaseStore } from '../registry/releases/gitea.js';
 import { GitlabReleaseStore } from '../registry/releases/gitlab.js';
 import type { ReleaseStore } from '../registry/releases/types.js';
-import { retryPolicyFromEnv, type ClientSettings, type Connection } from './connection.js';
+import { connectionClient, type ClientSettings, type Connection } from './connection.js';
 
 export interface ResolvedReleaseStore {
   store: ReleaseStore;
@@ -33,15 +32,7 @@ export function checkReleaseSettings(connection: Pick<Connection, 'flavour'>, en
 
 /** The release store of the registry's platform, on its own client with the registry's credential. */
 export function resolveReleaseStore(connection: Connection, env: NodeJS.ProcessEnv, settings: ClientSettings = {}): ResolvedReleaseStore {
-  const http = new HttpClient({
-    credentials: connection.credentials,
-    credentialOrigin: new URL(connection.url).origin,
-    log: settings.log,
-    retry: settings.retry ?? retryPolicyFromEnv(env),
-    env: settings.env ?? env,
-    userAgent: settings.userAgent,
-    signal: settings.signal,
-  });
+  const http = connectionClient(connection, env, settings);
   const close = () => http.close();
   if (connection.flavour === 'gitlab') {
     const project = connection.project as string;

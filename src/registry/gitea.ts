@@ -99,6 +99,24 @@ export class GiteaRegistry implements RegistryAdapter {
     return `${this.versionPath(ref)}/${encodeURIComponent(encodeGiteaFileName(fileName))}`;
   }
 
+  /** Owners and package names compare case-insensitively, as Gitea finds them (lower_name). */
+  fileOfUrl(name: string, url: string): string | undefined {
+    const prefix = `${this.instance}/api/packages/`;
+    if (!url.startsWith(prefix)) return undefined;
+    const match = /^([^/?#]+)\/generic\/([^/?#]+)\/[^/?#]+\/([^/?#]+)$/.exec(url.slice(prefix.length));
+    if (!match) return undefined;
+    const decode = (text: string) => {
+      try {
+        return decodeURIComponent(text);
+      } catch {
+        return undefined;
+      }
+    };
+    if (decode(match[1])?.toLowerCase() !== this.target.owner.toLowerCase() || decode(match[2])?.toLowerCase() !== name.toLowerCase()) return undefined;
+    const stored = decode(match[3]);
+    return stored === undefined ? undefined : decodeGiteaFileName(stored);
+  }
+
   packageUrl(ref: PackageRef): string {
     return `${this.instance}/${this.owner}/-/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
   }

@@ -117,6 +117,18 @@ export class GitlabRegistry implements RegistryAdapter {
     return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}/${gitlabFilePath(fileName)}`;
   }
 
+  /**
+   * The project is taken as written in the URL, an id or a path: which id a path has is not known
+   * without a request, so a file URL of this package name in any project of this instance counts.
+   */
+  fileOfUrl(name: string, url: string): string | undefined {
+    const prefix = `${this.instance}/api/v4/projects/`;
+    if (!url.startsWith(prefix)) return undefined;
+    const match = /^[^/?#]+\/packages\/generic\/([^/?#]+)\/[^/?#]+\/([^?#]+)$/.exec(url.slice(prefix.length));
+    if (!match || decodeGitlabFileName(match[1]) !== name) return undefined;
+    return match[2].split('/').map(decodeGitlabFileName).join('/');
+  }
+
   packageUrl(ref: PackageRef): string {
     return `${this.projectApi}/packages/generic/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
   }

@@ -100,6 +100,11 @@ export interface RegistryAdapter {
   fileUrl(ref: PackageRef, fileName: string): string;
   /** A human-facing URL for the package version. */
   packageUrl(ref: PackageRef): string;
+  /**
+   * The file name `url` downloads when it is a fileUrl of package `name` in this registry (any
+   * version), else undefined: how a release link is known to be relpack's own.
+   */
+  fileOfUrl(name: string, url: string): string | undefined;
   listVersions(name: string): Promise<RemoteVersion[]>;
   /** The files of one version, the served one for each name; [] when the version does not exist. */
   listFiles(ref: PackageRef): Promise<RemoteFile[]>;

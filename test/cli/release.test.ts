@@ -230,6 +230,63 @@ for (const platform of [gitlab, giteaPlatform('forgejo')]) {
   });
 }
 
+describe('gitlab: which links are relpack\'s', () => {
+  test('the project by path later, a hand-made link to a file under another name, a link of relpack\'s with an old link_type', async () => {
+    const server = await serve();
+    const work = await build(FILES);
+    const env = gitlab.pipeline(server, 'v6.0.0');
+    ok(await cli(['publish', 'dist/', '--name', 'my-tool', '--version', '6.0.0', '--release'], { env, cwd: work }), 'publish by project id (CI_PROJECT_ID)');
+    const before = await gitlab.read(server, 'v6.0.0');
+    const exe = before!.links.find((l) => l.name === 'my-tool.exe')!;
+    // Someone links the .exe again under a name of theirs, and turns relpack's SHA256SUMS link into type other.
+    const headers = { 'PRIVATE-TOKEN': server.tokens.maintainer!, 'content-type': 'application/json' };
+    const base = `${server.url}/api/v4/projects/1/releases/v6.0.0/assets/links`;
+    assert.equal((await fetch(base, { method: 'POST', headers, body: JSON.stringify({ name: 'Windows installer', url: `${exe.url}?download=1` }) })).status, 201);
+    const sums = before!.links.find((l) => l.name === 'SHA256SUMS')!;
+    assert.equal((await fetch(`${base}/${sums.id}`, { method: 'PUT', headers, body: JSON.stringify({ name: 'SHA256SUMS', link_type: 'other' }) })).status, 200);
+
+    const byPath = await cli(['release', '--name', 'my-tool', '--version', '6.0.0', '--project', 'demo/app', '--release-tag', 'v6.0.0', '--json'], { env: { RELPACK_URL: server.url, RELPACK_TOKEN: server.tokens.maintainer! }, cwd: work });
+    ok(byPath, 'relpack release with the project path');
+    const statuses = Object.fromEntries(JSON.parse(byPath.stdout).release.links.map((l: { name: string; status: string }) => [l.name, l.status]));
+    // The links made through /projects/1/ are relpack's although this run names the project by path; the
+    // hand-made one is not deleted; the SHA256SUMS link is set back to type package.
+    assert.deepEqual(statuses, { SHA256SUMS: 'updated', 'linux/amd64/my-tool': 'updated', 'my-tool.exe': 'updated' });
+    const after = await gitlab.read(server, 'v6.0.0');
+    assert.deepEqual(after!.links.map((l) => l.name), ['SHA256SUMS', 'Windows installer', 'linux/amd64/my-tool', 'my-tool.exe']);
+    const types = (await (await fetch(base, { headers })).json()) as { name: string; link_type: string }[];
+    assert.deepEqual(types.filter((l) => l.name !== 'Windows installer').map((l) => l.link_type), ['package', 'package', 'package']);
+  });
+
+  test('two runs link the same release at once: the slower one finds its links made and reports them kept', async () => {
+    const server = await serve();
+    const work = await build(FILES);
+    const env = gitlab.pipeline(server, 'v7.0.0');
+    ok(await cli(['publish', 'dist/', '--name', 'my-tool', '--version', '7.0.0'], { env, cwd: work }), 'publish');
+    const [hold] = server.faults.add({ route: 'gitlab.release.link.create', kind: 'hold', times: [1] });
+    const slow = cli(['release', '--name', 'my-tool', '--version', '7.0.0', '--concurrency', '1', '--json'], { env, cwd: work });
+    await server.faults.reached(hold);
+    ok(await cli(['release', '--name', 'my-tool', '--version', '7.0.0'], { env, cwd: work }), 'the fast run');
+    server.faults.release(hold);
+    const run = await slow;
+    ok(run, 'the slow run');
+    const statuses = JSON.parse(run.stdout).release.links.map((l: { status: string; note?: string }) => l.status);
+    assert.deepEqual(statuses, ['kept', 'kept', 'kept']);
+    assert.deepEqual((await gitlab.read(server, 'v7.0.0'))!.links.map((l) => l.name), NAMES, 'one link per file');
+  });
+
+  test('two packages on one release keep each other\'s table, with and without notes', async () => {
+    const server = await serve();
+    const work = await build({ ...FILES, 'docs/manual.pdf': 'pdf', 'NOTES.md': 'Release notes.\n' });
+    const env = gitlab.pipeline(server, 'v8.0.0');
+    ok(await cli(['publish', 'dist/', '--name', 'my-tool', '--version', '8.0.0', '--release'], { env, cwd: work }), 'the tool');
+    ok(await cli(['publish', 'docs/', '--name', 'my-docs', '--version', '8.0.0', '--release', '--release-notes', 'NOTES.md'], { env, cwd: work }), 'the docs, with notes');
+    const release = await gitlab.read(server, 'v8.0.0');
+    assert.ok(release!.description.startsWith('Release notes.\n\n<!-- relpack:files my-tool -->'), release!.description);
+    assert.doesNotMatch(release!.description, /relpack:files my-docs/, 'with notes, the docs have their links and no table');
+    assert.deepEqual(release!.links.map((l) => l.name), ['SHA256SUMS', 'linux/amd64/my-tool', 'manual.pdf', 'my-tool.exe']);
+  });
+});
+
 describe('gitea: no external assets, the links are in the description', () => {
   test('publish --release writes the table with a link per file; nothing is attached; a re-run keeps it as it is', async () => {
     const platform = giteaPlatform('gitea');
@@ -247,6 +304,20 @@ describe('gitea: no external assets, the links are in the description', () => {
     for (const name of NAMES) assert.ok(release!.description.includes(`(${platform.fileUrl(server, 'my-tool', '1.0.0', name)})`), `${name} is linked from the description`);
     const again = JSON.parse((await cli(['publish', 'dist/', '--name', 'my-tool', '--release', '--json'], { env, cwd: work })).stdout).release;
     assert.equal(again.described, false);
+  });
+});
+
+describe('gitea: a missing tag without a commit', () => {
+  test('is refused, not created from the default branch; an existing tag needs no commit', async () => {
+    const platform = giteaPlatform('forgejo');
+    const server = await serve({ config: platform.config });
+    const work = await build(FILES);
+    const env = { ...platform.pipeline(server, 'v1.0.0'), GITHUB_SHA: '' };
+    const run = await cli(['publish', 'dist/', '--name', 'my-tool', '--release'], { env, cwd: work });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /tag v1\.0\.0 does not exist in demo\/app, and there is no commit to create it from/);
+    assert.match(run.stderr, /hint: my-tool 1\.0\.0 is published; once that is fixed, link it with: relpack release --name my-tool --version 1\.0\.0 --release-tag v1\.0\.0/);
+    assert.equal(await platform.read(server, 'v1.0.0'), undefined);
   });
 });
 
@@ -310,6 +381,9 @@ describe('relpack release, tags and bad input', () => {
     const links = JSON.parse(run.stdout).release.links;
     assert.deepEqual(links.map((l: { name: string; status: string }) => `${l.name} ${l.status}`), ['SHA256SUMS planned', 'linux/amd64/my-tool planned', 'my-tool.exe planned']);
     assert.match(links[1].note, /permanent path \/linux\/amd64\/my-tool/);
+    const text = await cli(['publish', 'dist/', '--name', 'my-tool', '--release', '--dry-run'], { env: gitlab.pipeline(server, 'v1.0.0'), cwd: work });
+    ok(text, 'dry run, text');
+    assert.match(text.stdout, /would link 3 file\(s\) to the release of v1\.0\.0:\n {2}SHA256SUMS -> http:\/\/\S+\/SHA256SUMS \(permanent path \/SHA256SUMS\)\n {2}linux\/amd64\/my-tool -> /);
     assert.equal(await gitlab.read(server, 'v1.0.0'), undefined);
   });
 

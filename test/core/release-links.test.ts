@@ -71,8 +71,10 @@ describe('the description: a table of files between markers', () => {
     assert.match(text, /…and 5 more files/);
   });
 
-  it('keeps a package name from closing the marker comment', () => {
-    assert.match(filesSection({ name: 'a-->b', version: '1' }, []), /^<!-- relpack:files a_b -->/);
+  it('keeps a package name from closing the marker comment, and gives two names two markers', () => {
+    assert.match(filesSection({ name: 'a-->b', version: '1' }, []), /^<!-- relpack:files a%2D%2D%3Eb -->/);
+    const markers = ['a--b', 'a_b', 'a%2D%2Db', 'a-b', 'a b'].map((name) => /^<!-- relpack:files (\S+) -->/.exec(filesSection({ name, version: '1' }, []))![1]);
+    assert.equal(new Set(markers).size, markers.length, markers.join(' '));
   });
 });
 

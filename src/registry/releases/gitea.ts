@@ -91,14 +91,20 @@ export class GiteaReleaseStore implements ReleaseStore {
     return this.parseRelease(url, await response.json());
   }
 
+  /**
+   * Without a commit the target is the tag itself: Gitea would otherwise create a missing tag from
+   * the default branch's head, silently; named as its own target, an existing tag is used and a
+   * missing one is refused (404 target not found), as GitLab refuses it.
+   */
   async create(tag: string, fields: ReleaseFields, ref: string | undefined): Promise<Release | 'exists'> {
-    const body = { tag_name: tag, name: fields.name, body: fields.description, ...(ref ? { target_commitish: ref } : {}) };
+    const body = { tag_name: tag, name: fields.name, body: fields.description, target_commitish: ref ?? tag };
     const response = await this.send('POST', this.releases, body);
     if (response.status === 201) return this.parseRelease(this.releases, await response.json());
     const message = await this.message(response);
     if (response.status === 409) return 'exists';
-    if (response.status === 404 && /target/i.test(message)) {
-      throw new RelpackError('NOT_FOUND', `tag ${tag} does not exist in ${this.target.repository}, and the commit to create it from (${ref ?? 'the default branch'}) was not found`, {
+    if (response.status === 404 && /target "/i.test(message)) {
+      const why = ref ? `the commit to create it from (${ref}) was not found` : 'there is no commit to create it from';
+      throw new RelpackError('NOT_FOUND', `tag ${tag} does not exist in ${this.target.repository}, and ${why}`, {
         request: { method: 'POST', url: redactUrl(this.releases), status: 404, body: message },
         hint: 'push the tag first, or run in the repository\'s own workflow (GITHUB_SHA names the commit)',
       });
@@ -106,9 +112,9 @@ export class GiteaReleaseStore implements ReleaseStore {
     throw this.failure('POST', this.releases, response.status, message, `create ${this.describe(tag)}`);
   }
 
-  async update(release: Release, fields: ReleaseFields): Promise<void> {
+  async update(release: Release, description: string): Promise<void> {
     const url = `${this.releases}/${release.id}`;
-    const response = await this.send('PATCH', url, { name: fields.name, body: fields.description });
+    const response = await this.send('PATCH', url, { body: description }, true);
     if (response.status === 200) return response.drain();
     throw this.failure('PATCH', url, response.status, await this.message(response), `update ${this.describe(release.tag)}`);
   }
@@ -137,7 +143,7 @@ export class GiteaReleaseStore implements ReleaseStore {
   /** `PATCH /releases/{id}/assets/{asset}` changes an external asset's name and URL (201). */
   async updateLink(release: Release, existing: ReleaseLink, link: LinkSpec): Promise<ReleaseLink> {
     const url = `${this.releases}/${release.id}/assets/${existing.id}`;
-    const response = await this.send('PATCH', url, { name: link.name, browser_download_url: link.url });
+    const response = await this.send('PATCH', url, { name: link.name, browser_download_url: link.url }, true);
     if (response.status === 201 || response.status === 200) return this.parseAsset('PATCH', url, await response.json());
     throw this.failure('PATCH', url, response.status, await this.message(response), `relink ${link.name}`);
   }
@@ -169,9 +175,10 @@ export class GiteaReleaseStore implements ReleaseStore {
     };
   }
 
-  private send(method: Method, url: string, body: object): Promise<HttpResponse> {
+  /** `retry` for idempotent writes (PATCH); an asset POST is not retried: Forgejo would keep both. */
+  private send(method: Method, url: string, body: object, retry = false): Promise<HttpResponse> {
     const text = JSON.stringify(body);
-    return this.http.request({ method, url, headers: { 'content-type': 'application/json' }, body: () => text });
+    return this.http.request({ method, url, headers: { 'content-type': 'application/json' }, body: () => text, retry });
   }
 
   private async message(response: HttpResponse): Promise<string> {

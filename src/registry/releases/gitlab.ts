@@ -61,7 +61,8 @@ export class GitlabReleaseStore implements ReleaseStore {
       .replace(/\/{2,}/g, '/')
       .replace(/[^\da-zA-Z]+$/, '');
     if (derived.length <= FILEPATH_MAX && FILEPATH_REGEX.test(derived)) return { path: derived, note: `permanent path ${derived}: GitLab refuses ${own}` };
-    return { note: `no permanent path: GitLab accepts none made from ${own} (letters, digits, _ - . / only, ending in a letter or digit, at most ${FILEPATH_MAX} characters)` };
+    const rule = derived.length < 4 ? 'at least 4 characters with the leading /' : `letters, digits, _ - . / only, ending in a letter or digit, at most ${FILEPATH_MAX} characters`;
+    return { note: `no permanent path: GitLab accepts none made from ${own} (${rule})` };
   }
 
   /**
@@ -125,9 +126,9 @@ export class GitlabReleaseStore implements ReleaseStore {
     throw this.failure('POST', this.releases, response.status, message, `create ${this.describe(tag)}`);
   }
 
-  async update(release: Release, fields: ReleaseFields): Promise<void> {
+  async update(release: Release, description: string): Promise<void> {
     const url = this.releaseUrl(release.tag);
-    const response = await this.send('PUT', url, { name: fields.name, description: fields.description });
+    const response = await this.send('PUT', url, { description }, true);
     if (response.status === 200) return response.drain();
     throw this.failure('PUT', url, response.status, await this.message(response), `update ${this.describe(release.tag)}`);
   }
@@ -152,9 +153,13 @@ export class GitlabReleaseStore implements ReleaseStore {
     throw this.failure('DELETE', url, response.status, await this.message(response), `remove the link ${existing.name}`);
   }
 
+  /**
+   * Retried on 429/5xx: a PUT is idempotent, and a POST that was stored before its answer was lost
+   * comes back as "has already been taken", which linkRelease reads back as the same link.
+   */
   private async writeLink(method: Method, url: string, link: LinkSpec, expected: number): Promise<ReleaseLink | 'taken'> {
     const body = { name: link.name, url: link.url, link_type: 'package', ...(link.directAssetPath ? { direct_asset_path: link.directAssetPath } : {}) };
-    const response = await this.send(method, url, body);
+    const response = await this.send(method, url, body, true);
     if (response.status === expected) {
       const row = readObject({ method, url }, await response.json(), LINK);
       return { id: row.id, name: row.name, url: row.url, directAssetUrl: row.direct_asset_url, directAssetPath: link.directAssetPath };
@@ -183,6 +188,7 @@ export class GitlabReleaseStore implements ReleaseStore {
         url: link.url,
         directAssetUrl: link.direct_asset_url,
         directAssetPath: downloads && link.direct_asset_url?.startsWith(downloads) ? link.direct_asset_url.slice(downloads.length - 1) : undefined,
+        outdated: link.link_type !== undefined && link.link_type !== 'package',
       })),
     };
   }
@@ -191,9 +197,9 @@ export class GitlabReleaseStore implements ReleaseStore {
     return `${this.releases}/${encodeURIComponent(tag)}`;
   }
 
-  private send(method: Method, url: string, body: object): Promise<HttpResponse> {
+  private send(method: Method, url: string, body: object, retry = false): Promise<HttpResponse> {
     const text = JSON.stringify(body);
-    return this.http.request({ method, url, headers: { 'content-type': 'application/json' }, body: () => text });
+    return this.http.request({ method, url, headers: { 'content-type': 'application/json' }, body: () => text, retry });
   }
 
   private async message(response: HttpResponse): Promise<string> {

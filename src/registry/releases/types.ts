@@ -17,6 +17,8 @@ export interface ReleaseLink {
   directAssetPath?: string;
   /** GitLab: the permanent URL that path gives. */
   directAssetUrl?: string;
+  /** Made otherwise than relpack makes its links now (GitLab: a `link_type` other than package). */
+  outdated?: boolean;
 }
 
 export interface Release {
@@ -70,7 +72,8 @@ export interface ReleaseStore {
    * when another writer created it first.
    */
   create(tag: string, fields: ReleaseFields, ref: string | undefined): Promise<Release | 'exists'>;
-  update(release: Release, fields: ReleaseFields): Promise<void>;
+  /** Sets the description; the name and everything else stay as they are. */
+  update(release: Release, description: string): Promise<void>;
   /**
    * Whether links can be attached. A Gitea/Forgejo without external-URL attachments answers false
    * (known from its version or its answer), and the links then live in the release's description.
