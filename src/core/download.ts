@@ -644,7 +644,13 @@ class PartFileReceiver {
       }
       await flush();
     } catch (error) {
-      if (error instanceof RelpackError || describeLocalFailure(error)) throw error;
+      if (describeLocalFailure(error)) throw error;
+      if (error instanceof RelpackError) {
+        // Stopped by the deadline: the bytes gathered so far (up to a batch) go into the part
+        // file all the same, for the next run to resume from.
+        if (error.code === 'TIMEOUT') await flush().catch(() => {});
+        throw error;
+      }
       // The bytes that did arrive are good (a connection breaks, it does not garble): keep
       // them, so that the resume asks only for the rest.
       await flush();
