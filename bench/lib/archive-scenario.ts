@@ -56,8 +56,12 @@ export async function archiveVsFiles(ctx: Ctx, count: number, size: number, runs
   const timed = async (row: Row, fn: () => Promise<unknown>) => {
     const before = requests();
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     await fn();
     row.samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    // One process: client and server CPU together, in the client column.
+    const used = process.cpuUsage(cpu);
+    row.clientCpu.push((used.user + used.system) / 1000);
     counted.set(row, requests() - before);
   };
   let archiveSize = 0;
@@ -84,6 +88,7 @@ export async function archiveVsFiles(ctx: Ctx, count: number, size: number, runs
   }
   section.rows.push(rows.pubFiles, rows.pubArchive, rows.dlFiles, rows.dlArchive);
   for (const row of section.rows) section.notes.push(`${row.op}: ${counted.get(row)} requests (last run).`);
+  section.notes.push('Client and server share one process here: the client CPU column is both together (process.cpuUsage).');
   section.notes.push(`The archive: ${fmtBytes(archiveSize)} for ${fmtBytes(count * size)} of files (random bytes do not compress; the tar headers and padding do).`);
   const goals = [
     ratioGoal(label, 'publish --archive ≤ 50 % of file by file', median(rows.pubArchive), median(rows.pubFiles), 0.5, (r) => `${fmtMs(median(rows.pubArchive) ?? 0)} vs ${fmtMs(median(rows.pubFiles) ?? 0)} = ${(r * 100).toFixed(0)} %`),
