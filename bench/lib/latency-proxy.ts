@@ -36,10 +36,11 @@ interface Link {
 const HIGH_WATER = 16 * 1024 * 1024;
 const LOW_WATER = 4 * 1024 * 1024;
 
-function pipeDelayed(src: Socket, dst: Socket, oneWayMs: number, bytesPerMs: number, link: Link, notBefore: number): void {
+/** Forward src → dst, each chunk oneWayMs after it leaves; nothing leaves before `leaveNotBefore`. */
+function pipeDelayed(src: Socket, dst: Socket, oneWayMs: number, bytesPerMs: number, link: Link, leaveNotBefore: number): void {
   const queue: { due: number; buf: Buffer }[] = [];
   let queued = 0;
-  let last = notBefore;
+  let last = 0;
   let timer: NodeJS.Timeout | undefined;
   let ended = false;
   let paused = false;
@@ -72,9 +73,9 @@ function pipeDelayed(src: Socket, dst: Socket, oneWayMs: number, bytesPerMs: num
   dst.on('drain', maybeResume);
   src.on('data', (buf: Buffer) => {
     const now = performance.now();
-    let leaves = now;
+    let leaves = Math.max(now, leaveNotBefore);
     if (bytesPerMs > 0) {
-      link.free = Math.max(link.free, now) + buf.length / bytesPerMs;
+      link.free = Math.max(link.free, leaves) + buf.length / bytesPerMs;
       leaves = link.free;
     }
     const due = Math.max(leaves + oneWayMs, last);
