@@ -13,8 +13,7 @@
 import { type Stats, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import type { PackageRef, RegistryAdapter, UploadResult } from '../registry/types.js';
+import type { PackageRef, RegistryAdapter, UploadResult, UploadBody } from '../registry/types.js';
 import { RelpackError } from '../base/errors.js';
 import { sha256 } from '../base/hashing.js';
 import { progressTracker, type Reporter } from './progress.js';
@@ -71,12 +70,12 @@ export async function uploadFile(
   const dataSha256 = data ? sha256(data) : undefined;
   const size = data ? data.length : source.size;
   let attempt: PlannedFileBody | undefined;
-  const body = (): Readable | Buffer => {
+  const body = (): UploadBody => {
     if (data) return data;
     attempt = new PlannedFileBody(source, track);
     // An async iterable of Buffers, which the HTTP client sends as it is (http/client.ts); the
     // adapters hand the body through without touching it.
-    return attempt as unknown as Readable;
+    return attempt;
   };
   const digest = async () => dataSha256 ?? (await attempt?.settled());
   const { knownIds } = options;

@@ -3,12 +3,11 @@
  * length, and a GET that may resume with Range. A 429/5xx answer becomes a RetryableFailure for
  * the caller's retry loop; any other answer is returned for the adapter to judge.
  */
-import type { Readable } from 'node:stream';
 import type { HttpClient, HttpResponse } from '../http/client.js';
 import { throwIfRetryable } from '../http/client.js';
-import type { DownloadRequest } from './types.js';
+import type { DownloadRequest, UploadBody } from './types.js';
 
-export async function putFile(http: HttpClient, url: string | URL, body: () => Readable | Buffer, size: number): Promise<HttpResponse> {
+export async function putFile(http: HttpClient, url: string | URL, body: () => UploadBody, size: number): Promise<HttpResponse> {
   const response = await http.send({
     method: 'PUT',
     url,

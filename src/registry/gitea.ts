@@ -4,7 +4,6 @@
  * owner (user or organisation); uploads answer 201 with no body, an existing file name is a 409, and the
  * server's hashes come from the v1 files listing.
  */
-import type { Readable } from 'node:stream';
 import { RelpackError, usageError } from '../base/errors.js';
 import { formatBytes } from '../base/format.js';
 import { DEFAULT_MANIFEST } from '../base/manifest.js';
@@ -17,7 +16,7 @@ import { getFile, putFile } from './file-requests.js';
 import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import { readRows, type Answer, type Shape } from './answers.js';
-import type { AdapterFactory, FileLookup, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
+import type { AdapterFactory, FileLookup, DownloadRequest, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult, UploadBody } from './types.js';
 
 export interface GiteaTarget {
   /** The instance URL (GITHUB_SERVER_URL in Gitea/Forgejo Actions). */
@@ -170,7 +169,7 @@ export class GiteaRegistry implements RegistryAdapter {
     return this.listFiles(ref);
   }
 
-  async upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, _options: UploadOptions): Promise<UploadResult> {
+  async upload(ref: PackageRef, fileName: string, body: () => UploadBody, size: number, _options: UploadOptions): Promise<UploadResult> {
     const url = this.fileUrl(ref, fileName);
     const response = await putFile(this.http, url, body, size);
     if (response.status === 201) {

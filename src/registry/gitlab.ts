@@ -3,7 +3,6 @@
  * `lib/api/project_packages.rb`, `lib/api/package_files.rb`; summary in docs/gitlab-behaviour.md).
  * URL building, pagination and the meaning of each status code live here only.
  */
-import type { Readable } from 'node:stream';
 import { RelpackError, usageError } from '../base/errors.js';
 import { formatBytes } from '../base/format.js';
 import type { HttpClient, HttpRequest, HttpResponse, Method } from '../http/client.js';
@@ -16,7 +15,7 @@ import { errorBody, serverMessage, unexpectedAnswer } from './messages.js';
 import { fetchAllPages } from './pagination.js';
 import { readObject, readRows, type Parsed, type Shape } from './answers.js';
 import { lookupByUrl } from './file-lookup.js';
-import type { AdapterFactory, DownloadRequest, FileLookup, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult } from './types.js';
+import type { AdapterFactory, DownloadRequest, FileLookup, PackageRef, RegistryAdapter, RemoteFile, RemoteVersion, Replaced, UploadOptions, UploadResult, UploadBody } from './types.js';
 
 export interface GitlabTarget {
   /** The instance URL (CI_SERVER_URL); a trailing /api/v4 is accepted and removed. */
@@ -164,7 +163,7 @@ export class GitlabRegistry implements RegistryAdapter {
     return lookupByUrl(this, ref, fileNames, this.target.credential);
   }
 
-  async upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult> {
+  async upload(ref: PackageRef, fileName: string, body: () => UploadBody, size: number, options: UploadOptions): Promise<UploadResult> {
     const url = new URL(this.fileUrl(ref, fileName));
     url.searchParams.set('select', 'package_file');
     // GitLab changes a package's status only when an upload sends `status`

@@ -32,6 +32,12 @@ export interface RemoteVersion {
   status?: string;
 }
 
+/**
+ * An upload's bytes, made anew for each attempt: a buffer, a stream, or an async iterable of
+ * buffers that the HTTP client asks for one at a time (http/client.ts), so it may reuse them.
+ */
+export type UploadBody = Readable | AsyncIterable<Buffer> | Buffer;
+
 export interface UploadOptions {
   /** GitLab `status=hidden`; without it GitLab uploads send `status=default`, which makes a hidden version visible. */
   hidden?: boolean;
@@ -123,7 +129,7 @@ export interface RegistryAdapter {
    */
   unlistedUploads(options: UploadOptions): string | undefined;
   /** One upload attempt. Throws RetryableFailure for 429/5xx, RelpackError for other refusals. */
-  upload(ref: PackageRef, fileName: string, body: () => Readable | Buffer, size: number, options: UploadOptions): Promise<UploadResult>;
+  upload(ref: PackageRef, fileName: string, body: () => UploadBody, size: number, options: UploadOptions): Promise<UploadResult>;
   /**
    * Puts a new copy of the published file `existing` by calling `upload` once, in the order the
    * registry allows: delete first where a second file of the same name is refused, or remove the
