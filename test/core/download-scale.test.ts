@@ -11,10 +11,8 @@ import { test } from 'node:test';
 import { ManifestDigests, downloadPackage } from '../../src/core/download.js';
 import { publishFiles } from '../../src/core/publish.js';
 import { silentReporter } from '../../src/core/progress.js';
-import { HttpClient } from '../../src/http/client.js';
-import { createRegistry } from '../../src/registry/adapters.js';
-import type { RegistryAdapter, RegistryFlavour } from '../../src/registry/types.js';
 import { serve, tempDir } from '../helpers/harness.js';
+import { countingAdapter } from '../helpers/counting-adapter.js';
 
 const FILES = 400;
 
@@ -36,25 +34,6 @@ test('a manifest entry is found by its exact name first, else by the first entry
   assert.equal(digests.get('missing.bin'), undefined);
   assert.ok(keyed <= 2 * 2001 + 2 + 1, `${keyed} names keyed for 2001 entries and 2003 lookups`);
 });
-
-/** The flavour's adapter, with every call that compares or keys a file name counted. */
-function countingAdapter(flavour: RegistryFlavour, url: string, token: string): { registry: RegistryAdapter; comparisons: () => number } {
-  const gitlab = flavour === 'gitlab';
-  const http = new HttpClient({ credentials: gitlab ? { 'PRIVATE-TOKEN': token } : { Authorization: `token ${token}` } });
-  const real = createRegistry(flavour, { url, project: '1', owner: 'demo', credential: 'a test token', jobToken: false, anonymous: false }, http);
-  let count = 0;
-  const registry = new Proxy(real, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== 'sameFileName' && property !== 'normalizeFileName') return typeof value === 'function' ? value.bind(target) : value;
-      return (...args: unknown[]) => {
-        count++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { registry, comparisons: () => count };
-}
 
 for (const flavour of ['gitlab', 'gitea'] as const) {
   test(`${flavour}: downloading a version of ${FILES} files with its SHA256SUMS compares names a bounded number of times per file`, { timeout: 300_000 }, async (t) => {

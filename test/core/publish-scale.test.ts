@@ -3,7 +3,7 @@
  * maps keyed by the registry's normalizeFileName, not by comparing every local file with every
  * listed one (a 10,001-file re-run took longer than the first upload when it did). Counted, not
  * timed: each flavour's real adapter against `relpack serve`, with its name comparisons counted.
- * The time itself is in the benchmark (bench/lib/rerun.ts, docs/benchmarks.md).
+ * The time itself is in the benchmark (bench/lib/scenarios.ts, docs/benchmarks.md).
  */
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,31 +11,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { publishFiles } from '../../src/core/publish.js';
 import { silentReporter } from '../../src/core/progress.js';
-import { HttpClient } from '../../src/http/client.js';
-import { createRegistry } from '../../src/registry/adapters.js';
-import type { RegistryAdapter, RegistryFlavour } from '../../src/registry/types.js';
 import { serve, tempDir } from '../helpers/harness.js';
+import { countingAdapter } from '../helpers/counting-adapter.js';
 
 const FILES = 400;
-
-/** The flavour's adapter, with every call that compares or keys a file name counted. */
-function countingAdapter(flavour: RegistryFlavour, url: string, token: string): { registry: RegistryAdapter; comparisons: () => number } {
-  const gitlab = flavour === 'gitlab';
-  const http = new HttpClient({ credentials: gitlab ? { 'PRIVATE-TOKEN': token } : { Authorization: `token ${token}` } });
-  const real = createRegistry(flavour, { url, project: '1', owner: 'demo', credential: 'a test token', jobToken: false, anonymous: false }, http);
-  let count = 0;
-  const registry = new Proxy(real, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== 'sameFileName' && property !== 'normalizeFileName') return typeof value === 'function' ? value.bind(target) : value;
-      return (...args: unknown[]) => {
-        count++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { registry, comparisons: () => count };
-}
 
 for (const flavour of ['gitlab', 'gitea'] as const) {
   test(`${flavour}: publishing ${FILES} files and re-running it compare names a bounded number of times per file`, { timeout: 300_000 }, async (t) => {
