@@ -84,10 +84,7 @@ export async function withReleaseStore<T>(ctx: OperationContext, connection: Con
   checkReleaseSettings(connection, ctx.env);
   const resolved = resolveReleaseStore(connection, ctx.env, { log: (line) => ctx.reporter.info(line), userAgent: ctx.userAgent, signal: currentDeadline(ctx)?.signal });
   try {
-    if (tag !== undefined) {
-      if (tag !== null) resolved.store.validateTag(tag);
-      await resolved.store.checkWrite(tag ?? undefined);
-    }
+    if (tag !== undefined) await resolved.store.checkWrite(tag ?? undefined);
     return await work(resolved);
   } finally {
     await resolved.close();

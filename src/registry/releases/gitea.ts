@@ -60,8 +60,6 @@ export class GiteaReleaseStore implements ReleaseStore {
     return `the release ${tag} of repository ${this.target.repository}`;
   }
 
-  validateTag(): void {}
-
   /**
    * The write routes check the token and the right to write releases before they read the body
    * (Gitea `routers/api/v1/api.go`): `POST /releases` with `{}` is 422 for a writer, 401/403

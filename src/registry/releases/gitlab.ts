@@ -50,8 +50,6 @@ export class GitlabReleaseStore implements ReleaseStore {
     return `the GitLab release ${tag} of project ${this.target.project}`;
   }
 
-  validateTag(): void {}
-
   /** The file's path as a permanent asset path, or one derived from it that GitLab accepts, or none. */
   assetPath(fileName: string): AssetPath {
     const own = `/${fileName}`;

@@ -56,8 +56,6 @@ export interface ReleaseStore {
   readonly platform: RegistryFlavour;
   /** "GitLab release v1.4.2 of project group/app", for messages. */
   describe(tag: string): string;
-  /** Throws INVALID_INPUT when the platform cannot hold such a release (tag or name rules). */
-  validateTag(tag: string): void;
   /** The permanent asset path for a file, where the platform has them (GitLab); undefined elsewhere. */
   assetPath?(fileName: string): AssetPath;
   /**
