@@ -11,6 +11,11 @@ export async function errorBody(response: HttpResponse): Promise<string> {
   return (await response.text().catch(() => '')).slice(0, QUOTED_BYTES);
 }
 
+/** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
+export async function bodyMessage(response: HttpResponse): Promise<string> {
+  return serverMessage(await errorBody(response));
+}
+
 /**
  * The human part of a registry's error body: GitLab's `{"message": …}` / Grape's `{"error": …}`,
  * Gitea's v1 `{"message": …}`, or the plain text of Gitea's package routes. On one line, with

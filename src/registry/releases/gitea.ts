@@ -10,7 +10,7 @@ import { RelpackError } from '../../base/errors.js';
 import type { HttpClient, HttpResponse, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { readObject, readRows, type Shape } from '../answers.js';
-import { errorBody, serverMessage } from '../messages.js';
+import { bodyMessage } from '../messages.js';
 import { RELEASE_TOKEN_NEEDED, type LinkSpec, type Release, type ReleaseFields, type ReleaseLink, type ReleaseStore } from './types.js';
 
 export interface GiteaReleaseTarget {
@@ -67,7 +67,7 @@ export class GiteaReleaseStore implements ReleaseStore {
    */
   async checkWrite(): Promise<void> {
     const response = await this.send('POST', this.releases, {});
-    const message = await this.message(response);
+    const message = await bodyMessage(response);
     if (response.status === 422) return;
     if (response.status === 401 || response.status === 403) {
       throw new RelpackError(response.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', `${this.target.credential} may not write the releases of ${this.target.repository}: nothing was published`, {
@@ -85,7 +85,7 @@ export class GiteaReleaseStore implements ReleaseStore {
       await response.drain();
       return undefined;
     }
-    if (response.status !== 200) throw this.failure('GET', url, response.status, await this.message(response));
+    if (response.status !== 200) throw this.failure('GET', url, response.status, await bodyMessage(response));
     return this.parseRelease(url, await response.json());
   }
 
@@ -98,7 +98,7 @@ export class GiteaReleaseStore implements ReleaseStore {
     const body = { tag_name: tag, name: fields.name, body: fields.description, target_commitish: ref ?? tag };
     const response = await this.send('POST', this.releases, body);
     if (response.status === 201) return this.parseRelease(this.releases, await response.json());
-    const message = await this.message(response);
+    const message = await bodyMessage(response);
     if (response.status === 409) return 'exists';
     if (response.status === 404 && /target "/i.test(message)) {
       const why = ref ? `the commit to create it from (${ref}) was not found` : 'there is no commit to create it from';
@@ -114,7 +114,7 @@ export class GiteaReleaseStore implements ReleaseStore {
     const url = `${this.releases}/${release.id}`;
     const response = await this.send('PATCH', url, { body: description }, true);
     if (response.status === 200) return response.drain();
-    throw this.failure('PATCH', url, response.status, await this.message(response), `update ${this.describe(release.tag)}`);
+    throw this.failure('PATCH', url, response.status, await bodyMessage(response), `update ${this.describe(release.tag)}`);
   }
 
   /** Asked once: `GET /api/v1/version`, which Gitea and Forgejo answer without credentials. */
@@ -122,7 +122,7 @@ export class GiteaReleaseStore implements ReleaseStore {
     this.external ??= (async () => {
       const url = `${this.api}/version`;
       const response = await this.http.request({ method: 'GET', url });
-      if (response.status !== 200) throw this.failure('GET', url, response.status, await this.message(response), 'read the server version');
+      if (response.status !== 200) throw this.failure('GET', url, response.status, await bodyMessage(response), 'read the server version');
       return externalAssetsIn(readObject({ method: 'GET', url }, await response.json(), { version: 'string' }).version);
     })();
     return this.external;
@@ -135,7 +135,7 @@ export class GiteaReleaseStore implements ReleaseStore {
     const form = `--${boundary}\r\nContent-Disposition: form-data; name="external_url"\r\n\r\n${link.url}\r\n--${boundary}--\r\n`;
     const response = await this.http.request({ method: 'POST', url, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: () => form });
     if (response.status === 201) return this.parseAsset('POST', url, await response.json());
-    throw this.failure('POST', url, response.status, await this.message(response), `link ${link.name}`);
+    throw this.failure('POST', url, response.status, await bodyMessage(response), `link ${link.name}`);
   }
 
   /** `PATCH /releases/{id}/assets/{asset}` changes an external asset's name and URL (201). */
@@ -143,14 +143,14 @@ export class GiteaReleaseStore implements ReleaseStore {
     const url = `${this.releases}/${release.id}/assets/${existing.id}`;
     const response = await this.send('PATCH', url, { name: link.name, browser_download_url: link.url }, true);
     if (response.status === 201 || response.status === 200) return this.parseAsset('PATCH', url, await response.json());
-    throw this.failure('PATCH', url, response.status, await this.message(response), `relink ${link.name}`);
+    throw this.failure('PATCH', url, response.status, await bodyMessage(response), `relink ${link.name}`);
   }
 
   async deleteLink(release: Release, existing: ReleaseLink): Promise<void> {
     const url = `${this.releases}/${release.id}/assets/${existing.id}`;
     const response = await this.http.request({ method: 'DELETE', url });
     if (response.status === 204 || response.status === 200 || response.status === 404) return response.drain();
-    throw this.failure('DELETE', url, response.status, await this.message(response), `remove the asset ${existing.name}`);
+    throw this.failure('DELETE', url, response.status, await bodyMessage(response), `remove the asset ${existing.name}`);
   }
 
   private parseAsset(method: Method, url: string, body: unknown): ReleaseLink {
@@ -177,10 +177,6 @@ export class GiteaReleaseStore implements ReleaseStore {
   private send(method: Method, url: string, body: object, retry = false): Promise<HttpResponse> {
     const text = JSON.stringify(body);
     return this.http.request({ method, url, headers: { 'content-type': 'application/json' }, body: () => text, retry });
-  }
-
-  private async message(response: HttpResponse): Promise<string> {
-    return serverMessage(await errorBody(response));
   }
 
   private failure(method: Method, url: string, status: number, message: string, what?: string): RelpackError {

@@ -8,7 +8,7 @@ import { RelpackError } from '../../base/errors.js';
 import type { HttpClient, HttpResponse, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { readObject, readRows, type Shape } from '../answers.js';
-import { errorBody, serverMessage } from '../messages.js';
+import { bodyMessage } from '../messages.js';
 import { RELEASE_TOKEN_NEEDED, type AssetPath, type LinkSpec, type Release, type ReleaseFields, type ReleaseLink, type ReleaseStore } from './types.js';
 
 export interface GitlabReleaseTarget {
@@ -80,13 +80,13 @@ export class GitlabReleaseStore implements ReleaseStore {
     if (existing) {
       const url = this.releaseUrl(existing.tag);
       const response = await this.send('PUT', url, {});
-      const message = await this.message(response);
+      const message = await bodyMessage(response);
       if (response.status === 400 && /params is empty/i.test(message)) return;
       throw this.refusal('PUT', url, response.status, message, `update ${this.describe(existing.tag)}`);
     }
     const probe = `relpack-permission-check-${randomBytes(6).toString('hex')}`;
     const response = await this.send('POST', this.releases, { tag_name: probe });
-    const message = await this.message(response);
+    const message = await bodyMessage(response);
     // A protected-tag rule is checked after create_release: the caller may create releases.
     if ((response.status === 422 && /ref is not specified/i.test(message)) || (response.status === 403 && /protected/i.test(message))) return;
     if (response.status === 201) {
@@ -101,11 +101,11 @@ export class GitlabReleaseStore implements ReleaseStore {
     const url = this.releaseUrl(tag);
     const response = await this.http.request({ method: 'GET', url });
     if (response.status === 404) {
-      const message = await this.message(response);
+      const message = await bodyMessage(response);
       if (/project/i.test(message)) throw this.failure('GET', url, 404, message);
       return undefined;
     }
-    if (response.status !== 200) throw this.failure('GET', url, response.status, await this.message(response));
+    if (response.status !== 200) throw this.failure('GET', url, response.status, await bodyMessage(response));
     return this.parseRelease(url, await response.json());
   }
 
@@ -113,7 +113,7 @@ export class GitlabReleaseStore implements ReleaseStore {
     const body = { tag_name: tag, name: fields.name, description: fields.description, ...(ref ? { ref } : {}) };
     const response = await this.send('POST', this.releases, body);
     if (response.status === 201) return this.parseRelease(this.releases, await response.json());
-    const message = await this.message(response);
+    const message = await bodyMessage(response);
     if (response.status === 409) return 'exists';
     if (response.status === 422 && /ref is not specified/i.test(message)) {
       throw new RelpackError('NOT_FOUND', `tag ${tag} does not exist in project ${this.target.project}, and there is no commit to create it from`, {
@@ -128,7 +128,7 @@ export class GitlabReleaseStore implements ReleaseStore {
     const url = this.releaseUrl(release.tag);
     const response = await this.send('PUT', url, { description }, true);
     if (response.status === 200) return response.drain();
-    throw this.failure('PUT', url, response.status, await this.message(response), `update ${this.describe(release.tag)}`);
+    throw this.failure('PUT', url, response.status, await bodyMessage(response), `update ${this.describe(release.tag)}`);
   }
 
   async linksSupported(): Promise<boolean> {
@@ -148,7 +148,7 @@ export class GitlabReleaseStore implements ReleaseStore {
     const response = await this.http.request({ method: 'DELETE', url });
     // 404: removed already (a run before this one, or someone else).
     if (response.status === 200 || response.status === 204 || response.status === 404) return response.drain();
-    throw this.failure('DELETE', url, response.status, await this.message(response), `remove the link ${existing.name}`);
+    throw this.failure('DELETE', url, response.status, await bodyMessage(response), `remove the link ${existing.name}`);
   }
 
   /**
@@ -162,7 +162,7 @@ export class GitlabReleaseStore implements ReleaseStore {
       const row = readObject({ method, url }, await response.json(), LINK);
       return { id: row.id, name: row.name, url: row.url, directAssetUrl: row.direct_asset_url, directAssetPath: link.directAssetPath };
     }
-    const message = await this.message(response);
+    const message = await bodyMessage(response);
     if (response.status === 400 && TAKEN.test(message)) return 'taken';
     throw this.failure(method, url, response.status, message, `link ${link.name}`);
   }
@@ -198,10 +198,6 @@ export class GitlabReleaseStore implements ReleaseStore {
   private send(method: Method, url: string, body: object, retry = false): Promise<HttpResponse> {
     const text = JSON.stringify(body);
     return this.http.request({ method, url, headers: { 'content-type': 'application/json' }, body: () => text, retry });
-  }
-
-  private async message(response: HttpResponse): Promise<string> {
-    return serverMessage(await errorBody(response));
   }
 
   /** A refusal of the write check: nothing has been published yet. */

@@ -6,7 +6,8 @@ import { RelpackError, inputError } from '../../base/errors.js';
 import type { HttpClient, Method } from '../../http/client.js';
 import { redactUrl } from '../../http/redact.js';
 import { readObject, type Shape } from '../answers.js';
-import { bodyMessage, VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
+import { bodyMessage } from '../messages.js';
+import { VARIABLE_TOKEN_NEEDED, type StoredVariable, type VariableStore } from './types.js';
 
 export interface GitlabVariablesTarget {
   /** Instance URL, without /api/v4. */

@@ -3,8 +3,7 @@
  * repository. One small interface per platform (GitLab project CI/CD variables, Gitea/Forgejo
  * repository Actions variables, GitHub repository variables); core reads and writes only through it.
  */
-import { errorBody, serverMessage } from '../messages.js';
-import type { HttpClient, HttpResponse } from '../../http/client.js';
+import type { HttpClient } from '../../http/client.js';
 
 export type VersionStoreKind = 'gitlab' | 'gitea' | 'github';
 
@@ -57,7 +56,3 @@ export const VARIABLE_TOKEN_NEEDED: Record<VersionStoreKind, string> = {
     'a fine-grained personal access token or GitHub App token with the "Variables" repository permission set to write, or a classic token with the repo scope (GITHUB_TOKEN cannot write variables)',
 };
 
-/** The message of an error answer (GitLab `message`, Gitea `message`, GitHub `message`), short. */
-export async function bodyMessage(response: HttpResponse): Promise<string> {
-  return serverMessage(await errorBody(response));
-}
